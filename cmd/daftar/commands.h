@@ -1,0 +1,19 @@
+/*
+ * commands.h — the subcommands of the daftar binary. Each takes argc/argv
+ * after its own name and returns the process exit status. No business logic
+ * lives in cmd/: commands parse arguments and call into lib/.
+ */
+#ifndef DFT_COMMANDS_H
+#define DFT_COMMANDS_H
+
+#include "../../lib/core/config.h"
+
+int dft_cmd_serve(int argc, char **argv);
+int dft_cmd_routes(int argc, char **argv);
+
+/* Shared by commands: loads defaults, then --config FILE, then DAFTAR_*; 0 or -1 (message printed). */
+int dft_cmd_load_config(dft_config_t *config, const char *path);
+/* True when argv holds -h or --help. */
+int dft_cmd_wants_help(int argc, char **argv);
+
+#endif

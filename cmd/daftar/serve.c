@@ -1,0 +1,62 @@
+/*
+ * serve.c — `daftar serve`: loads the config and runs the server.
+ */
+#include "commands.h"
+
+#include "../../lib/core/log.h"
+#include "../../lib/http/server.h"
+#include "../../lib/routes.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+static const char help[] = "usage: daftar serve [--config FILE]\n"
+                           "\n"
+                           "Runs the API server in the foreground until SIGTERM or SIGINT, which\n"
+                           "drain in-flight requests (a second signal exits at once).\n"
+                           "\n"
+                           "  -c, --config FILE   settings as 'key = value' lines; every key can also\n"
+                           "                      be set by the environment as DAFTAR_<KEY>, which wins.\n"
+                           "\n"
+                           "See deploy/daftar.conf.example for the keys.\n";
+
+int dft_cmd_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {0}};
+    const char *config_path = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            config_path = optarg;
+            break;
+        case 'h':
+            fputs(help, stdout);
+            return 0;
+        default:
+            fputs(help, stderr);
+            return 2;
+        }
+    }
+    static dft_config_t config;
+    if (dft_cmd_load_config(&config, config_path) != 0)
+        return 2;
+    dft_server_t *server = dft_server_new(&config, dft_route_tables, dft_num_route_tables);
+    if (server == NULL)
+        return 1;
+    return dft_server_run(server);
+}
+
+int dft_cmd_routes(int argc, char **argv)
+{
+    if (dft_cmd_wants_help(argc, argv)) {
+        puts("usage: daftar routes\n\nPrints every served route as 'METHOD PATH NAME', one a line.");
+        return 0;
+    }
+    for (size_t t = 0; t < dft_num_route_tables; ++t)
+        for (size_t i = 0; i < dft_route_tables[t]->count; ++i) {
+            const dft_route_t *r = &dft_route_tables[t]->routes[i];
+            printf("%s %s %s\n", r->method, r->path, r->name);
+        }
+    return 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * config.h — daftar's settings: defaults, then a `key = value` file, then
+ * environment variables DAFTAR_<KEY> (upper case), each overriding the last.
+ *
+ * The config is built once at start-up and read-only afterwards. Unknown keys
+ * and out-of-range values are errors, never silently ignored: a typo in a
+ * security setting must stop the server, not weaken it.
+ */
+#ifndef DFT_CONFIG_H
+#define DFT_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct dft_config_t {
+    char *listen;     /* cleartext HTTP/1.1 + h2c, "host:port"; "" = off */
+    char *tls_listen; /* TLS (ALPN h2, http/1.1); "" = off */
+    char *tls_cert, *tls_key;
+    int64_t threads; /* 0 = one per core */
+    int64_t max_body;         /* JSON bodies: larger ones get our 413 problem */
+    int64_t max_request_size; /* transport ceiling: h2o refuses larger bodies outright */
+    int64_t max_json_depth;
+    int64_t h2_max_streams;
+    int64_t header_timeout_ms;
+    int64_t idle_timeout_ms;
+    int64_t shutdown_timeout_ms;
+    char *cors_origins; /* comma-separated allow-list */
+    char *log_level;
+    /* database */
+    char *db_dsn;       /* as daftar_api */
+    char *db_admin_dsn; /* as the owner, for migrate and dept commands */
+    int64_t db_connections;
+    int64_t db_queue_max;
+    int64_t db_statement_timeout_ms;
+    int64_t db_connect_timeout_ms;
+    int64_t db_wait_ms; /* how long a request may wait for a connection */
+} dft_config_t;
+
+void dft_config_init(dft_config_t *c);
+void dft_config_dispose(dft_config_t *c);
+
+/* Each returns 0, or -1 with a message for the operator in err. */
+int dft_config_set(dft_config_t *c, const char *key, const char *value, char *err, size_t errlen);
+int dft_config_load_text(dft_config_t *c, const char *text, size_t len, const char *origin, char *err, size_t errlen);
+int dft_config_load_file(dft_config_t *c, const char *path, char *err, size_t errlen);
+int dft_config_load_env(dft_config_t *c, char *err, size_t errlen);
+
+/* Splits "host:port" or "[v6]:port"; 0 or -1. */
+int dft_config_split_hostport(const char *s, char *host, size_t hostlen, uint16_t *port);
+
+#endif

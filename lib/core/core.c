@@ -1,0 +1,188 @@
+/*
+ * core.c — fatal errors, allocation that cannot fail, small parsing and
+ * buffer helpers. See core.h for the contracts.
+ */
+#include "core.h"
+
+#include <errno.h>
+#include <openssl/rand.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void dft_fatal(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("daftar: fatal: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
+
+void *dft_malloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (p == NULL)
+        dft_fatal("out of memory (%zu bytes)", size);
+    return p;
+}
+
+void *dft_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (p == NULL)
+        dft_fatal("out of memory (%zu x %zu bytes)", n, size);
+    return p;
+}
+
+void *dft_realloc(void *old, size_t size)
+{
+    void *p = realloc(old, size ? size : 1);
+    if (p == NULL)
+        dft_fatal("out of memory (%zu bytes)", size);
+    return p;
+}
+
+char *dft_strndup(const char *s, size_t n)
+{
+    char *p = dft_malloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *dft_strdup(const char *s)
+{
+    return dft_strndup(s, strlen(s));
+}
+
+void dft_wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n--)
+        *v++ = 0;
+}
+
+int dft_parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)
+{
+    char tmp[24];
+    if (len == 0 || len >= sizeof(tmp))
+        return -1;
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    for (size_t i = 0; i < len; ++i)
+        if (!((tmp[i] >= '0' && tmp[i] <= '9') || (i == 0 && tmp[i] == '-' && len > 1)))
+            return -1;
+    errno = 0;
+    char *end;
+    long long v = strtoll(tmp, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+void dft_random_hex(char *buf, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    unsigned char raw[64];
+    while (n > 0) {
+        size_t chunk = n < sizeof(raw) ? n : sizeof(raw);
+        if (RAND_bytes(raw, (int)chunk) != 1)
+            dft_fatal("RAND_bytes failed");
+        for (size_t i = 0; i < chunk; ++i) {
+            *buf++ = digits[raw[i] >> 4];
+            *buf++ = digits[raw[i] & 15];
+        }
+        n -= chunk;
+    }
+}
+
+uint64_t dft_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void dft_buf_reserve(dft_buf_t *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    b->data = dft_realloc(b->data, cap);
+    b->cap = cap;
+}
+
+void dft_buf_append(dft_buf_t *b, const char *s, size_t n)
+{
+    dft_buf_reserve(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void dft_buf_puts(dft_buf_t *b, const char *s)
+{
+    dft_buf_append(b, s, strlen(s));
+}
+
+void dft_buf_printf(dft_buf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    dft_buf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void dft_buf_json_escape(dft_buf_t *b, const char *s, size_t n)
+{
+    dft_buf_reserve(b, n + 8);
+    for (size_t i = 0; i < n; ++i) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"':
+            dft_buf_append(b, "\\\"", 2);
+            break;
+        case '\\':
+            dft_buf_append(b, "\\\\", 2);
+            break;
+        case '\n':
+            dft_buf_append(b, "\\n", 2);
+            break;
+        case '\r':
+            dft_buf_append(b, "\\r", 2);
+            break;
+        case '\t':
+            dft_buf_append(b, "\\t", 2);
+            break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                char esc[8];
+                snprintf(esc, sizeof(esc), "\\u%04x", c);
+                dft_buf_append(b, esc, 6);
+            } else {
+                dft_buf_append(b, (const char *)&c, 1);
+            }
+        }
+    }
+}
+
+void dft_buf_dispose(dft_buf_t *b)
+{
+    free(b->data);
+    *b = (dft_buf_t){0};
+}

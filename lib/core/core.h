@@ -1,0 +1,51 @@
+/*
+ * core.h — the few helpers every part of daftar uses.
+ *
+ * Allocation failure is not an error we handle: it ends the process through
+ * dft_fatal(), so callers never check for NULL after dft_malloc() and friends.
+ * Nothing here allocates on behalf of a request; request memory comes from the
+ * request's h2o pool.
+ */
+#ifndef DFT_CORE_H
+#define DFT_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DFT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+__attribute__((noreturn, format(printf, 1, 2))) void dft_fatal(const char *fmt, ...);
+
+void *dft_malloc(size_t size);
+void *dft_calloc(size_t n, size_t size);
+void *dft_realloc(void *p, size_t size);
+char *dft_strdup(const char *s);
+char *dft_strndup(const char *s, size_t n);
+
+/* Overwrites secret bytes so the compiler cannot drop the write. */
+void dft_wipe(void *p, size_t n);
+
+/* Parses a whole decimal integer in [min, max]; 0 on success, -1 otherwise. */
+int dft_parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out);
+
+/* Fills buf with 2*n lowercase hex digits of n random bytes (RAND_bytes). */
+void dft_random_hex(char *buf, size_t n);
+
+/* Milliseconds from CLOCK_MONOTONIC. */
+uint64_t dft_now_ms(void);
+
+/* Growable byte buffer for building text off the hot path (CLI, logs, metrics). */
+typedef struct dft_buf_t {
+    char *data;
+    size_t len, cap;
+} dft_buf_t;
+
+void dft_buf_reserve(dft_buf_t *b, size_t extra);
+void dft_buf_append(dft_buf_t *b, const char *s, size_t n);
+void dft_buf_puts(dft_buf_t *b, const char *s);
+__attribute__((format(printf, 2, 3))) void dft_buf_printf(dft_buf_t *b, const char *fmt, ...);
+/* Appends s as the body of a JSON string (no quotes), escaping as RFC 8259 requires. */
+void dft_buf_json_escape(dft_buf_t *b, const char *s, size_t n);
+void dft_buf_dispose(dft_buf_t *b);
+
+#endif

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Embeds build inputs into C at build time (run by meson, not by hand).
+
+  embed.py openapi IN.yaml OUT.c   -- the contract as compact JSON:
+                                      dft_openapi_json / dft_openapi_json_len
+  embed.py sql OUT.c IN.sql...     -- statements: dft_sql_files[] of
+                                      {name, text}, name = file stem
+"""
+import json
+import os
+import sys
+
+
+def c_string(data: bytes) -> str:
+    out, line = [], ''
+    for b in data:
+        ch = chr(b)
+        if ch == '\\' or ch == '"':
+            piece = '\\' + ch
+        elif 32 <= b < 127 and ch != '?':
+            piece = ch
+        else:
+            piece = '\\%03o' % b
+        line += piece
+        if len(line) > 100:
+            out.append('"%s"' % line)
+            line = ''
+    out.append('"%s"' % line)
+    return '\n    '.join(out)
+
+
+def openapi(src, dst):
+    import yaml
+    with open(src, 'rb') as f:
+        doc = yaml.safe_load(f)
+    data = json.dumps(doc, separators=(',', ':'), ensure_ascii=False).encode()
+    with open(dst, 'w') as f:
+        f.write('/* generated from %s by lib/embed.py */\n#include <stddef.h>\n' % os.path.basename(src))
+        f.write('const char dft_openapi_json[] =\n    %s;\n' % c_string(data))
+        f.write('const size_t dft_openapi_json_len = %d;\n' % len(data))
+
+
+def sql(dst, srcs):
+    with open(dst, 'w') as f:
+        f.write('/* generated from sql/ by lib/embed.py */\n#include <stddef.h>\n#include "db/sqlfiles.h"\n')
+        f.write('const dft_sql_file_t dft_sql_files[] = {\n')
+        for src in sorted(srcs):
+            with open(src, 'rb') as s:
+                text = s.read()
+            group = os.path.basename(os.path.dirname(src))
+            name = os.path.splitext(os.path.basename(src))[0]
+            f.write('    {"%s", "%s",\n    %s},\n' % (group, name, c_string(text)))
+        f.write('};\nconst size_t dft_num_sql_files = %d;\n' % len(srcs))
+
+
+if __name__ == '__main__':
+    if sys.argv[1] == 'openapi':
+        openapi(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == 'sql':
+        sql(sys.argv[2], sys.argv[3:])
+    else:
+        sys.exit('usage: embed.py openapi IN OUT | sql OUT IN...')

@@ -1,0 +1,15 @@
+/*
+ * ops.h — operational routes: /healthz, /readyz, /metrics, /openapi.json.
+ */
+#ifndef DFT_OPS_H
+#define DFT_OPS_H
+
+#include "router.h"
+
+extern const dft_route_table_t dft_ops_routes;
+
+/* The contract, converted from api/openapi.yaml at build time (build/openapi_json.c). */
+extern const char dft_openapi_json[];
+extern const size_t dft_openapi_json_len;
+
+#endif

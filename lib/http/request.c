@@ -1,0 +1,472 @@
+/*
+ * request.c — the request pipeline, in a fixed order:
+ *   request id -> language -> CORS -> route -> query -> handler,
+ * and the response helpers every handler uses. Errors from any step are
+ * rendered by dft_respond_error() as problem+json.
+ *
+ * Responses that h2o makes itself (body too large, malformed HTTP) bypass
+ * the pipeline; a filter rewrites those into problem+json too, so a client
+ * never sees an error in any other shape.
+ *
+ * Access log and metrics are written when the request's pool is released,
+ * which h2o does after the last byte is sent or the client went away.
+ */
+#include "server.h"
+
+#include "../core/core.h"
+#include "../core/log.h"
+#include "problem.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+typedef struct handler_t {
+    h2o_handler_t super;
+    dft_server_t *server;
+} handler_t;
+
+static const char PROBLEM_TYPE[] = "application/problem+json";
+
+/* Reason phrases for HTTP/1.1 status lines. The error filter below tells our
+ * responses from h2o's own by whether res.reason points into this table. */
+static const struct {
+    int status;
+    const char *reason;
+} reasons[] = {
+    {200, "OK"}, {201, "Created"}, {202, "Accepted"}, {204, "No Content"}, {304, "Not Modified"},
+    {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"}, {405, "Method Not Allowed"},
+    {406, "Not Acceptable"}, {409, "Conflict"}, {412, "Precondition Failed"}, {413, "Content Too Large"},
+    {415, "Unsupported Media Type"}, {422, "Unprocessable Content"}, {428, "Precondition Required"},
+    {429, "Too Many Requests"}, {431, "Request Header Fields Too Large"}, {500, "Internal Server Error"},
+    {503, "Service Unavailable"}, {0, "Status"},
+};
+
+static const char *reason_for(int status)
+{
+    size_t i = 0;
+    while (reasons[i].status != 0 && reasons[i].status != status)
+        ++i;
+    return reasons[i].reason;
+}
+
+static int is_our_reason(const char *p)
+{
+    for (size_t i = 0; i < DFT_ARRAY_SIZE(reasons); ++i)
+        if (reasons[i].reason == p)
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ small parts */
+
+int dft_request_id_valid(const char *s, size_t len)
+{
+    if (len == 0 || len > 64)
+        return 0;
+    for (size_t i = 0; i < len; ++i) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == ':' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+static void make_request_id(dft_thread_t *t, const h2o_req_t *req, char *out, size_t size)
+{
+    ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-request-id"), -1);
+    if (i >= 0 && dft_request_id_valid(req->headers.entries[i].value.base, req->headers.entries[i].value.len)) {
+        memcpy(out, req->headers.entries[i].value.base, req->headers.entries[i].value.len);
+        out[req->headers.entries[i].value.len] = '\0';
+        return;
+    }
+    snprintf(out, size, "%s%012llx", t->id_prefix, (unsigned long long)++t->id_counter);
+}
+
+/* "hi", "hi-IN", "hi;q=0.9,en" choose Hindi: the first listed language wins. */
+static int wants_hindi(const h2o_req_t *req)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_ACCEPT_LANGUAGE, -1);
+    if (i < 0)
+        return 0;
+    h2o_iovec_t v = req->headers.entries[i].value;
+    size_t p = 0;
+    while (p < v.len && v.base[p] == ' ')
+        ++p;
+    return v.len - p >= 2 && (v.base[p] == 'h' || v.base[p] == 'H') && (v.base[p + 1] == 'i' || v.base[p + 1] == 'I') &&
+           (v.len - p == 2 || v.base[p + 2] == '-' || v.base[p + 2] == ';' || v.base[p + 2] == ',');
+}
+
+static h2o_iovec_t allowed_origin(const dft_config_t *c, const h2o_req_t *req)
+{
+    ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("origin"), -1);
+    if (i < 0 || c->cors_origins[0] == '\0')
+        return h2o_iovec_init(NULL, 0);
+    h2o_iovec_t o = req->headers.entries[i].value;
+    const char *p = c->cors_origins;
+    while (*p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        while (len && *p == ' ')
+            ++p, --len;
+        while (len && p[len - 1] == ' ')
+            --len;
+        if (len == o.len && memcmp(p, o.base, len) == 0)
+            return o;
+        if (end == NULL)
+            break;
+        p = end + 1;
+    }
+    return h2o_iovec_init(NULL, 0);
+}
+
+size_t dft_json_depth(const char *s, size_t len)
+{
+    size_t depth = 0, max = 0;
+    int in_string = 0;
+    for (size_t i = 0; i < len; ++i) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max)
+                max = depth;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return max;
+}
+
+/* -------------------------------------------------------------- responses */
+
+void dft_add_header(dft_req_t *r, const char *name, const char *value)
+{
+    h2o_add_header_by_str(&r->h2o->pool, &r->h2o->res.headers, name, strlen(name), 1, NULL, value, strlen(value));
+}
+
+static void add_common_headers(dft_req_t *r)
+{
+    h2o_req_t *req = r->h2o;
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0, NULL, r->request_id,
+                          strlen(r->request_id));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0, NULL,
+                          H2O_STRLIT("nosniff"));
+    if (r->cors_origin.base != NULL) {
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ACCESS_CONTROL_ALLOW_ORIGIN, NULL, r->cors_origin.base,
+                       r->cors_origin.len);
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("access-control-expose-headers"), 0, NULL,
+                              H2O_STRLIT("x-request-id, etag, retry-after, location"));
+    }
+    if (r->thread->server->config->cors_origins[0] != '\0')
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("origin"));
+}
+
+void dft_respond(dft_req_t *r, int status, const char *content_type, h2o_iovec_t body)
+{
+    static h2o_generator_t generator = {NULL, NULL};
+    assert(!r->responded);
+    r->responded = 1;
+    h2o_req_t *req = r->h2o;
+    req->res.status = status;
+    req->res.reason = reason_for(status);
+    add_common_headers(r);
+    if (content_type != NULL)
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
+    req->res.content_length = body.len;
+    h2o_start_response(req, &generator);
+    h2o_send(req, &body, body.len ? 1 : 0, H2O_SEND_STATE_FINAL);
+}
+
+void dft_respond_json(dft_req_t *r, int status, const char *json, size_t len)
+{
+    h2o_iovec_t body = h2o_strdup(&r->h2o->pool, json, len);
+    dft_respond(r, status, "application/json", body);
+}
+
+static h2o_iovec_t render_problem(h2o_mem_pool_t *pool, const dft_error_t *err, h2o_iovec_t path, const char *request_id,
+                                  int hindi)
+{
+    dft_buf_t b = {0};
+    size_t path_len = path.len;
+    for (size_t i = 0; i < path.len; ++i)
+        if (path.base[i] == '?') {
+            path_len = i;
+            break;
+        }
+    if (path_len > 512)
+        path_len = 512;
+    dft_problem_render(&b, err, path.base, path_len, request_id, hindi);
+    h2o_iovec_t body = h2o_strdup(pool, b.data, b.len);
+    dft_buf_dispose(&b);
+    return body;
+}
+
+void dft_respond_error(dft_req_t *r, const dft_error_t *err)
+{
+    if (err->code == DFT_E_INTERNAL)
+        dft_log(DFT_LOG_ERROR, "internal", "request %s: %s", r->request_id, err->detail ? err->detail : "internal error");
+    dft_error_t shown = *err;
+    if (err->code == DFT_E_INTERNAL)
+        shown.detail = NULL; /* internal text stays in the log */
+    if (shown.retry_after == 0 && (err->code == DFT_E_UNAVAILABLE || err->code == DFT_E_RATE_LIMITED))
+        shown.retry_after = 1;
+    if (shown.retry_after > 0) {
+        char v[16];
+        snprintf(v, sizeof(v), "%d", shown.retry_after);
+        h2o_add_header(&r->h2o->pool, &r->h2o->res.headers, H2O_TOKEN_RETRY_AFTER, NULL, v, strlen(v));
+    }
+    h2o_iovec_t body = render_problem(&r->h2o->pool, &shown, r->h2o->path, r->request_id, r->hindi);
+    dft_respond(r, dft_problem_kind(err->code)->status, PROBLEM_TYPE, body);
+}
+
+void dft_respond_code(dft_req_t *r, dft_code_t code, const char *detail)
+{
+    dft_error_t err = {.code = code, .detail = detail};
+    dft_respond_error(r, &err);
+}
+
+const dft_str_t *dft_req_param(dft_req_t *r, const char *name)
+{
+    return dft_param_get(r->params, r->num_params, name);
+}
+
+const dft_str_t *dft_req_query(dft_req_t *r, const char *name)
+{
+    return dft_param_get(r->query.items, r->query.count, name);
+}
+
+static void field_error(dft_req_t *r, dft_error_t *err, const char *field, const char *reason, const char *message)
+{
+    dft_field_error_t *f = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*f));
+    *f = (dft_field_error_t){field, reason, message};
+    *err = (dft_error_t){.code = DFT_E_INVALID, .detail = message, .fields = f, .num_fields = 1};
+}
+
+static void release_json(void *p)
+{
+    json_decref(*(json_t **)p);
+}
+
+json_t *dft_req_json_body(dft_req_t *r, dft_error_t *err)
+{
+    h2o_req_t *req = r->h2o;
+    const dft_config_t *c = r->thread->server->config;
+    ssize_t ct = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+    h2o_iovec_t v = ct >= 0 ? req->headers.entries[ct].value : h2o_iovec_init(NULL, 0);
+    if (!(v.len >= 16 && h2o_memis(v.base, 16, H2O_STRLIT("application/json")) && (v.len == 16 || v.base[16] == ';'))) {
+        *err = (dft_error_t){.code = DFT_E_UNSUPPORTED_MEDIA, .detail = "Send the body as application/json."};
+        return NULL;
+    }
+    if (req->entity.base == NULL || req->entity.len == 0) {
+        field_error(r, err, "", "required", "A JSON object body is required.");
+        return NULL;
+    }
+    if (req->entity.len > (size_t)c->max_body) {
+        *err = (dft_error_t){.code = DFT_E_TOO_LARGE, .detail = "The body is larger than this server accepts."};
+        return NULL;
+    }
+    if (dft_json_depth(req->entity.base, req->entity.len) > (size_t)c->max_json_depth) {
+        field_error(r, err, "", "too_deep", "The JSON nests deeper than allowed.");
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *j = json_loadb(req->entity.base, req->entity.len, JSON_REJECT_DUPLICATES, &jerr);
+    if (j == NULL) {
+        const char *reason = json_error_code(&jerr) == json_error_duplicate_key ? "duplicate_key" : "malformed";
+        field_error(r, err, "", reason,
+                    json_error_code(&jerr) == json_error_duplicate_key ? "The JSON has a duplicate key."
+                                                                       : "The body is not valid JSON (UTF-8).");
+        return NULL;
+    }
+    *(json_t **)h2o_mem_alloc_shared(&req->pool, sizeof(json_t *), release_json) = j;
+    if (!json_is_object(j)) {
+        field_error(r, err, "", "not_object", "The body must be a JSON object.");
+        return NULL;
+    }
+    return j;
+}
+
+/* -------------------------------------------------------------- lifecycle */
+
+static void on_req_dispose(void *p)
+{
+    dft_req_t *r = p;
+    dft_thread_t *t = r->thread;
+    h2o_req_t *req = r->h2o;
+    if (r->pending != NULL && r->detach != NULL)
+        r->detach(r->pending); /* the client left while work was in flight */
+    --t->inflight;
+
+    struct timeval now;
+    gettimeofday(&now, NULL);
+    int64_t us = (int64_t)(now.tv_sec - req->timestamps.request_begin_at.tv_sec) * 1000000 +
+                 (now.tv_usec - req->timestamps.request_begin_at.tv_usec);
+    if (us < 0)
+        us = 0;
+    int status = r->responded ? req->res.status : 499;
+    dft_metrics_observe(t->metrics, r->route_index, status, (uint64_t)us);
+
+    if (!dft_log_enabled(DFT_LOG_INFO))
+        return;
+    char ts[40], addr[INET6_ADDRSTRLEN] = "-";
+    struct sockaddr_storage ss;
+    socklen_t sl = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
+    if (sl != 0) {
+        if (ss.ss_family == AF_INET)
+            inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr, sizeof(addr));
+        else if (ss.ss_family == AF_INET6)
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, sizeof(addr));
+    }
+    dft_log_timestamp(ts, sizeof(ts));
+    size_t path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+    if (path_len > 256)
+        path_len = 256;
+    dft_buf_t b = {0};
+    dft_buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"info\",\"event\":\"access\",\"request_id\":\"%s\",\"method\":\"", ts,
+                   r->request_id);
+    dft_buf_json_escape(&b, req->method.base, req->method.len > 16 ? 16 : req->method.len);
+    dft_buf_puts(&b, "\",\"path\":\"");
+    dft_buf_json_escape(&b, req->path.base, path_len); /* never the query: it may carry search text */
+    dft_buf_printf(&b, "\",\"route\":\"%s\",\"status\":%d,\"bytes\":%zu,\"duration_ms\":%.3f,\"proto\":\"%s\",\"client\":\"%s\"}",
+                   r->route ? r->route->name : "-", status, req->bytes_sent, (double)us / 1000.0,
+                   req->version >= 0x200 ? "h2" : "http/1.1", addr);
+    dft_log_raw(b.data, b.len);
+    dft_buf_dispose(&b);
+}
+
+static void respond_preflight(dft_req_t *r, const dft_match_t *m)
+{
+    if (m->allow[0] != '\0' || m->route != NULL) {
+        dft_add_header(r, "access-control-allow-methods", m->allow[0] ? m->allow : m->route->method);
+        dft_add_header(r, "access-control-allow-headers",
+                       "authorization, content-type, if-match, if-none-match, idempotency-key, x-request-id, accept-language");
+        dft_add_header(r, "access-control-max-age", "600");
+    }
+    dft_respond(r, 204, NULL, h2o_iovec_init(NULL, 0));
+}
+
+int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+    dft_server_t *s = ((handler_t *)self)->server;
+    dft_thread_t *t = H2O_STRUCT_FROM_MEMBER(dft_thread_t, ctx, req->conn->ctx);
+    assert(t->server == s);
+
+    dft_req_t *r = h2o_mem_alloc_shared(&req->pool, sizeof(*r), on_req_dispose);
+    memset(r, 0, sizeof(*r));
+    r->h2o = req;
+    r->thread = t;
+    r->route_index = SIZE_MAX;
+    ++t->inflight;
+    make_request_id(t, req, r->request_id, sizeof(r->request_id));
+    r->hindi = wants_hindi(req);
+    r->cors_origin = allowed_origin(s->config, req);
+
+    if (req->entity.len > (size_t)s->config->max_body) { /* limits come before routing */
+        dft_respond_code(r, DFT_E_TOO_LARGE, "The body is larger than this server accepts.");
+        return 0;
+    }
+
+    size_t path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+    char *scratch = h2o_mem_alloc_pool(&req->pool, req->path.len + 1);
+    dft_match_t m;
+    int preflight = h2o_memis(req->method.base, req->method.len, H2O_STRLIT("OPTIONS"));
+    dft_code_t rc = dft_router_match(s->router, preflight ? "GET" : req->method.base, preflight ? 3 : req->method.len,
+                                     req->path.base, path_len, scratch, &m);
+    r->route_index = m.route_index;
+    if (preflight && rc != DFT_E_NOT_FOUND && rc != DFT_E_INVALID) {
+        respond_preflight(r, &m);
+        return 0;
+    }
+    if (rc == DFT_E_METHOD_NOT_ALLOWED) {
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ALLOW, NULL, h2o_strdup(&req->pool, m.allow, SIZE_MAX).base,
+                       strlen(m.allow));
+        dft_respond_code(r, rc, "This path does not support the method.");
+        return 0;
+    }
+    if (rc != DFT_OK) {
+        dft_respond_code(r, rc, rc == DFT_E_NOT_FOUND ? "No resource at this path." : "The path is not validly encoded.");
+        return 0;
+    }
+    r->route = m.route;
+    r->num_params = m.num_params;
+    memcpy(r->params, m.params, sizeof(m.params[0]) * m.num_params);
+
+    if (req->query_at != SIZE_MAX) {
+        size_t qlen = req->path.len - req->query_at - 1;
+        char *qscratch = h2o_mem_alloc_pool(&req->pool, qlen + 1);
+        if (dft_query_parse(req->path.base + req->query_at + 1, qlen, r->route->query, qscratch, &r->query) != DFT_OK) {
+            dft_field_error_t *f = h2o_mem_alloc_pool(&req->pool, sizeof(*f));
+            *f = (dft_field_error_t){r->query.bad_name, r->query.bad_reason,
+                                     strcmp(r->query.bad_reason, "unknown_parameter") == 0
+                                         ? "This query parameter is not accepted here."
+                                         : "This query parameter is not valid."};
+            dft_error_t err = {.code = DFT_E_INVALID, .detail = "The query string is not valid.", .fields = f, .num_fields = 1};
+            dft_respond_error(r, &err);
+            return 0;
+        }
+    }
+    r->route->handler(r);
+    return 0;
+}
+
+/* ------------------------------------------------- h2o's own error pages */
+
+typedef struct error_filter_t {
+    h2o_filter_t super;
+    dft_server_t *server;
+} error_filter_t;
+
+typedef struct problem_ostream_t {
+    h2o_ostream_t super;
+    h2o_iovec_t body;
+} problem_ostream_t;
+
+static void problem_do_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs, size_t bufcnt, h2o_send_state_t state)
+{
+    problem_ostream_t *os = (problem_ostream_t *)self;
+    (void)bufs, (void)bufcnt;
+    if (h2o_send_state_is_in_progress(state)) {
+        h2o_ostream_send_next(&os->super, req, NULL, 0, state);
+        return;
+    }
+    h2o_ostream_send_next(&os->super, req, &os->body, 1, state);
+}
+
+static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+    if (req->res.status >= 400 && !is_our_reason(req->res.reason)) {
+        ssize_t ct = h2o_find_header(&req->res.headers, H2O_TOKEN_CONTENT_TYPE, -1);
+        {
+            /* made by h2o, not by our pipeline: same status, our shape */
+            char id[40];
+            snprintf(id, sizeof(id), "h2o-%016llx", (unsigned long long)h2o_now(req->conn->ctx->loop));
+            dft_random_hex(id + 4, 8);
+            dft_error_t err = {.code = dft_problem_code_for_status(req->res.status)};
+            problem_ostream_t *os = (problem_ostream_t *)h2o_add_ostream(req, sizeof(*os), slot);
+            os->super.do_send = problem_do_send;
+            os->body = render_problem(&req->pool, &err, req->input.path, id, 0);
+            if (ct >= 0)
+                h2o_delete_header(&req->res.headers, ct);
+            h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, PROBLEM_TYPE, sizeof(PROBLEM_TYPE) - 1);
+            h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0, NULL, id, strlen(id));
+            req->res.content_length = os->body.len;
+            slot = &os->super.next;
+            dft_log(DFT_LOG_INFO, "access", "request %s: h2o answered %d itself", id, req->res.status);
+        }
+    }
+    h2o_setup_next_ostream(req, slot);
+}
+
+void dft_http_install_error_filter(h2o_pathconf_t *pathconf, dft_server_t *server)
+{
+    error_filter_t *f = (error_filter_t *)h2o_create_filter(pathconf, sizeof(*f));
+    f->super.on_setup_ostream = on_setup_ostream;
+    f->server = server;
+}

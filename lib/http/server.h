@@ -1,0 +1,116 @@
+/*
+ * server.h — the HTTP server: event-loop threads, listeners, TLS, the request
+ * pipeline and the response helpers handlers use.
+ *
+ * One dft_server_t per process, built at start-up and read-only afterwards.
+ * One dft_thread_t per event-loop thread, touched only by its own thread
+ * (metrics counters are the exception: they are read by /metrics on any
+ * thread with relaxed atomics). A dft_req_t lives in its h2o request's pool;
+ * work that outlives the request (a database query whose client went away)
+ * is detached from it, never freed under it.
+ */
+#ifndef DFT_SERVER_H
+#define DFT_SERVER_H
+
+#define H2O_USE_LIBUV 0
+#include <h2o.h>
+#include <jansson.h>
+#include <pthread.h>
+
+#include "../core/config.h"
+#include "../core/error.h"
+#include "metrics.h"
+#include "router.h"
+
+typedef struct dft_server_t dft_server_t;
+typedef struct dft_thread_t dft_thread_t;
+typedef struct dft_req_t dft_req_t;
+
+/* Hooks a subsystem (the database layer) attaches to every event-loop thread. */
+typedef struct dft_thread_hooks_t {
+    void (*on_start)(dft_thread_t *t);    /* on the thread, before it serves */
+    void (*on_drained)(dft_thread_t *t);  /* on the thread, after the last request */
+    size_t (*queue_depth)(dft_thread_t *t); /* any thread, for /metrics */
+    int (*ready)(dft_thread_t *t, const char **why); /* on the thread, for /readyz */
+} dft_thread_hooks_t;
+
+struct dft_thread_t {
+    dft_server_t *server;
+    size_t index;
+    pthread_t tid;
+    h2o_context_t ctx;
+    h2o_accept_ctx_t accept_plain, accept_tls;
+    h2o_socket_t *listen_plain, *listen_tls;
+    h2o_multithread_receiver_t control;
+    h2o_timeout_t drain_timer;
+    h2o_timeout_entry_t drain_entry;
+    uint64_t drain_deadline;
+    size_t inflight;
+    int draining, done;
+    char id_prefix[17];
+    uint64_t id_counter;
+    dft_metrics_t *metrics;
+    void *db; /* the thread's database pool (lib/db), or NULL */
+};
+
+struct dft_server_t {
+    dft_config_t *config;
+    dft_router_t *router;
+    h2o_globalconf_t h2o;
+    SSL_CTX *ssl_ctx;
+    dft_thread_t *threads;
+    size_t num_threads;
+    dft_thread_hooks_t hooks;
+    const char *openapi_json;
+    size_t openapi_json_len;
+    int fds_plain[256], fds_tls[256];
+    volatile int threads_done;
+};
+
+struct dft_req_t {
+    h2o_req_t *h2o;
+    dft_thread_t *thread;
+    const dft_route_t *route;
+    size_t route_index;
+    size_t num_params;
+    dft_param_t params[DFT_MAX_PARAMS];
+    dft_query_t query;
+    char request_id[72];
+    unsigned hindi : 1;
+    unsigned responded : 1;
+    h2o_iovec_t cors_origin; /* echoed when the Origin is allowed */
+    void *pending;           /* async work in flight (e.g. a db job), detached on dispose */
+    void (*detach)(void *pending);
+};
+
+/* Builds everything that can fail (config checks, sockets, TLS) before any
+ * thread starts; returns NULL after logging why. */
+dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *const *tables, size_t num_tables);
+/* Runs until SIGTERM/SIGINT has drained the threads; returns the exit status. */
+int dft_server_run(dft_server_t *server);
+
+/* ---- for handlers ---- */
+
+const dft_str_t *dft_req_param(dft_req_t *r, const char *name);
+const dft_str_t *dft_req_query(dft_req_t *r, const char *name);
+
+/* `body` must live as long as the request (pool memory or static). */
+void dft_respond(dft_req_t *r, int status, const char *content_type, h2o_iovec_t body);
+void dft_respond_json(dft_req_t *r, int status, const char *json, size_t len); /* copies json into the pool */
+void dft_respond_error(dft_req_t *r, const dft_error_t *err);
+void dft_respond_code(dft_req_t *r, dft_code_t code, const char *detail);
+void dft_add_header(dft_req_t *r, const char *name, const char *value);
+
+/* Decodes the JSON object body: checks Content-Type, size, nesting depth,
+ * duplicate keys and UTF-8. On failure fills err (pool memory) and returns NULL.
+ * The result is released with the request. */
+json_t *dft_req_json_body(dft_req_t *r, dft_error_t *err);
+
+/* Nesting depth of the JSON text (brackets outside strings); for limits
+ * before parsing. */
+size_t dft_json_depth(const char *s, size_t len);
+
+/* A valid X-Request-Id is 1..64 of [A-Za-z0-9._:-]. */
+int dft_request_id_valid(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,12 @@
+/*
+ * routes.c — see routes.h. Add a resource family's table here.
+ */
+#include "routes.h"
+
+#include "core/core.h"
+#include "http/ops.h"
+
+const dft_route_table_t *const dft_route_tables[] = {
+    &dft_ops_routes,
+};
+const size_t dft_num_route_tables = DFT_ARRAY_SIZE(dft_route_tables);

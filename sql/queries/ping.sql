@@ -1,0 +1,2 @@
+-- ping: the cheapest round trip; /readyz uses it to prove the database answers.
+SELECT 1

@@ -1,0 +1,129 @@
+"""Fixtures for the API tests: the real daftar binary over real HTTP.
+
+Each test module gets servers started from the build the test command made
+(DAFTAR_BIN), on free loopback ports, with a throwaway TLS certificate.
+Clients: httpx over HTTP/1.1, h2c with prior knowledge, and TLS with ALPN h2.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import httpx
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("DAFTAR_BIN", os.path.join(ROOT, "build", "daftar"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def tls_files():
+    d = tempfile.mkdtemp(prefix="daftar-tls-")
+    key, cert = os.path.join(d, "key.pem"), os.path.join(d, "cert.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+class Server:
+    """A running `daftar serve`; logs go to a file read by log_lines()."""
+
+    def __init__(self, env_extra=None, tls=None, threads=2):
+        self.port = free_port()
+        self.tls_port = free_port() if tls else None
+        self.log_path = tempfile.mktemp(prefix="daftar-log-")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DAFTAR_")}
+        env.update({"DAFTAR_LISTEN": "127.0.0.1:%d" % self.port, "DAFTAR_THREADS": str(threads)})
+        if tls:
+            env.update({"DAFTAR_TLS_LISTEN": "127.0.0.1:%d" % self.tls_port,
+                        "DAFTAR_TLS_CERT": tls[0], "DAFTAR_TLS_KEY": tls[1]})
+        env.update(env_extra or {})
+        self.env = env
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([BIN, "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.tls_url = "https://127.0.0.1:%d" % self.tls_port if tls else None
+        self.wait_up()
+
+    def wait_up(self, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("daftar exited with %s:\n%s" % (self.proc.returncode, self.logs()))
+            try:
+                if httpx.get(self.url + "/healthz", timeout=0.5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("daftar did not come up:\n" + self.logs())
+
+    def logs(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def log_lines(self):
+        return [json.loads(line) for line in self.logs().splitlines() if line.startswith("{")]
+
+    def signal(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tls_files):
+    s = Server(tls=tls_files)
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def h1(server):
+    with httpx.Client(base_url=server.url, http1=True, http2=False, timeout=10) as c:
+        yield c
+
+
+@pytest.fixture
+def h2c(server):
+    with httpx.Client(base_url=server.url, http1=False, http2=True, timeout=10) as c:
+        yield c
+
+
+@pytest.fixture
+def h2tls(server, tls_files):
+    with httpx.Client(base_url=server.tls_url, http2=True, verify=tls_files[0], timeout=10) as c:
+        yield c
+
+
+def assert_problem(resp, status, type_slug=None):
+    """The response is an RFC 9457 problem with our required members."""
+    assert resp.status_code == status, resp.text
+    assert resp.headers["content-type"] == "application/problem+json"
+    body = resp.json()
+    assert body["status"] == status
+    assert body["type"].startswith("urn:daftar:problem:")
+    if type_slug:
+        assert body["type"] == "urn:daftar:problem:" + type_slug
+    assert body["title"]
+    assert body["request_id"] == resp.headers["x-request-id"]
+    return body

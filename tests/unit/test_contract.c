@@ -1,0 +1,79 @@
+/*
+ * test_contract.c — api/openapi.yaml and the route tables agree: every
+ * served route is in the contract with its operationId equal to the route's
+ * name, and every operation in the contract is served.
+ */
+#include "http/ops.h"
+#include "routes.h"
+#include "test.h"
+
+#include <ctype.h>
+#include <jansson.h>
+
+static const char *const methods[] = {"get", "post", "put", "patch", "delete", "head", "options", "trace"};
+
+TEST(test_contract__every_route_is_in_openapi)
+{
+    json_t *doc = json_loadb(dft_openapi_json, dft_openapi_json_len, 0, NULL);
+    CHECK(doc != NULL);
+    json_t *paths = json_object_get(doc, "paths");
+    size_t routes = 0;
+    for (size_t t = 0; t < dft_num_route_tables; ++t)
+        for (size_t i = 0; i < dft_route_tables[t]->count; ++i, ++routes) {
+            const dft_route_t *r = &dft_route_tables[t]->routes[i];
+            char lower[16];
+            size_t k = 0;
+            for (; r->method[k] && k + 1 < sizeof(lower); ++k)
+                lower[k] = (char)tolower((unsigned char)r->method[k]);
+            lower[k] = '\0';
+            json_t *op = json_object_get(json_object_get(paths, r->path), lower);
+            if (op == NULL)
+                fprintf(stderr, "    served but not in the contract: %s %s\n", r->method, r->path);
+            CHECK(op != NULL);
+            const char *opid = json_string_value(json_object_get(op, "operationId"));
+            if (op != NULL && (opid == NULL || strcmp(opid, r->name) != 0))
+                fprintf(stderr, "    %s %s: operationId %s, route name %s\n", r->method, r->path, opid ? opid : "-", r->name);
+            CHECK(op == NULL || (opid != NULL && strcmp(opid, r->name) == 0));
+        }
+    CHECK(routes > 0);
+    json_decref(doc);
+}
+
+static int served(const char *path, const char *method)
+{
+    for (size_t t = 0; t < dft_num_route_tables; ++t)
+        for (size_t i = 0; i < dft_route_tables[t]->count; ++i) {
+            const dft_route_t *r = &dft_route_tables[t]->routes[i];
+            if (strcmp(r->path, path) == 0 && strcasecmp(r->method, method) == 0)
+                return 1;
+        }
+    return 0;
+}
+
+TEST(test_contract__every_openapi_operation_is_served)
+{
+    json_t *doc = json_loadb(dft_openapi_json, dft_openapi_json_len, 0, NULL);
+    CHECK(doc != NULL);
+    const char *path;
+    json_t *item;
+    size_t ops = 0;
+    json_object_foreach(json_object_get(doc, "paths"), path, item)
+    {
+        for (size_t m = 0; m < sizeof(methods) / sizeof(methods[0]); ++m) {
+            if (json_object_get(item, methods[m]) == NULL)
+                continue;
+            ++ops;
+            if (!served(path, methods[m]))
+                fprintf(stderr, "    in the contract but not served: %s %s\n", methods[m], path);
+            CHECK(served(path, methods[m]));
+        }
+    }
+    CHECK(ops > 0);
+    json_decref(doc);
+}
+
+const test_case_t contract_cases[] = {
+    CASE(test_contract__every_route_is_in_openapi),
+    CASE(test_contract__every_openapi_operation_is_served),
+    {NULL, NULL},
+};
