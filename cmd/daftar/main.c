@@ -17,6 +17,8 @@ typedef struct command_t {
 
 static const command_t commands[] = {
     {"serve", dft_cmd_serve, "run the HTTP API server"},
+    {"migrate", dft_cmd_migrate, "bring the catalog and every department schema to the latest migration"},
+    {"dept", dft_cmd_dept, "add, list, suspend and resume departments"},
     {"routes", dft_cmd_routes, "print every served route (method and path template)"},
 };
 

@@ -6,6 +6,7 @@
 #include "../../lib/core/log.h"
 #include "../../lib/http/server.h"
 #include "../../lib/routes.h"
+#include "../../lib/tenant/tenant.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -44,6 +45,8 @@ int dft_cmd_serve(int argc, char **argv)
     dft_server_t *server = dft_server_new(&config, dft_route_tables, dft_num_route_tables);
     if (server == NULL)
         return 1;
+    dft_db_attach(server);
+    dft_tenant_attach(server);
     return dft_server_run(server);
 }
 

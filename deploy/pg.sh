@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# deploy/pg.sh — a private PostgreSQL 15 cluster in a folder of the checkout.
+#
+#   deploy/pg.sh start DIR PORT   init (first time) and start; waits until ready
+#   deploy/pg.sh stop DIR         fast shutdown; nothing when not running
+#   deploy/pg.sh kill9 DIR        kill -9 the postmaster (fault tests)
+#   deploy/pg.sh status DIR       exit 0 when running
+#
+# No system service and no global configuration are touched: data in
+# DIR/data, socket in DIR/sock, log in DIR/log. PostgreSQL refuses to run as
+# root, so under root the cluster belongs to Debian's `postgres` user. It
+# listens on 127.0.0.1:PORT and on the socket, with trust authentication:
+# a development and test cluster, never a production one.
+set -euo pipefail
+
+BIN=/usr/lib/postgresql/15/bin
+cmd=${1:?usage: pg.sh start|stop|kill9|status DIR [PORT]}
+DIR=$(mkdir -p "${2:?DIR}" && cd "$2" && pwd)
+PORT=${3:-55432}
+
+as_owner() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+running() {
+    as_owner "$BIN/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1
+}
+
+case "$cmd" in
+start)
+    mkdir -p "$DIR/data" "$DIR/sock" "$DIR/log"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown -R postgres:postgres "$DIR"
+        chmod 700 "$DIR/data"
+        if ! runuser -u postgres -- test -x "$DIR"; then
+            echo "pg.sh: the postgres user cannot reach $DIR (check the permissions of its parents)" >&2
+            exit 1
+        fi
+    fi
+    if [ ! -f "$DIR/data/PG_VERSION" ]; then
+        as_owner "$BIN/initdb" -D "$DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$DIR/log/initdb.log"
+        cat >>"$DIR/data/postgresql.conf" <<CONF
+# set by deploy/pg.sh
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$DIR/sock'
+max_connections = 300
+shared_buffers = 256MB
+logging_collector = off
+CONF
+    fi
+    if running; then
+        exit 0
+    fi
+    # A kill -9 leaves postmaster.pid behind; pg_ctl/postgres handle a stale one themselves.
+    as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log/postgresql.log" -o "-p $PORT" -w -t 60 start >/dev/null
+    for _ in $(seq 1 100); do
+        if /usr/bin/pg_isready -q -h "$DIR/sock" -p "$PORT"; then
+            exit 0
+        fi
+        sleep 0.1
+    done
+    echo "pg.sh: PostgreSQL did not become ready; see $DIR/log/postgresql.log" >&2
+    exit 1
+    ;;
+stop)
+    [ -f "$DIR/data/PG_VERSION" ] || exit 0
+    if running; then
+        as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast -w -t 60 stop >/dev/null
+    fi
+    ;;
+kill9)
+    pid=$(head -1 "$DIR/data/postmaster.pid" 2>/dev/null || true)
+    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
+    ;;
+status)
+    running
+    ;;
+*)
+    echo "usage: pg.sh start|stop|kill9|status DIR [PORT]" >&2
+    exit 2
+    ;;
+esac

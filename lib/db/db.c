@@ -1,0 +1,858 @@
+/*
+ * db.c — per-thread libpq pools in pipeline mode. See db.h for the shape of
+ * a job; this file is the machinery:
+ *
+ *   connections  DOWN -> CONNECTING (PQconnectPoll on the loop) -> READY;
+ *                any failure -> DOWN, retried with exponential backoff and
+ *                jitter by the thread's 100 ms tick. Jobs in flight on a
+ *                connection that fails get 503: their outcome is unknown.
+ *   jobs         go to the READY connection with the fewest jobs in flight;
+ *                with none READY they wait (bounded by db_queue_max and
+ *                db_wait_ms) if a connection is coming up, else get 503 at once.
+ *   results      arrive in order; each job's results end with its
+ *                PGRES_PIPELINE_SYNC, which is when it completes.
+ *   statements   prepared lazily per (connection, department, statement) and
+ *                remembered in a small hash set; when the set is full the next
+ *                job starts with DEALLOCATE ALL and the set starts again, which
+ *                bounds server memory however many departments there are.
+ *
+ * Everything runs on the owning thread; no locks.
+ */
+#include "db.h"
+
+#include "../core/core.h"
+#include "../core/log.h"
+#include "sqlfiles.h"
+
+#include <arpa/inet.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PREPARED_MAX 4096 /* statements remembered per connection before DEALLOCATE ALL */
+#define PIPELINE_MAX 64   /* jobs in flight per connection */
+#define SETUP_STMT_NAME "s"
+
+void (*dft_db_on_notify)(dft_thread_t *t, const char *channel, const char *payload);
+void (*dft_db_on_connected)(dft_thread_t *t);
+int (*dft_db_ready_check)(dft_thread_t *t, const char **why);
+
+
+typedef enum { CONN_DOWN, CONN_CONNECTING, CONN_SETUP, CONN_READY } conn_state_t;
+
+typedef struct conn_t {
+    dft_db_t *db;
+    size_t index;
+    PGconn *pg;
+    h2o_socket_t *sock;
+    int sock_fd;
+    conn_state_t state;
+    uint64_t deadline, retry_at;
+    unsigned failures;
+    h2o_linklist_t inflight;
+    size_t num_inflight;
+    uint64_t *prepared; /* open addressing; 0 = empty slot, keys are stored +1 */
+    size_t prepared_count;
+    int deallocate_next;
+} conn_t;
+
+struct dft_db_t {
+    dft_thread_t *thread;
+    const dft_config_t *config;
+    conn_t *conns;
+    size_t num_conns;
+    h2o_linklist_t waiting;
+    size_t num_waiting;
+    h2o_timeout_t tick_timeout;
+    h2o_timeout_entry_t tick;
+};
+
+typedef struct mark_t {
+    int step;
+    uint64_t key;
+} mark_t;
+
+struct dft_db_job_t {
+    h2o_linklist_t link;
+    dft_db_t *db;
+    dft_req_t *req; /* NULL once the request is gone, and for internal jobs */
+    dft_db_cb cb;
+    void *ctx;
+    int mode, stmt, retried, is_setup, internal;
+    uint32_t dept_id;
+    const char *role, *schema, *uid, *request_id, *client;
+    int nparams;
+    const char *params[DFT_DB_MAX_PARAMS];
+    uint64_t enqueued_at;
+    /* the Sync segment in flight */
+    int step, step_done, main_step, num_marks; /* statements sent / finished in this segment */
+    mark_t marks[2];
+    PGresult *main, *error;
+};
+
+/* ------------------------------------------------------------ statements */
+
+typedef struct stmt_t {
+    const char *name, *text;
+    int is_dept;
+} stmt_t;
+
+static stmt_t *stmts;
+static size_t num_stmts;
+static const char setup_sql[] = "SELECT set_config('role', $1, true), set_config('transaction_read_only', $2, true), "
+                                "set_config('daftar.officer_uid', $3, true), set_config('daftar.request_id', $4, true), "
+                                "set_config('daftar.client_addr', $5, true)";
+
+static void load_statements(void)
+{
+    if (stmts != NULL)
+        return;
+    stmts = dft_calloc(dft_num_sql_files, sizeof(*stmts));
+    for (size_t i = 0; i < dft_num_sql_files; ++i) {
+        if (strcmp(dft_sql_files[i].group, "queries") != 0)
+            continue;
+        stmts[num_stmts++] = (stmt_t){dft_sql_files[i].name, dft_sql_files[i].text,
+                                      strstr(dft_sql_files[i].text, "{schema}") != NULL};
+    }
+}
+
+static int find_stmt(const char *name)
+{
+    size_t lo = 0, hi = num_stmts;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(stmts[mid].name, name);
+        if (c == 0)
+            return (int)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+const char *dft_db_statement_text(const char *name)
+{
+    load_statements();
+    int i = find_stmt(name);
+    return i < 0 ? NULL : stmts[i].text;
+}
+
+/* The statement's text with every {schema} replaced by the quoted schema name. */
+static char *instantiate(const stmt_t *st, const char *schema)
+{
+    dft_buf_t b = {0};
+    const char *p = st->text, *hit;
+    while ((hit = strstr(p, "{schema}")) != NULL) {
+        dft_buf_append(&b, p, (size_t)(hit - p));
+        dft_buf_puts(&b, "\"");
+        dft_buf_puts(&b, schema); /* registry guarantees ^dept_[a-z][a-z0-9_]*$ */
+        dft_buf_puts(&b, "\"");
+        p = hit + 8;
+    }
+    dft_buf_puts(&b, p);
+    return b.data;
+}
+
+/* -------------------------------------------------------- prepared cache */
+
+static uint64_t prep_key(uint32_t dept_id, int stmt)
+{
+    return ((uint64_t)dept_id << 20 | (uint64_t)(stmt + 1)) + 1; /* stmt -1 = setup; +1 keeps 0 for empty */
+}
+
+static size_t prep_slot(const conn_t *c, uint64_t key)
+{
+    size_t cap = PREPARED_MAX * 2, i = (size_t)(key * 0x9E3779B97F4A7C15ull) & (cap - 1);
+    while (c->prepared[i] != 0 && c->prepared[i] != key)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+static int prep_has(const conn_t *c, uint64_t key)
+{
+    return c->prepared[prep_slot(c, key)] == key;
+}
+
+static void prep_add(conn_t *c, uint64_t key)
+{
+    size_t i = prep_slot(c, key);
+    if (c->prepared[i] == key)
+        return;
+    c->prepared[i] = key;
+    if (++c->prepared_count >= PREPARED_MAX)
+        c->deallocate_next = 1;
+}
+
+static void prep_clear(conn_t *c)
+{
+    memset(c->prepared, 0, sizeof(uint64_t) * PREPARED_MAX * 2);
+    c->prepared_count = 0;
+}
+
+static void stmt_name(char *buf, size_t size, uint32_t dept_id, int stmt)
+{
+    snprintf(buf, size, "q%d_%u", stmt, dept_id);
+}
+
+/* ----------------------------------------------------------- sqlstates */
+
+dft_code_t dft_db_code_for_sqlstate(const char *s, int *retryable)
+{
+    static const struct {
+        const char *prefix;
+        dft_code_t code;
+        int retry;
+    } table[] = {
+        {"23505", DFT_E_CONFLICT, 0},      {"23503", DFT_E_UNPROCESSABLE, 0}, {"23514", DFT_E_UNPROCESSABLE, 0},
+        {"23502", DFT_E_INVALID, 0},       {"23P01", DFT_E_CONFLICT, 0},      {"22", DFT_E_INVALID, 0},
+        {"42501", DFT_E_FORBIDDEN, 0},     {"40001", DFT_E_UNAVAILABLE, 1},   {"40P01", DFT_E_UNAVAILABLE, 1},
+        {"57014", DFT_E_UNAVAILABLE, 0},   {"57P", DFT_E_UNAVAILABLE, 0},     {"08", DFT_E_UNAVAILABLE, 0},
+        {"53", DFT_E_UNAVAILABLE, 0},      {"55P03", DFT_E_CONFLICT, 0},      {"DF403", DFT_E_FORBIDDEN, 0},
+        {"DF404", DFT_E_NOT_FOUND, 0},     {"DF409", DFT_E_CONFLICT, 0},      {"DF412", DFT_E_PRECONDITION_FAILED, 0},
+        {"DF422", DFT_E_UNPROCESSABLE, 0}, {"DF428", DFT_E_PRECONDITION_REQUIRED, 0},
+    };
+    if (retryable != NULL)
+        *retryable = 0;
+    if (s == NULL)
+        return DFT_E_UNAVAILABLE; /* no SQLSTATE: the connection broke */
+    for (size_t i = 0; i < DFT_ARRAY_SIZE(table); ++i)
+        if (strncmp(s, table[i].prefix, strlen(table[i].prefix)) == 0) {
+            if (retryable != NULL)
+                *retryable = table[i].retry;
+            return table[i].code;
+        }
+    return DFT_E_INTERNAL;
+}
+
+/* --------------------------------------------------------------- jobs */
+
+static void dispatch(dft_db_t *db);
+static void conn_fail(conn_t *c, const char *why);
+
+static void job_free(dft_db_job_t *job)
+{
+    if (job->main != NULL)
+        PQclear(job->main);
+    if (job->error != NULL)
+        PQclear(job->error);
+    free(job);
+}
+
+static void job_detach(void *p)
+{
+    ((dft_db_job_t *)p)->req = NULL;
+}
+
+/* Completes a job: error or value to the callback, then frees it. */
+static void job_finish(dft_db_job_t *job, dft_code_t code, const char *detail)
+{
+    dft_db_reply_t reply = {.err = {.code = code, .detail = detail}};
+    if (code == DFT_OK && job->main != NULL) {
+        reply.rows = PQntuples(job->main);
+        reply.res = job->main;
+        if (reply.rows > 0 && PQnfields(job->main) > 0 && !PQgetisnull(job->main, 0, 0)) {
+            reply.value = PQgetvalue(job->main, 0, 0);
+            reply.len = (size_t)PQgetlength(job->main, 0, 0);
+        }
+    }
+    if (code == DFT_E_UNAVAILABLE)
+        reply.err.retry_after = 1;
+    if (job->req != NULL) {
+        job->req->pending = NULL;
+        job->cb(job->ctx, &reply);
+    } else if (job->internal) {
+        job->cb(job->ctx, &reply);
+    } /* else the client went away: nobody to tell */
+    job_free(job);
+}
+
+static void job_reset_segment(dft_db_job_t *job)
+{
+    if (job->main != NULL)
+        PQclear(job->main);
+    if (job->error != NULL)
+        PQclear(job->error);
+    job->main = job->error = NULL;
+    job->step = job->step_done = job->num_marks = 0;
+    job->main_step = -1;
+}
+
+/* Called at the job's PIPELINE_SYNC. */
+static void job_done(conn_t *c, dft_db_job_t *job)
+{
+    if (job->is_setup) {
+        if (job->error != NULL) {
+            job_free(job);
+            conn_fail(c, "connection setup failed");
+            return;
+        }
+        job_free(job);
+        c->state = CONN_READY;
+        c->failures = 0;
+        dft_log(DFT_LOG_INFO, "db", "thread %zu connection %zu ready", c->db->thread->index, c->index);
+        if (dft_db_on_connected != NULL)
+            dft_db_on_connected(c->db->thread);
+        return;
+    }
+    if (job->error == NULL) {
+        job_finish(job, DFT_OK, NULL);
+        return;
+    }
+    const char *state = PQresultErrorField(job->error, PG_DIAG_SQLSTATE);
+    int retry;
+    dft_code_t code = dft_db_code_for_sqlstate(state, &retry);
+    if (retry && !job->retried) {
+        job->retried = 1;
+        job_reset_segment(job);
+        h2o_linklist_insert(&c->db->waiting, &job->link);
+        ++c->db->num_waiting;
+        return;
+    }
+    const char *msg = PQresultErrorField(job->error, PG_DIAG_MESSAGE_PRIMARY);
+    if (code == DFT_E_FORBIDDEN && strcmp(state, "42501") == 0)
+        dft_log(DFT_LOG_ERROR, "db_privilege_alarm", "request %s: statement %s refused by PostgreSQL (42501): %s",
+                job->request_id, job->stmt >= 0 ? stmts[job->stmt].name : "setup", msg ? msg : "");
+    else if (code == DFT_E_INTERNAL || code == DFT_E_UNAVAILABLE)
+        dft_log(DFT_LOG_ERROR, "db_error", "request %s: statement %s: SQLSTATE %s: %s", job->request_id,
+                job->stmt >= 0 ? stmts[job->stmt].name : "setup", state ? state : "-", msg ? msg : "");
+    /* Our own DFxxx errors carry a message written for clients (sql/queries); others never reach them. */
+    const char *detail = state != NULL && strncmp(state, "DF", 2) == 0 ? msg : NULL;
+    if (detail != NULL) {
+        /* the result is freed with the job: copy the text where the request can keep it */
+        detail = job->req != NULL ? h2o_strdup(&job->req->h2o->pool, detail, SIZE_MAX).base : NULL;
+    }
+    job_finish(job, code, detail);
+}
+
+/* Puts the job's Sync segment into libpq's buffer; 0 or -1 (connection broken). */
+static int job_send(conn_t *c, dft_db_job_t *job)
+{
+    PGconn *pg = c->pg;
+    char name[32];
+    job_reset_segment(job);
+    if (job->is_setup) {
+        ++job->step;
+        if (!PQsendQueryParams(pg, "LISTEN daftar_departments", 0, NULL, NULL, NULL, NULL, 0))
+            return -1;
+        return PQpipelineSync(pg) ? 0 : -1;
+    }
+    if (c->deallocate_next) {
+        if (!PQsendQueryParams(pg, "DEALLOCATE ALL", 0, NULL, NULL, NULL, NULL, 0))
+            return -1;
+        ++job->step;
+        prep_clear(c);
+        c->deallocate_next = 0;
+    }
+    uint64_t skey = prep_key(0, -1);
+    if (!prep_has(c, skey)) {
+        if (!PQsendPrepare(pg, SETUP_STMT_NAME, setup_sql, 5, NULL))
+            return -1;
+        job->marks[job->num_marks++] = (mark_t){job->step++, skey};
+    }
+    const char *setup_params[5] = {job->role ? job->role : "none", job->mode == DFT_DB_READ ? "on" : "off", job->uid,
+                                   job->request_id, job->client};
+    if (!PQsendQueryPrepared(pg, SETUP_STMT_NAME, 5, setup_params, NULL, NULL, 0))
+        return -1;
+    ++job->step;
+    const stmt_t *st = &stmts[job->stmt];
+    uint32_t dept = st->is_dept ? job->dept_id : 0;
+    uint64_t key = prep_key(dept, job->stmt);
+    stmt_name(name, sizeof(name), dept, job->stmt);
+    if (!prep_has(c, key)) {
+        char *text = st->is_dept ? instantiate(st, job->schema) : NULL;
+        int ok = PQsendPrepare(pg, name, text ? text : st->text, 0, NULL);
+        free(text);
+        if (!ok)
+            return -1;
+        job->marks[job->num_marks++] = (mark_t){job->step++, key};
+    }
+    if (!PQsendQueryPrepared(pg, name, job->nparams, job->params, NULL, NULL, 0))
+        return -1;
+    job->main_step = job->step++;
+    return PQpipelineSync(pg) ? 0 : -1;
+}
+
+/* ---------------------------------------------------------- connections */
+
+static void on_readable(h2o_socket_t *sock, const char *err);
+static void on_writable(h2o_socket_t *sock, const char *err);
+static void connect_step(conn_t *c);
+
+static void flush(conn_t *c)
+{
+    int r = PQflush(c->pg);
+    if (r < 0) {
+        conn_fail(c, "flush failed");
+        return;
+    }
+    if (r == 1 && !h2o_socket_is_writing(c->sock))
+        h2o_socket_notify_write(c->sock, on_writable);
+}
+
+static void release_socket(conn_t *c)
+{
+    if (c->sock != NULL) {
+        h2o_socket_read_stop(c->sock);
+        h2o_socket_close(c->sock);
+        c->sock = NULL;
+    }
+    c->sock_fd = -1;
+}
+
+/* Makes sure the h2o socket watches libpq's current fd (it changes when a
+ * multi-host connection string moves on to the next host). */
+static int watch_socket(conn_t *c)
+{
+    int fd = PQsocket(c->pg);
+    if (fd < 0)
+        return -1;
+    if (c->sock != NULL && c->sock_fd == fd)
+        return 0;
+    release_socket(c);
+    int dupfd = dup(fd);
+    if (dupfd < 0)
+        return -1;
+    c->sock = h2o_evloop_socket_create(c->db->thread->ctx.loop, dupfd, H2O_SOCKET_FLAG_DONT_READ);
+    c->sock->data = c;
+    c->sock_fd = fd;
+    return 0;
+}
+
+static void conn_fail(conn_t *c, const char *why)
+{
+    dft_db_t *db = c->db;
+    if (c->state != CONN_DOWN)
+        dft_log(DFT_LOG_WARN, "db", "thread %zu connection %zu down: %s", db->thread->index, c->index, why);
+    release_socket(c);
+    if (c->pg != NULL) {
+        PQfinish(c->pg);
+        c->pg = NULL;
+    }
+    c->state = CONN_DOWN;
+    prep_clear(c);
+    c->deallocate_next = 0;
+    uint64_t delay = 100u << (c->failures < 6 ? c->failures : 6);
+    if (delay > 5000)
+        delay = 5000;
+    unsigned char rnd;
+    RAND_bytes(&rnd, 1);
+    c->retry_at = h2o_now(db->thread->ctx.loop) + delay + delay * rnd / 512; /* + up to 50% jitter */
+    ++c->failures;
+    /* jobs in flight: their outcome is unknown to us, so the client must retry */
+    while (!h2o_linklist_is_empty(&c->inflight)) {
+        dft_db_job_t *job = H2O_STRUCT_FROM_MEMBER(dft_db_job_t, link, c->inflight.next);
+        h2o_linklist_unlink(&job->link);
+        if (job->is_setup)
+            job_free(job);
+        else
+            job_finish(job, DFT_E_UNAVAILABLE, "The database is not reachable; retry shortly.");
+    }
+    c->num_inflight = 0;
+}
+
+static void conn_start(conn_t *c)
+{
+    dft_db_t *db = c->db;
+    char opts[64];
+    snprintf(opts, sizeof(opts), "-c statement_timeout=%lld", (long long)db->config->db_statement_timeout_ms);
+    const char *keys[] = {"dbname", "options", "application_name", NULL};
+    const char *vals[] = {db->config->db_dsn, opts, "daftar", NULL};
+    c->pg = PQconnectStartParams(keys, vals, 1);
+    if (c->pg == NULL || PQstatus(c->pg) == CONNECTION_BAD) {
+        conn_fail(c, "cannot start connecting");
+        return;
+    }
+    c->state = CONN_CONNECTING;
+    c->deadline = h2o_now(db->thread->ctx.loop) + (uint64_t)db->config->db_connect_timeout_ms;
+    connect_step(c);
+}
+
+static void connect_step(conn_t *c)
+{
+    PostgresPollingStatusType st = PQconnectPoll(c->pg);
+    if (st == PGRES_POLLING_FAILED) {
+        conn_fail(c, "connection refused or authentication failed");
+        return;
+    }
+    if (watch_socket(c) != 0) {
+        conn_fail(c, "no socket");
+        return;
+    }
+    if (st == PGRES_POLLING_READING) {
+        h2o_socket_read_start(c->sock, on_readable);
+    } else if (st == PGRES_POLLING_WRITING) {
+        h2o_socket_read_stop(c->sock);
+        if (!h2o_socket_is_writing(c->sock))
+            h2o_socket_notify_write(c->sock, on_writable);
+    } else if (st == PGRES_POLLING_OK) {
+        if (PQsetnonblocking(c->pg, 1) != 0 || PQenterPipelineMode(c->pg) != 1) {
+            conn_fail(c, "cannot enter pipeline mode");
+            return;
+        }
+        c->state = CONN_SETUP;
+        h2o_socket_read_start(c->sock, on_readable);
+        dft_db_job_t *setup = dft_calloc(1, sizeof(*setup));
+        setup->db = c->db;
+        setup->is_setup = 1;
+        setup->stmt = -1;
+        if (job_send(c, setup) != 0) {
+            job_free(setup);
+            conn_fail(c, "cannot send setup");
+            return;
+        }
+        h2o_linklist_insert(&c->inflight, &setup->link);
+        ++c->num_inflight;
+        flush(c);
+    }
+}
+
+static void on_writable(h2o_socket_t *sock, const char *err)
+{
+    conn_t *c = sock->data;
+    if (err != NULL) {
+        conn_fail(c, "socket error");
+        return;
+    }
+    if (c->state == CONN_CONNECTING)
+        connect_step(c);
+    else
+        flush(c);
+}
+
+static void read_results(conn_t *c)
+{
+    while (!h2o_linklist_is_empty(&c->inflight) && !PQisBusy(c->pg)) {
+        dft_db_job_t *job = H2O_STRUCT_FROM_MEMBER(dft_db_job_t, link, c->inflight.next);
+        PGresult *res = PQgetResult(c->pg);
+        if (res == NULL) { /* end of one statement's results */
+            ++job->step_done;
+            continue;
+        }
+        ExecStatusType s = PQresultStatus(res);
+        if (s == PGRES_PIPELINE_SYNC) {
+            PQclear(res);
+            h2o_linklist_unlink(&job->link);
+            --c->num_inflight;
+            job_done(c, job);
+            if (c->state == CONN_DOWN)
+                return;
+            continue;
+        }
+        if (s == PGRES_FATAL_ERROR) {
+            if (job->error == NULL)
+                job->error = res;
+            else
+                PQclear(res);
+            continue;
+        }
+        if (s == PGRES_PIPELINE_ABORTED) {
+            PQclear(res);
+            continue;
+        }
+        int at = job->step_done, kept = 0;
+        for (int i = 0; i < job->num_marks; ++i)
+            if (job->marks[i].step == at && s == PGRES_COMMAND_OK)
+                prep_add(c, job->marks[i].key);
+        if (at == job->main_step && job->main == NULL) {
+            job->main = res;
+            kept = 1;
+        }
+        if (!kept)
+            PQclear(res);
+    }
+}
+
+static void on_readable(h2o_socket_t *sock, const char *err)
+{
+    conn_t *c = sock->data;
+    if (err != NULL) {
+        conn_fail(c, "socket closed");
+        return;
+    }
+    if (c->state == CONN_CONNECTING) {
+        connect_step(c);
+        return;
+    }
+    if (!PQconsumeInput(c->pg)) {
+        conn_fail(c, "connection lost");
+        return;
+    }
+    read_results(c);
+    if (c->state == CONN_DOWN)
+        return;
+    PGnotify *n;
+    while ((n = PQnotifies(c->pg)) != NULL) {
+        if (dft_db_on_notify != NULL)
+            dft_db_on_notify(c->db->thread, n->relname, n->extra);
+        PQfreemem(n);
+    }
+    if (PQstatus(c->pg) == CONNECTION_BAD) {
+        conn_fail(c, "connection lost");
+        return;
+    }
+    dispatch(c->db);
+}
+
+/* ------------------------------------------------------------- dispatch */
+
+static conn_t *pick(dft_db_t *db)
+{
+    conn_t *best = NULL;
+    for (size_t i = 0; i < db->num_conns; ++i) {
+        conn_t *c = &db->conns[i];
+        if (c->state == CONN_READY && c->num_inflight < PIPELINE_MAX && (best == NULL || c->num_inflight < best->num_inflight))
+            best = c;
+    }
+    return best;
+}
+
+static int coming_up(const dft_db_t *db)
+{
+    for (size_t i = 0; i < db->num_conns; ++i)
+        if (db->conns[i].state != CONN_DOWN)
+            return 1;
+    return 0;
+}
+
+static void dispatch(dft_db_t *db)
+{
+    conn_t *touched[8] = {0};
+    size_t num_touched = 0;
+    while (!h2o_linklist_is_empty(&db->waiting)) {
+        conn_t *c = pick(db);
+        if (c == NULL)
+            break;
+        dft_db_job_t *job = H2O_STRUCT_FROM_MEMBER(dft_db_job_t, link, db->waiting.next);
+        h2o_linklist_unlink(&job->link);
+        --db->num_waiting;
+        if (job->req == NULL && !job->internal) { /* the client left while it waited */
+            job_free(job);
+            continue;
+        }
+        if (job_send(c, job) != 0) {
+            h2o_linklist_insert(&db->waiting, &job->link); /* back to the queue's tail; the connection is gone */
+            ++db->num_waiting;
+            conn_fail(c, "send failed");
+            continue;
+        }
+        h2o_linklist_insert(&c->inflight, &job->link);
+        ++c->num_inflight;
+        size_t k = 0;
+        while (k < num_touched && touched[k] != c)
+            ++k;
+        if (k == num_touched && num_touched < DFT_ARRAY_SIZE(touched))
+            touched[num_touched++] = c;
+    }
+    for (size_t k = 0; k < num_touched; ++k)
+        if (touched[k]->state == CONN_READY)
+            flush(touched[k]);
+}
+
+static void on_tick(h2o_timeout_entry_t *entry)
+{
+    dft_db_t *db = H2O_STRUCT_FROM_MEMBER(dft_db_t, tick, entry);
+    uint64_t now = h2o_now(db->thread->ctx.loop);
+    for (size_t i = 0; i < db->num_conns; ++i) {
+        conn_t *c = &db->conns[i];
+        if (c->state == CONN_DOWN && now >= c->retry_at && !db->thread->done)
+            conn_start(c);
+        else if ((c->state == CONN_CONNECTING || c->state == CONN_SETUP) && now >= c->deadline)
+            conn_fail(c, "connect timeout");
+    }
+    /* waiting too long, or nothing left that could serve them */
+    int any = coming_up(db);
+    h2o_linklist_t *node = db->waiting.next;
+    while (node != &db->waiting) {
+        dft_db_job_t *job = H2O_STRUCT_FROM_MEMBER(dft_db_job_t, link, node);
+        node = node->next;
+        if (!any || now - job->enqueued_at >= (uint64_t)db->config->db_wait_ms) {
+            h2o_linklist_unlink(&job->link);
+            --db->num_waiting;
+            job_finish(job, DFT_E_UNAVAILABLE, "The database is busy or unreachable; retry shortly.");
+        }
+    }
+    dispatch(db);
+    if (!db->thread->done)
+        h2o_timeout_link(db->thread->ctx.loop, &db->tick_timeout, &db->tick);
+}
+
+/* ------------------------------------------------------------- public */
+
+static void enqueue(dft_thread_t *t, dft_req_t *r, const dft_db_scope_t *scope, int mode, const char *stmt,
+                    const char *const *params, int nparams, dft_db_cb cb, void *ctx)
+{
+    dft_db_t *db = t->db;
+    int si = find_stmt(stmt);
+    if (si < 0)
+        dft_fatal("unknown statement %s", stmt); /* a programmer error, caught by any test of the route */
+    assert(nparams <= DFT_DB_MAX_PARAMS);
+    assert(!stmts[si].is_dept || (scope != NULL && scope->role != NULL));
+
+    char client[INET6_ADDRSTRLEN] = "";
+    if (r != NULL) {
+        struct sockaddr_storage ss;
+        socklen_t sl = r->h2o->conn->callbacks->get_peername(r->h2o->conn, (struct sockaddr *)&ss);
+        if (sl != 0 && ss.ss_family == AF_INET)
+            inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, client, sizeof(client));
+        else if (sl != 0 && ss.ss_family == AF_INET6)
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, client, sizeof(client));
+    }
+    const char *rid = r != NULL ? r->request_id : "";
+    const char *uid = ""; /* officer UID: set once authentication exists */
+    const char *role = scope != NULL ? scope->role : NULL, *schema = scope != NULL ? scope->schema : NULL;
+
+    /* one allocation: the job, then every string it needs */
+    size_t extra = strlen(client) + strlen(rid) + strlen(uid) + 3 + (role ? strlen(role) + 1 : 0) +
+                   (schema ? strlen(schema) + 1 : 0);
+    for (int i = 0; i < nparams; ++i)
+        extra += params[i] ? strlen(params[i]) + 1 : 0;
+    dft_db_job_t *job = dft_calloc(1, sizeof(*job) + extra);
+    char *p = (char *)(job + 1);
+#define COPY(dst, src)                                                                                                 \
+    do {                                                                                                               \
+        size_t l_ = strlen(src) + 1;                                                                                   \
+        memcpy(p, src, l_);                                                                                            \
+        dst = p;                                                                                                       \
+        p += l_;                                                                                                       \
+    } while (0)
+    COPY(job->client, client);
+    COPY(job->request_id, rid);
+    COPY(job->uid, uid);
+    if (role != NULL)
+        COPY(job->role, role);
+    if (schema != NULL)
+        COPY(job->schema, schema);
+    for (int i = 0; i < nparams; ++i)
+        if (params[i] != NULL)
+            COPY(job->params[i], params[i]);
+#undef COPY
+    job->db = db;
+    job->req = r;
+    job->cb = cb;
+    job->ctx = ctx;
+    job->mode = mode;
+    job->stmt = si;
+    job->dept_id = scope != NULL ? scope->dept_id : 0;
+    job->nparams = nparams;
+    job->enqueued_at = h2o_now(t->ctx.loop);
+    job->main_step = -1;
+    job->internal = r == NULL;
+
+    if (db == NULL || (!coming_up(db)) || db->num_waiting >= (size_t)db->config->db_queue_max) {
+        if (db != NULL && db->num_waiting >= (size_t)db->config->db_queue_max)
+            dft_log(DFT_LOG_WARN, "db", "thread %zu queue full (%zu)", t->index, db->num_waiting);
+        job->req = NULL;
+        dft_db_reply_t reply = {.err = {.code = DFT_E_UNAVAILABLE, .detail = "The database is busy or unreachable; retry shortly.",
+                                        .retry_after = 1}};
+        cb(ctx, &reply);
+        job_free(job);
+        return;
+    }
+    if (r != NULL) {
+        r->pending = job;
+        r->detach = job_detach;
+    }
+    h2o_linklist_insert(&db->waiting, &job->link);
+    ++db->num_waiting;
+    dispatch(db);
+}
+
+void dft_db_run(dft_req_t *r, const dft_db_scope_t *scope, int mode, const char *stmt, const char *const *params,
+                int nparams, dft_db_cb cb, void *ctx)
+{
+    enqueue(r->thread, r, scope, mode, stmt, params, nparams, cb, ctx);
+}
+
+void dft_db_run_internal(dft_thread_t *t, const dft_db_scope_t *scope, int mode, const char *stmt,
+                         const char *const *params, int nparams, dft_db_cb cb, void *ctx)
+{
+    enqueue(t, NULL, scope, mode, stmt, params, nparams, cb, ctx);
+}
+
+static void respond_cb(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    if (reply->err.code != DFT_OK)
+        dft_respond_error(r, &reply->err);
+    else if (reply->value == NULL)
+        dft_respond_code(r, DFT_E_NOT_FOUND, "No such resource.");
+    else
+        dft_respond_json(r, 200, reply->value, reply->len);
+}
+
+void dft_db_respond(dft_req_t *r, const dft_db_scope_t *scope, int mode, const char *stmt, const char *const *params,
+                    int nparams)
+{
+    dft_db_run(r, scope, mode, stmt, params, nparams, respond_cb, r);
+}
+
+/* ------------------------------------------------------- thread hooks */
+
+static void on_thread_start(dft_thread_t *t)
+{
+    dft_db_t *db = dft_calloc(1, sizeof(*db));
+    db->thread = t;
+    db->config = t->server->config;
+    db->num_conns = (size_t)db->config->db_connections;
+    db->conns = dft_calloc(db->num_conns, sizeof(conn_t));
+    h2o_linklist_init_anchor(&db->waiting);
+    for (size_t i = 0; i < db->num_conns; ++i) {
+        conn_t *c = &db->conns[i];
+        c->db = db;
+        c->index = i;
+        c->sock_fd = -1;
+        c->prepared = dft_calloc(PREPARED_MAX * 2, sizeof(uint64_t));
+        h2o_linklist_init_anchor(&c->inflight);
+    }
+    t->db = db;
+    for (size_t i = 0; i < db->num_conns; ++i)
+        conn_start(&db->conns[i]);
+    h2o_timeout_init(t->ctx.loop, &db->tick_timeout, 100);
+    db->tick.cb = on_tick;
+    h2o_timeout_link(t->ctx.loop, &db->tick_timeout, &db->tick);
+}
+
+static void on_thread_drained(dft_thread_t *t)
+{
+    dft_db_t *db = t->db;
+    if (db == NULL)
+        return;
+    h2o_timeout_unlink(&db->tick);
+    for (size_t i = 0; i < db->num_conns; ++i) {
+        conn_t *c = &db->conns[i];
+        c->state = CONN_DOWN; /* no log line for a deliberate close */
+        c->failures = 0;
+        conn_fail(c, "shutdown");
+        free(c->prepared);
+    }
+}
+
+static size_t queue_depth(dft_thread_t *t)
+{
+    dft_db_t *db = t->db;
+    return db != NULL ? __atomic_load_n(&db->num_waiting, __ATOMIC_RELAXED) : 0;
+}
+
+static int ready(dft_thread_t *t, const char **why)
+{
+    dft_db_t *db = t->db;
+    for (size_t i = 0; db != NULL && i < db->num_conns; ++i)
+        if (db->conns[i].state == CONN_READY)
+            return dft_db_ready_check != NULL ? dft_db_ready_check(t, why) : 1;
+    *why = "database not reachable";
+    return 0;
+}
+
+void dft_db_attach(dft_server_t *server)
+{
+    load_statements();
+    if (server->config->db_dsn[0] == '\0')
+        return;
+    server->hooks.on_start = on_thread_start;
+    server->hooks.on_drained = on_thread_drained;
+    server->hooks.queue_depth = queue_depth;
+    server->hooks.ready = ready;
+}

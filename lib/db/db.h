@@ -1,0 +1,89 @@
+/*
+ * db.h — the database layer: per-thread pools of libpq connections in
+ * pipeline mode, driven by the thread's h2o event loop. Nothing here blocks.
+ *
+ * One request = one job = one Sync segment on one connection:
+ *     Execute "setup"   set_config role / read-only / officer uid / request id / client address (all local)
+ *     [Parse  stmt]     first use of (connection, department, statement) only
+ *     Execute stmt
+ *     Sync
+ * PostgreSQL runs everything between two Syncs as one implicit transaction:
+ * the Sync commits it, an error rolls all of it back and leaves the
+ * connection clean for the next job already in the pipe. (An explicit
+ * BEGIN/COMMIT would leave an aborted transaction block behind after an
+ * error, breaking the jobs pipelined after it.) Read jobs set
+ * transaction_read_only, which PostgreSQL allows at any point in a transaction.
+ *
+ * Statements live in sql/queries/NAME.sql, embedded at build time. A
+ * statement that names `{schema}` is a department statement: the placeholder
+ * is filled with the department's quoted schema name, and the statement is
+ * prepared after the department's role is set, so names resolve with that
+ * role's USAGE and PostgreSQL enforces its privileges at every execution.
+ *
+ * Handlers never see libpq: they get a dft_db_reply_t with the first column
+ * of the first row (JSON built by PostgreSQL) or a dft_error_t.
+ */
+#ifndef DFT_DB_H
+#define DFT_DB_H
+
+#include "../core/error.h"
+#include "../http/server.h"
+
+#include <libpq-fe.h>
+
+#define DFT_DB_MAX_PARAMS 16
+
+typedef struct dft_db_t dft_db_t;
+typedef struct dft_db_job_t dft_db_job_t;
+
+/* Who a job runs as: a department's role and schema, or the catalog (NULL). */
+typedef struct dft_db_scope_t {
+    uint32_t dept_id;   /* 0 = catalog */
+    const char *role;   /* "dept_fin"; NULL = the server's own role */
+    const char *schema; /* "dept_fin" */
+} dft_db_scope_t;
+
+typedef struct dft_db_reply_t {
+    dft_error_t err;   /* code DFT_OK on success */
+    const char *value; /* first column of the first row; NULL when no row or SQL NULL */
+    size_t len;
+    int rows;
+    const PGresult *res; /* for lib/ internals (registry); handlers use value */
+} dft_db_reply_t;
+
+typedef void (*dft_db_cb)(void *ctx, const dft_db_reply_t *reply);
+
+enum { DFT_DB_READ = 0, DFT_DB_WRITE = 1 };
+
+/* Attaches the layer to a server: sets the thread hooks. Call before dft_server_run. */
+void dft_db_attach(dft_server_t *server);
+
+/* Runs statement `stmt` for request r (its officer, request id, address go into
+ * the transaction) with text parameters; cb runs on r's thread, unless the
+ * request has gone away by then (then the result is dropped). */
+void dft_db_run(dft_req_t *r, const dft_db_scope_t *scope, int mode, const char *stmt, const char *const *params,
+                int nparams, dft_db_cb cb, void *ctx);
+
+/* The same without a request (background work such as registry refresh). */
+void dft_db_run_internal(dft_thread_t *t, const dft_db_scope_t *scope, int mode, const char *stmt,
+                         const char *const *params, int nparams, dft_db_cb cb, void *ctx);
+
+/* The common handler ending: 200 with the JSON value, 404 when no row,
+ * or the error as a problem. */
+void dft_db_respond(dft_req_t *r, const dft_db_scope_t *scope, int mode, const char *stmt, const char *const *params,
+                    int nparams);
+
+/* Maps a SQLSTATE to our code (the one table of it). */
+dft_code_t dft_db_code_for_sqlstate(const char *sqlstate, int *retryable);
+
+/* Called by the tenant registry: a NOTIFY on channel arrived on thread t. */
+extern void (*dft_db_on_notify)(dft_thread_t *t, const char *channel, const char *payload);
+/* Called when a connection of thread t became ready (first time or after an outage). */
+extern void (*dft_db_on_connected)(dft_thread_t *t);
+/* Asked by /readyz once a connection is up: are the catalog and migrations current? */
+extern int (*dft_db_ready_check)(dft_thread_t *t, const char **why);
+
+/* Text of an embedded statement, or NULL. */
+const char *dft_db_statement_text(const char *name);
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * admin.c — department administration and migrations, for the CLI.
+ *
+ * Blocking libpq on purpose: these run from `daftar migrate` and
+ * `daftar dept`, never on an event loop. Each migration is applied in its
+ * own transaction and recorded in daftar.schema_migrations (scope 'catalog'
+ * or 'dept:<code>'); a session advisory lock serialises concurrent runs, so
+ * migrating while servers run is safe (servers only read the catalog).
+ * Adding a department is one transaction: registry row, role, schema, every
+ * department migration, profile row and the NOTIFY that running servers
+ * listen for — all or nothing.
+ */
+#include "tenant.h"
+
+#include "../core/core.h"
+#include "../db/sqlfiles.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MIGRATION_LOCK "7263011"
+
+static int exec_ok(PGconn *c, PGresult *res, FILE *out, const char *what)
+{
+    ExecStatusType s = PQresultStatus(res);
+    int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+    if (!ok)
+        fprintf(out, "daftar: %s failed: %s", what, PQerrorMessage(c));
+    return ok;
+}
+
+static int run(PGconn *c, const char *sql, FILE *out, const char *what)
+{
+    PGresult *res = PQexec(c, sql);
+    int ok = exec_ok(c, res, out, what);
+    PQclear(res);
+    return ok ? 0 : -1;
+}
+
+static int run_params(PGconn *c, const char *sql, int n, const char *const *params, FILE *out, const char *what)
+{
+    PGresult *res = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+    int ok = exec_ok(c, res, out, what);
+    PQclear(res);
+    return ok ? 0 : -1;
+}
+
+/* The leading number of "0007_name" or "7": 7. */
+static int version_of(const char *s)
+{
+    int v = 0;
+    while (*s >= '0' && *s <= '9' && v < 100000000)
+        v = v * 10 + (*s++ - '0');
+    return v;
+}
+
+int dft_migrations_latest(const char *group)
+{
+    int latest = 0;
+    for (size_t i = 0; i < dft_num_sql_files; ++i)
+        if (strcmp(dft_sql_files[i].group, group) == 0 && version_of(dft_sql_files[i].name) > latest)
+            latest = version_of(dft_sql_files[i].name);
+    return latest;
+}
+
+/* Text with {schema} and {role} replaced by the quoted identifier `ident`. */
+static char *template(PGconn *c, const char *text, const char *ident)
+{
+    char *quoted = ident ? PQescapeIdentifier(c, ident, strlen(ident)) : NULL;
+    dft_buf_t b = {0};
+    const char *p = text;
+    while (*p) {
+        if (quoted && strncmp(p, "{schema}", 8) == 0) {
+            dft_buf_puts(&b, quoted);
+            p += 8;
+        } else if (quoted && strncmp(p, "{role}", 6) == 0) {
+            dft_buf_puts(&b, quoted);
+            p += 6;
+        } else {
+            dft_buf_append(&b, p++, 1);
+        }
+    }
+    PQfreemem(quoted);
+    return b.data ? b.data : dft_strdup("");
+}
+
+/* Applies the group's migrations missing from `scope`; own_tx: one transaction each. */
+static int apply_group(PGconn *c, const char *group, const char *scope, const char *ident, int own_tx, FILE *out)
+{
+    const char *params[3] = {scope};
+    PGresult *res = PQexecParams(c, "SELECT version FROM daftar.schema_migrations WHERE scope = $1", 1, NULL, params,
+                                 NULL, NULL, 0);
+    if (!exec_ok(c, res, out, "reading migration versions")) {
+        PQclear(res);
+        return -1;
+    }
+    int applied_max = 0;
+    for (int i = 0; i < PQntuples(res); ++i)
+        if (version_of(PQgetvalue(res, i, 0)) > applied_max)
+            applied_max = version_of(PQgetvalue(res, i, 0));
+    PQclear(res);
+
+    for (size_t i = 0; i < dft_num_sql_files; ++i) {
+        const dft_sql_file_t *f = &dft_sql_files[i];
+        int v = version_of(f->name);
+        if (strcmp(f->group, group) != 0 || v <= applied_max)
+            continue;
+        char *sql = template(c, f->text, ident);
+        char vs[16];
+        snprintf(vs, sizeof(vs), "%d", v);
+        params[1] = vs;
+        params[2] = f->name;
+        int rc = (own_tx && run(c, "BEGIN", out, "BEGIN") != 0) || run(c, sql, out, f->name) != 0 ||
+                         run_params(c, "INSERT INTO daftar.schema_migrations (scope, version, name) VALUES ($1, $2, $3)", 3,
+                                    params, out, "recording the migration") != 0 ||
+                         (own_tx && run(c, "COMMIT", out, "COMMIT") != 0)
+                     ? -1
+                     : 0;
+        free(sql);
+        if (rc != 0) {
+            if (own_tx)
+                run(c, "ROLLBACK", out, "ROLLBACK");
+            return -1;
+        }
+        fprintf(out, "applied %s %s\n", scope, f->name);
+    }
+    return 0;
+}
+
+static int lock(PGconn *c, FILE *out)
+{
+    return run(c, "SELECT pg_advisory_lock(" MIGRATION_LOCK ")", out, "taking the migration lock");
+}
+
+static void unlock(PGconn *c, FILE *out)
+{
+    run(c, "SELECT pg_advisory_unlock(" MIGRATION_LOCK ")", out, "releasing the migration lock");
+}
+
+int dft_migrate(PGconn *c, FILE *out)
+{
+    if (lock(c, out) != 0)
+        return -1;
+    int rc = -1;
+    if (run(c,
+            "CREATE SCHEMA IF NOT EXISTS daftar;"
+            "CREATE TABLE IF NOT EXISTS daftar.schema_migrations ("
+            "  scope text NOT NULL, version integer NOT NULL, name text NOT NULL,"
+            "  applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (scope, version))",
+            out, "creating the migrations table") != 0 ||
+        apply_group(c, "catalog", "catalog", NULL, 1, out) != 0)
+        goto done;
+    PGresult *res = PQexec(c, "SELECT code FROM daftar.departments ORDER BY code");
+    if (!exec_ok(c, res, out, "listing departments")) {
+        PQclear(res);
+        goto done;
+    }
+    rc = 0;
+    for (int i = 0; i < PQntuples(res) && rc == 0; ++i) {
+        char scope[64], ident[64];
+        snprintf(scope, sizeof(scope), "dept:%s", PQgetvalue(res, i, 0));
+        snprintf(ident, sizeof(ident), "dept_%s", PQgetvalue(res, i, 0));
+        rc = apply_group(c, "dept", scope, ident, 1, out);
+    }
+    PQclear(res);
+    if (rc == 0)
+        rc = run(c, "SELECT pg_notify('daftar_departments', 'migrated')", out, "notifying servers");
+done:
+    unlock(c, out);
+    return rc;
+}
+
+int dft_dept_add(PGconn *c, const char *code, const char *name, const char *name_hi, FILE *out)
+{
+    if (!dft_tenant_code_valid(code, strlen(code))) {
+        fprintf(out, "daftar: department code must match ^[a-z][a-z0-9_]{1,30}$\n");
+        return -1;
+    }
+    if (name == NULL || name[0] == '\0' || strlen(name) > 200 || (name_hi != NULL && strlen(name_hi) > 800)) {
+        fprintf(out, "daftar: --name is required (at most 200 characters)\n");
+        return -1;
+    }
+    char ident[64], scope[64];
+    snprintf(ident, sizeof(ident), "dept_%s", code);
+    snprintf(scope, sizeof(scope), "dept:%s", code);
+    char *q = PQescapeIdentifier(c, ident, strlen(ident));
+    dft_buf_t ddl = {0};
+    dft_buf_printf(&ddl, "CREATE ROLE %s NOLOGIN; GRANT %s TO daftar_api; CREATE SCHEMA %s", q, q, q);
+    PQfreemem(q);
+    const char *params[] = {code, name, name_hi && name_hi[0] ? name_hi : NULL};
+    int rc = -1;
+    if (lock(c, out) != 0)
+        goto out;
+    if (run(c, "BEGIN", out, "BEGIN") != 0)
+        goto unlock;
+    if (run_params(c, "INSERT INTO daftar.departments (code, name, name_hi) VALUES ($1, $2, $3)", 3, params, out,
+                   "registering the department") != 0 ||
+        run(c, ddl.data, out, "creating the department's role and schema") != 0 ||
+        apply_group(c, "dept", scope, ident, 0, out) != 0) {
+        run(c, "ROLLBACK", out, "ROLLBACK");
+        goto unlock;
+    }
+    char *insert = template(c, "INSERT INTO {schema}.profile (code, name, name_hi) VALUES ($1, $2, $3)", ident);
+    int ok = run_params(c, insert, 3, params, out, "writing the profile") == 0 &&
+             run_params(c, "SELECT pg_notify('daftar_departments', $1)", 1, params, out, "notifying servers") == 0 &&
+             run(c, "COMMIT", out, "COMMIT") == 0;
+    free(insert);
+    if (!ok) {
+        run(c, "ROLLBACK", out, "ROLLBACK");
+        goto unlock;
+    }
+    fprintf(out, "added department %s\n", code);
+    rc = 0;
+unlock:
+    unlock(c, out);
+out:
+    dft_buf_dispose(&ddl);
+    return rc;
+}
+
+int dft_dept_set_status(PGconn *c, const char *code, const char *status, FILE *out)
+{
+    const char *params[] = {code, status};
+    PGresult *res = PQexecParams(c,
+                                 "WITH u AS (UPDATE daftar.departments SET status = $2, updated_at = now() WHERE code = $1 "
+                                 "RETURNING code) SELECT pg_notify('daftar_departments', code) FROM u",
+                                 2, NULL, params, NULL, NULL, 0);
+    int ok = exec_ok(c, res, out, "changing the department's status");
+    int found = ok && PQntuples(res) == 1;
+    PQclear(res);
+    if (ok && !found)
+        fprintf(out, "daftar: no department with code '%s'\n", code);
+    if (found)
+        fprintf(out, "department %s is now %s\n", code, status);
+    return found ? 0 : -1;
+}
+
+int dft_dept_list(PGconn *c, FILE *out)
+{
+    PGresult *res = PQexec(c, "SELECT code, status, name, coalesce(name_hi, '') FROM daftar.departments ORDER BY code");
+    if (!exec_ok(c, res, out, "listing departments")) {
+        PQclear(res);
+        return -1;
+    }
+    for (int i = 0; i < PQntuples(res); ++i)
+        fprintf(out, "%-32s %-10s %s%s%s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+                PQgetvalue(res, i, 3)[0] ? " / " : "", PQgetvalue(res, i, 3));
+    PQclear(res);
+    return 0;
+}

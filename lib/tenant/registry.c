@@ -1,0 +1,190 @@
+/*
+ * registry.c — the per-thread department registry (see tenant.h).
+ *
+ * Loaded with the catalog statement registry_load when a connection of the
+ * thread comes up and whenever NOTIFY daftar_departments arrives; a reload
+ * asked for while one is running is remembered and run once afterwards.
+ * Lookups are a binary search by code over an array sorted by PostgreSQL.
+ */
+#include "tenant.h"
+
+#include "../core/core.h"
+#include "../core/log.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct dept_t {
+    uint32_t id, version;
+    int suspended;
+    char code[32];
+    char role[40]; /* dept_<code>: also the schema name */
+} dept_t;
+
+typedef struct registry_t {
+    dept_t *depts;
+    size_t count;
+    uint32_t catalog_version;
+} registry_t;
+
+typedef struct thread_state_t {
+    registry_t *current; /* NULL until the first load */
+    int loading, again;
+} thread_state_t;
+
+static thread_state_t *states; /* one per thread, indexed by thread index */
+static int latest_catalog, latest_dept;
+
+int dft_tenant_code_valid(const char *s, size_t len)
+{
+    if (len < 2 || len > 31 || !(s[0] >= 'a' && s[0] <= 'z'))
+        return 0;
+    for (size_t i = 1; i < len; ++i)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return 0;
+    return 1;
+}
+
+static void registry_free(registry_t *reg)
+{
+    if (reg != NULL) {
+        free(reg->depts);
+        free(reg);
+    }
+}
+
+static registry_t *registry_parse(const char *text, size_t len)
+{
+    json_error_t jerr;
+    json_t *j = json_loadb(text, len, 0, &jerr);
+    if (j == NULL)
+        return NULL;
+    json_t *list = json_object_get(j, "departments");
+    registry_t *reg = dft_calloc(1, sizeof(*reg));
+    reg->catalog_version = (uint32_t)json_integer_value(json_object_get(j, "catalog_version"));
+    reg->count = json_array_size(list);
+    reg->depts = dft_calloc(reg->count, sizeof(dept_t));
+    for (size_t i = 0; i < reg->count; ++i) {
+        json_t *d = json_array_get(list, i);
+        const char *code = json_string_value(json_object_get(d, "code"));
+        dept_t *out = &reg->depts[i];
+        if (code == NULL || !dft_tenant_code_valid(code, strlen(code))) {
+            registry_free(reg);
+            json_decref(j);
+            return NULL;
+        }
+        out->id = (uint32_t)json_integer_value(json_object_get(d, "id"));
+        out->version = (uint32_t)json_integer_value(json_object_get(d, "version"));
+        out->suspended = strcmp(json_string_value(json_object_get(d, "status")) ?: "", "active") != 0;
+        snprintf(out->code, sizeof(out->code), "%s", code);
+        snprintf(out->role, sizeof(out->role), "dept_%s", code);
+    }
+    json_decref(j);
+    return reg;
+}
+
+static void load(dft_thread_t *t);
+
+static void on_loaded(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_thread_t *t = ctx;
+    thread_state_t *st = &states[t->index];
+    st->loading = 0;
+    if (reply->err.code == DFT_OK && reply->value != NULL) {
+        registry_t *reg = registry_parse(reply->value, reply->len);
+        if (reg != NULL) {
+            registry_free(st->current); /* no request holds a dept_t across an event: safe to free now */
+            st->current = reg;
+            dft_log(DFT_LOG_DEBUG, "registry", "thread %zu: %zu departments, catalog v%u", t->index, reg->count,
+                    reg->catalog_version);
+        } else {
+            dft_log(DFT_LOG_ERROR, "registry", "thread %zu: registry_load returned unusable data", t->index);
+        }
+    } else {
+        dft_log(DFT_LOG_WARN, "registry", "thread %zu: cannot load departments (will retry on reconnect)", t->index);
+        st->again = 1;
+    }
+    if (st->again && !t->done) {
+        st->again = 0;
+        load(t);
+    }
+}
+
+static void load(dft_thread_t *t)
+{
+    thread_state_t *st = &states[t->index];
+    if (st->loading) {
+        st->again = 1;
+        return;
+    }
+    st->loading = 1;
+    dft_db_run_internal(t, NULL, DFT_DB_READ, "registry_load", NULL, 0, on_loaded, t);
+}
+
+static void on_notify(dft_thread_t *t, const char *channel, const char *payload)
+{
+    if (strcmp(channel, "daftar_departments") == 0)
+        load(t);
+}
+
+static int ready_check(dft_thread_t *t, const char **why)
+{
+    registry_t *reg = states[t->index].current;
+    if (reg == NULL) {
+        *why = "department registry not loaded";
+        return 0;
+    }
+    if (reg->catalog_version < (uint32_t)latest_catalog) {
+        *why = "catalog migrations are behind this server; run daftar migrate";
+        return 0;
+    }
+    for (size_t i = 0; i < reg->count; ++i)
+        if (reg->depts[i].version < (uint32_t)latest_dept) {
+            *why = "a department's migrations are behind this server; run daftar migrate";
+            return 0;
+        }
+    *why = "ok";
+    return 1;
+}
+
+void dft_tenant_attach(dft_server_t *server)
+{
+    states = dft_calloc(server->num_threads, sizeof(*states));
+    latest_catalog = dft_migrations_latest("catalog");
+    latest_dept = dft_migrations_latest("dept");
+    dft_db_on_notify = on_notify;
+    dft_db_on_connected = load;
+    dft_db_ready_check = ready_check;
+}
+
+dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_t *scope)
+{
+    if (code == NULL || !dft_tenant_code_valid(code->base, code->len))
+        return DFT_E_NOT_FOUND;
+    registry_t *reg = states != NULL ? states[r->thread->index].current : NULL;
+    if (reg == NULL)
+        return DFT_E_UNAVAILABLE;
+    size_t lo = 0, hi = reg->count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const dept_t *d = &reg->depts[mid];
+        size_t dl = strlen(d->code);
+        int c = memcmp(d->code, code->base, dl < code->len ? dl : code->len);
+        if (c == 0)
+            c = dl < code->len ? -1 : dl > code->len ? 1 : 0;
+        if (c == 0) {
+            if (d->suspended)
+                return DFT_E_FORBIDDEN;
+            if (d->version < (uint32_t)latest_dept)
+                return DFT_E_UNAVAILABLE;
+            *scope = (dft_db_scope_t){.dept_id = d->id, .role = d->role, .schema = d->role};
+            return DFT_OK;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return DFT_E_NOT_FOUND;
+}

@@ -1,0 +1,44 @@
+/*
+ * tenant.h — departments: the per-thread registry the server routes by, and
+ * the blocking administration used by the CLI (add, suspend, migrate).
+ *
+ * Each event-loop thread keeps its own copy of the registry, loaded through
+ * its own database pool and reloaded on NOTIFY daftar_departments, so a
+ * department added or suspended by `daftar dept` is seen within a second by
+ * every running server, without locks. A copy is replaced whole, never edited.
+ */
+#ifndef DFT_TENANT_H
+#define DFT_TENANT_H
+
+#include "../db/db.h"
+#include "../http/router.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+
+/* ^[a-z][a-z0-9_]{1,30}$ */
+int dft_tenant_code_valid(const char *s, size_t len);
+
+/* Hooks the registry into the database layer; call before dft_server_run. */
+void dft_tenant_attach(dft_server_t *server);
+
+/* Resolves {dept} of request r: fills scope (strings valid until the handler
+ * returns) or returns NOT_FOUND (unknown or malformed), FORBIDDEN
+ * (suspended), UNAVAILABLE (registry not loaded, or schema behind). */
+dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_t *scope);
+
+extern const dft_route_table_t dft_tenant_routes;
+
+/* ---- administration (blocking; CLI only, never on an event loop) ---- */
+
+/* Latest migration numbers compiled in. */
+int dft_migrations_latest(const char *group);
+/* Brings the catalog and every department to the latest migration; 0 or -1. */
+int dft_migrate(PGconn *c, FILE *out);
+/* Adds a department (role, schema, migrations, profile) in one transaction. */
+int dft_dept_add(PGconn *c, const char *code, const char *name, const char *name_hi, FILE *out);
+/* status: "active" or "suspended". */
+int dft_dept_set_status(PGconn *c, const char *code, const char *status, FILE *out);
+int dft_dept_list(PGconn *c, FILE *out);
+
+#endif

@@ -1,0 +1,11 @@
+-- registry_load: what each server thread caches about departments, with the
+-- migration versions it checks before serving (see lib/tenant/registry.c).
+SELECT json_build_object(
+    'catalog_version', (SELECT coalesce(max(version), 0) FROM daftar.schema_migrations WHERE scope = 'catalog'),
+    'departments', coalesce((
+        SELECT json_agg(json_build_object(
+                   'id', d.id, 'code', d.code, 'status', d.status, 'cluster', d.cluster,
+                   'version', (SELECT coalesce(max(m.version), 0) FROM daftar.schema_migrations m
+                               WHERE m.scope = 'dept:' || d.code))
+               ORDER BY d.code COLLATE "C")
+        FROM daftar.departments d), '[]'::json))
