@@ -26,8 +26,12 @@ as_owner() {
     fi
 }
 
+# The postmaster of postmaster.pid is alive: not gone, and not a zombie
+# (after kill -9 it can linger unreaped for a while and fool pg_ctl status).
 running() {
-    as_owner "$BIN/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1
+    local pid
+    pid=$(head -1 "$DIR/data/postmaster.pid" 2>/dev/null || true)
+    [ -n "$pid" ] && [ -e "/proc/$pid" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null
 }
 
 case "$cmd" in
@@ -55,8 +59,16 @@ CONF
     if running; then
         exit 0
     fi
-    # A kill -9 leaves postmaster.pid behind; pg_ctl/postgres handle a stale one themselves.
-    as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log/postgresql.log" -o "-p $PORT" -w -t 60 start >/dev/null
+    # After kill -9 the lock file names a dead (or zombie) postmaster: it is stale.
+    rm -f "$DIR/data/postmaster.pid"
+    # Orphaned backends may hold the old shared memory for a moment: retry.
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        if as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log/postgresql.log" -o "-p $PORT" -w -t 60 start >/dev/null; then
+            break
+        fi
+        [ "$try" -eq 10 ] && { echo "pg.sh: cannot start; see $DIR/log/postgresql.log" >&2; exit 1; }
+        sleep 0.5
+    done
     for _ in $(seq 1 100); do
         if /usr/bin/pg_isready -q -h "$DIR/sock" -p "$PORT"; then
             exit 0
@@ -75,6 +87,7 @@ stop)
 kill9)
     pid=$(head -1 "$DIR/data/postmaster.pid" 2>/dev/null || true)
     [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do running || break; sleep 0.1; done
     ;;
 status)
     running

@@ -453,6 +453,14 @@ static void conn_fail(conn_t *c, const char *why)
     c->num_inflight = 0;
 }
 
+/* libpq would print server notices and connection errors on stderr; they
+ * may quote data, so they go to the debug log only. */
+static void on_notice(void *arg, const char *message)
+{
+    conn_t *c = arg;
+    dft_log(DFT_LOG_DEBUG, "db_notice", "thread %zu connection %zu: %s", c->db->thread->index, c->index, message);
+}
+
 static void conn_start(conn_t *c)
 {
     dft_db_t *db = c->db;
@@ -465,6 +473,7 @@ static void conn_start(conn_t *c)
         conn_fail(c, "cannot start connecting");
         return;
     }
+    PQsetNoticeProcessor(c->pg, on_notice, c);
     c->state = CONN_CONNECTING;
     c->deadline = h2o_now(db->thread->ctx.loop) + (uint64_t)db->config->db_connect_timeout_ms;
     connect_step(c);

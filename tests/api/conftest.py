@@ -12,11 +12,79 @@ import subprocess
 import tempfile
 import time
 
+import random
+import string
+
 import httpx
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("DAFTAR_BIN", os.path.join(ROOT, "build", "daftar"))
+PGDIR = os.environ.get("DAFTAR_TEST_PGDIR", os.path.join(ROOT, ".pg", "test"))
+PGHOST = os.environ.get("DAFTAR_TEST_PGHOST", os.path.join(PGDIR, "sock"))
+PGPORT = os.environ.get("DAFTAR_TEST_PGPORT", "55433")
+
+
+def suffix(n=6):
+    return "".join(random.choice(string.ascii_lowercase) for _ in range(n))
+
+
+class Database:
+    """A database of its own in the test cluster, migrated, for one test module.
+
+    Roles are cluster-wide, so department codes carry a random suffix (see code()).
+    """
+
+    def __init__(self):
+        self.name = "t_" + suffix(10)
+        self.psql("CREATE DATABASE " + self.name, db="postgres")
+        self.admin_dsn = "host=%s port=%s user=postgres dbname=%s" % (PGHOST, PGPORT, self.name)
+        self.api_dsn = "host=%s port=%s user=daftar_api dbname=%s" % (PGHOST, PGPORT, self.name)
+        self.cli("migrate")
+
+    def env(self):
+        return {"DAFTAR_DB_DSN": self.api_dsn, "DAFTAR_DB_ADMIN_DSN": self.admin_dsn}
+
+    def cli(self, *args, check=True):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DAFTAR_")}
+        env.update(self.env())
+        p = subprocess.run([BIN] + list(args), env=env, capture_output=True, text=True, timeout=60)
+        if check and p.returncode != 0:
+            raise AssertionError("daftar %s failed (%d): %s %s" % (" ".join(args), p.returncode, p.stdout, p.stderr))
+        return p
+
+    def psql(self, sql, user="postgres", db=None, check=True):
+        p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", PGHOST, "-p", PGPORT,
+                            "-U", user, "-d", db or self.name, "-c", sql], capture_output=True, text=True, timeout=60)
+        if check and p.returncode != 0:
+            raise AssertionError("psql failed: %s" % p.stderr)
+        return p
+
+    def add_dept(self, prefix, name=None, name_hi=None):
+        code = "%s_%s" % (prefix, suffix())
+        args = ["dept", "add", code, "--name", name or prefix.title()]
+        if name_hi:
+            args += ["--name-hi", name_hi]
+        self.cli(*args)
+        return code
+
+    def drop(self):
+        self.psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.name, db="postgres", check=False)
+
+
+def pg_ctl(action):
+    subprocess.run([os.path.join(ROOT, "deploy", "pg.sh"), action, PGDIR, PGPORT], check=True, capture_output=True,
+                   timeout=120)
+
+
+@pytest.fixture(scope="module")
+def db():
+    d = Database()
+    yield d
+    d.drop()
+
+
+LOGDIR = tempfile.mkdtemp(prefix="daftar-test-logs-")
 
 
 def free_port():
@@ -42,7 +110,7 @@ class Server:
     def __init__(self, env_extra=None, tls=None, threads=2):
         self.port = free_port()
         self.tls_port = free_port() if tls else None
-        self.log_path = tempfile.mktemp(prefix="daftar-log-")
+        self.log_path = os.path.join(LOGDIR, "daftar-%d.log" % self.port)
         env = {k: v for k, v in os.environ.items() if not k.startswith("DAFTAR_")}
         env.update({"DAFTAR_LISTEN": "127.0.0.1:%d" % self.port, "DAFTAR_THREADS": str(threads)})
         if tls:
@@ -68,6 +136,15 @@ class Server:
                 pass
             time.sleep(0.05)
         raise RuntimeError("daftar did not come up:\n" + self.logs())
+
+    def wait_ready(self, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            r = httpx.get(self.url + "/readyz", timeout=1)
+            if r.status_code == 200:
+                return
+            time.sleep(0.05)
+        raise RuntimeError("daftar not ready: %s\n%s" % (r.text, self.logs()))
 
     def logs(self):
         with open(self.log_path, "rb") as f:

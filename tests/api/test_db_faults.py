@@ -1,0 +1,104 @@
+"""The server survives the database going away and comes back by itself."""
+import signal
+import subprocess
+import threading
+import time
+
+import httpx
+import pytest
+
+from conftest import PGHOST, PGPORT, Server, assert_problem, pg_ctl
+
+
+@pytest.fixture(scope="module")
+def dept(db):
+    return db.add_dept("flt")
+
+
+@pytest.fixture
+def api(db, dept):
+    s = Server(env_extra=db.env())
+    s.wait_ready()
+    yield s
+    s.stop()
+
+
+@pytest.mark.parametrize("how", ["stop", "kill9"])
+def test_database_outage_gives_503_then_recovers(api, dept, how):
+    with httpx.Client(base_url=api.url, http1=False, http2=True, timeout=10) as c:
+        assert c.get("/v1/departments/" + dept).status_code == 200
+        pg_ctl(how)
+        try:
+            t0 = time.monotonic()
+            while True:
+                r = c.get("/v1/departments/" + dept)
+                if r.status_code == 503:
+                    break
+                assert time.monotonic() - t0 < 5, "still %d after the database went away" % r.status_code
+                time.sleep(0.05)
+            assert time.monotonic() - t0 < 3
+            assert_problem(r, 503, "unavailable")
+            assert int(r.headers["retry-after"]) >= 1
+            assert "libpq" not in r.text and "server closed" not in r.text and "PostgreSQL" not in r.text
+            ready = c.get("/readyz")
+            assert ready.status_code == 503 and ready.json()["status"] == "not_ready"
+            # the server itself keeps serving what needs no database
+            assert c.get("/healthz").status_code == 200
+            # a request while it is down is answered quickly, not held
+            t1 = time.monotonic()
+            assert c.get("/v1/departments/" + dept).status_code == 503
+            assert time.monotonic() - t1 < 3
+        finally:
+            pg_ctl("start")
+        t0 = time.monotonic()
+        while c.get("/v1/departments/" + dept).status_code != 200:
+            assert time.monotonic() - t0 < 10, "did not recover within 10 s of the database returning"
+            time.sleep(0.1)
+        assert c.get("/readyz").status_code == 200
+        assert api.proc.poll() is None
+
+
+def test_request_waiting_on_database_completes_before_sigterm_exit(db, api, dept):
+    # Hold a lock so the request's statement waits inside PostgreSQL.
+    locker = subprocess.Popen(["psql", "-X", "-q", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-d", db.name],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    locker.stdin.write("BEGIN; LOCK TABLE dept_%s.profile IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;\n" % dept)
+    locker.stdin.flush()
+    time.sleep(0.3)
+    result = {}
+
+    def call():
+        with httpx.Client(base_url=api.url, timeout=15) as c:
+            result["r"] = c.get("/v1/departments/" + dept)
+
+    t = threading.Thread(target=call)
+    t.start()
+    time.sleep(0.3)
+    api.signal(signal.SIGTERM)
+    t.join(15)
+    locker.stdin.close()
+    locker.wait(10)
+    assert result["r"].status_code == 200, result["r"].text
+    assert result["r"].json()["code"] == dept
+    assert api.proc.wait(10) == 0
+
+
+def test_statement_timeout_is_503_not_a_hang(db, dept):
+    s = Server(env_extra=dict(db.env(), DAFTAR_DB_STATEMENT_TIMEOUT_MS="300"))
+    locker = subprocess.Popen(["psql", "-X", "-q", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-d", db.name],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        s.wait_ready()
+        locker.stdin.write("BEGIN; LOCK TABLE dept_%s.profile IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(3); COMMIT;\n" % dept)
+        locker.stdin.flush()
+        time.sleep(0.3)
+        with httpx.Client(base_url=s.url, timeout=15) as c:
+            t0 = time.monotonic()
+            r = c.get("/v1/departments/" + dept)
+            assert time.monotonic() - t0 < 2.5
+            assert_problem(r, 503, "unavailable")
+            assert "statement timeout" not in r.text and "canceling" not in r.text
+    finally:
+        locker.stdin.close()
+        locker.wait(10)
+        s.stop()

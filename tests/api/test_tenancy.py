@@ -1,0 +1,52 @@
+"""Department isolation is enforced by PostgreSQL itself, not only by our code."""
+import pytest
+
+
+@pytest.fixture(scope="module")
+def two(db):
+    return db.add_dept("ta"), db.add_dept("tb")
+
+
+def test_role_of_a_cannot_read_table_of_b(db, two):
+    a, b = two
+    p = db.psql("BEGIN; SET LOCAL ROLE dept_%s; SELECT * FROM dept_%s.profile;" % (a, b), user="daftar_api", check=False)
+    assert p.returncode != 0
+    assert "permission denied" in p.stderr
+    # and the same statement under B's own role works
+    p = db.psql("BEGIN; SET LOCAL ROLE dept_%s; SELECT code FROM dept_%s.profile;" % (b, b), user="daftar_api")
+    assert p.stdout.strip() == b
+
+
+def test_sqlstate_is_42501(db, two):
+    a, b = two
+    p = db.psql("DO $$ BEGIN SET LOCAL ROLE dept_%s; PERFORM * FROM dept_%s.profile; "
+                "EXCEPTION WHEN insufficient_privilege THEN RAISE NOTICE 'sqlstate %%', SQLSTATE; END $$;" % (a, b),
+                user="daftar_api")
+    assert "sqlstate 42501" in p.stderr
+
+
+def test_api_role_alone_has_no_department_privileges(db, two):
+    a, _ = two
+    p = db.psql("SELECT * FROM dept_%s.profile" % a, user="daftar_api", check=False)
+    assert p.returncode != 0 and "permission denied" in p.stderr
+    p = db.psql("INSERT INTO daftar.departments (code, name) VALUES ('evil', 'x')", user="daftar_api", check=False)
+    assert p.returncode != 0 and "permission denied" in p.stderr
+
+
+def test_api_role_owns_nothing_and_cannot_create(db):
+    out = db.psql("SELECT rolcreaterole, rolcreatedb, rolsuper, rolinherit FROM pg_roles WHERE rolname = 'daftar_api'")
+    assert out.stdout.strip() == "f|f|f|f"
+    owned = db.psql("SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'daftar_api'")
+    assert owned.stdout.strip() == "0"
+    owns_db = db.psql("SELECT count(*) FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = 'daftar_api'")
+    assert owns_db.stdout.strip() == "0"
+    p = db.psql("CREATE TABLE public.decoy (x int)", user="daftar_api", check=False)
+    assert p.returncode != 0 and "permission denied" in p.stderr
+    p = db.psql("CREATE SCHEMA sneaky", user="daftar_api", check=False)
+    assert p.returncode != 0 and "permission denied" in p.stderr
+
+
+def test_department_role_cannot_login(db, two):
+    a, _ = two
+    out = db.psql("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'dept_%s'" % a)
+    assert out.stdout.strip() == "f"
