@@ -44,6 +44,7 @@ static const setting_t settings[] = {
     STR(db_admin_dsn, ""),
     INT(db_connections, 2, 1, 64),
     INT(db_queue_max, 1024, 1, 1000000),
+    INT(db_pipeline_depth, 64, 1, 1024),
     INT(db_statement_timeout_ms, 5000, 10, 600000),
     INT(db_connect_timeout_ms, 3000, 100, 60000),
     INT(db_wait_ms, 2000, 10, 60000),

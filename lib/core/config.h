@@ -31,6 +31,7 @@ typedef struct dft_config_t {
     char *db_admin_dsn; /* as the owner, for migrate and dept commands */
     int64_t db_connections;
     int64_t db_queue_max;
+    int64_t db_pipeline_depth; /* jobs in flight per connection */
     int64_t db_statement_timeout_ms;
     int64_t db_connect_timeout_ms;
     int64_t db_wait_ms; /* how long a request may wait for a connection */

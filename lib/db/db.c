@@ -31,7 +31,6 @@
 #include <unistd.h>
 
 #define PREPARED_MAX 4096 /* statements remembered per connection before DEALLOCATE ALL */
-#define PIPELINE_MAX 64   /* jobs in flight per connection */
 #define SETUP_STMT_NAME "s"
 
 void (*dft_db_on_notify)(dft_thread_t *t, const char *channel, const char *payload);
@@ -612,7 +611,7 @@ static conn_t *pick(dft_db_t *db)
     conn_t *best = NULL;
     for (size_t i = 0; i < db->num_conns; ++i) {
         conn_t *c = &db->conns[i];
-        if (c->state == CONN_READY && c->num_inflight < PIPELINE_MAX && (best == NULL || c->num_inflight < best->num_inflight))
+        if (c->state == CONN_READY && c->num_inflight < (size_t)db->config->db_pipeline_depth && (best == NULL || c->num_inflight < best->num_inflight))
             best = c;
     }
     return best;

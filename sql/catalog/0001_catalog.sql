@@ -12,7 +12,14 @@ BEGIN
     END IF;
 END
 $$;
-ALTER ROLE daftar_api NOINHERIT NOCREATEROLE NOCREATEDB NOSUPERUSER NOREPLICATION NOBYPASSRLS;
+ALTER ROLE daftar_api NOINHERIT NOCREATEROLE NOCREATEDB;
+DO $$
+BEGIN
+    IF (SELECT rolsuper OR rolreplication OR rolbypassrls FROM pg_roles WHERE rolname = 'daftar_api') THEN
+        RAISE EXCEPTION 'daftar_api must not be a superuser, replicate or bypass row security';
+    END IF;
+END
+$$;
 
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 

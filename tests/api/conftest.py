@@ -37,8 +37,11 @@ class Database:
 
     def __init__(self):
         self.name = "t_" + suffix(10)
-        self.psql("CREATE DATABASE " + self.name, db="postgres")
-        self.admin_dsn = "host=%s port=%s user=postgres dbname=%s" % (PGHOST, PGPORT, self.name)
+        # Migrations run as an owner that is not a superuser: CREATEROLE and the database's owner.
+        self.psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'daftar_owner') THEN "
+                  "CREATE ROLE daftar_owner LOGIN CREATEROLE; END IF; END $$", db="postgres")
+        self.psql("CREATE DATABASE %s OWNER daftar_owner" % self.name, db="postgres")
+        self.admin_dsn = "host=%s port=%s user=daftar_owner dbname=%s" % (PGHOST, PGPORT, self.name)
         self.api_dsn = "host=%s port=%s user=daftar_api dbname=%s" % (PGHOST, PGPORT, self.name)
         self.cli("migrate")
 

@@ -102,3 +102,40 @@ def test_statement_timeout_is_503_not_a_hang(db, dept):
         locker.stdin.close()
         locker.wait(10)
         s.stop()
+
+
+def test_full_queue_is_503_with_retry_after(db, dept):
+    """One connection, one job in flight, one waiting: the next request is refused at once."""
+    s = Server(env_extra=dict(db.env(), DAFTAR_DB_CONNECTIONS="1", DAFTAR_DB_PIPELINE_DEPTH="1",
+                              DAFTAR_DB_QUEUE_MAX="1", DAFTAR_DB_WAIT_MS="5000"), threads=1)
+    locker = subprocess.Popen(["psql", "-X", "-q", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-d", db.name],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    results = []
+    try:
+        s.wait_ready()
+        locker.stdin.write("BEGIN; LOCK TABLE dept_%s.profile IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;\n" % dept)
+        locker.stdin.flush()
+        time.sleep(0.3)
+
+        def call():
+            with httpx.Client(base_url=s.url, timeout=15) as c:
+                results.append(c.get("/v1/departments/" + dept))
+
+        waiting = [threading.Thread(target=call) for _ in range(2)]
+        for t in waiting:
+            t.start()
+            time.sleep(0.2)
+        with httpx.Client(base_url=s.url, timeout=15) as c:
+            assert 'daftar_db_queue_depth 1' in c.get("/metrics").text
+            t0 = time.monotonic()
+            r = c.get("/v1/departments/" + dept)
+            assert time.monotonic() - t0 < 1
+            assert_problem(r, 503, "unavailable")
+            assert r.headers["retry-after"] == "1"
+        for t in waiting:
+            t.join(15)
+        assert sorted(r.status_code for r in results) == [200, 200]
+    finally:
+        locker.stdin.close()
+        locker.wait(10)
+        s.stop()
