@@ -184,8 +184,8 @@ static void *thread_main(void *arg)
         t->listen_tls = start_listener(t, s->fds_tls[t->index], &t->accept_tls);
     if (s->hooks.on_start != NULL)
         s->hooks.on_start(t);
-    while (!t->done && h2o_evloop_run(t->ctx.loop, INT32_MAX) == 0)
-        ;
+    while (!t->done)
+        h2o_evloop_run(t->ctx.loop, INT32_MAX); /* -1 on EINTR (a debugger, strace, SIGCONT): keep serving */
     __atomic_add_fetch(&s->threads_done, 1, __ATOMIC_SEQ_CST);
     return NULL;
 }
@@ -282,8 +282,9 @@ int dft_server_run(dft_server_t *s)
     dft_log(DFT_LOG_INFO, "listening", "http=%s tls=%s threads=%zu", s->config->listen[0] ? s->config->listen : "off",
             s->config->tls_listen[0] ? s->config->tls_listen : "off", s->num_threads);
 
-    int sig;
-    sigwait(&set, &sig);
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0 || (sig != SIGTERM && sig != SIGINT))
+        ; /* EINTR (ptrace attach and the like) is not a shutdown request */
     dft_log(DFT_LOG_INFO, "shutdown", "signal %d: draining (up to %lld ms)", sig, (long long)s->config->shutdown_timeout_ms);
     for (size_t i = 0; i < s->num_threads; ++i)
         h2o_multithread_send_message(&s->threads[i].control, &((control_msg_t *)dft_calloc(1, sizeof(control_msg_t)))->super);

@@ -70,3 +70,22 @@ def test_help_for_each_command():
         assert p.returncode == 0 and b"usage: daftar" in p.stdout
     p = subprocess.run([BIN, "frobnicate"], capture_output=True, timeout=10)
     assert p.returncode == 2
+
+
+def test_stop_and_continue_does_not_end_the_server():
+    """SIGSTOP/SIGCONT (or a debugger attaching) interrupts epoll_wait and sigwait
+    with EINTR; neither the loops nor the signal wait may take that for a shutdown."""
+    s = Server()
+    try:
+        for _ in range(3):
+            s.signal(signal.SIGSTOP)
+            time.sleep(0.1)
+            s.signal(signal.SIGCONT)
+            time.sleep(0.1)
+        with httpx.Client(base_url=s.url, http1=False, http2=True) as c:
+            for _ in range(20):
+                assert c.get("/healthz").status_code == 200
+        assert s.proc.poll() is None
+    finally:
+        s.stop()
+    assert s.proc.returncode == 0
