@@ -34,6 +34,7 @@ static const setting_t settings[] = {
     INT(max_body, 1048576, 1024, 64 * 1048576),
     INT(max_request_size, 4194304, 1024, 256 * 1048576),
     INT(max_json_depth, 32, 2, 256),
+    INT(max_header_bytes, 32768, 1024, 1048576),
     INT(h2_max_streams, 32, 1, 256),
     INT(header_timeout_ms, 10000, 100, 600000),
     INT(idle_timeout_ms, 30000, 100, 3600000),

@@ -368,6 +368,13 @@ int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req)
     r->hindi = wants_hindi(req);
     r->cors_origin = allowed_origin(s->config, req);
 
+    size_t header_bytes = req->path.len + req->authority.len;
+    for (size_t i = 0; i < req->headers.size; ++i)
+        header_bytes += req->headers.entries[i].name->len + req->headers.entries[i].value.len;
+    if (header_bytes > (size_t)s->config->max_header_bytes) {
+        dft_respond_code(r, DFT_E_HEADERS_TOO_LARGE, "The request headers are larger than this server accepts.");
+        return 0;
+    }
     if (req->entity.len > (size_t)s->config->max_body) { /* limits come before routing */
         dft_respond_code(r, DFT_E_TOO_LARGE, "The body is larger than this server accepts.");
         return 0;

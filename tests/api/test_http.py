@@ -191,3 +191,23 @@ def test_cors_preflight_and_allow_list(tls_files):
             assert "cookie" not in (r.headers.get("access-control-allow-credentials") or "")
     finally:
         s.stop()
+
+
+@pytest.mark.parametrize("client", ["h1", "h2c"])
+def test_oversized_headers_are_431_problem_and_server_keeps_serving(client, request, server):
+    c = request.getfixturevalue(client)
+    r = c.get("/healthz", headers={"X-Padding": "a" * 40000})
+    assert_problem(r, 431, "headers-too-large")
+    many = {"X-H%d" % i: "v" * 400 for i in range(90)}
+    assert_problem(c.get("/healthz", headers=many), 431, "headers-too-large")
+    assert c.get("/healthz").status_code == 200
+
+
+def test_header_flood_beyond_h2o_parser_is_refused_and_server_keeps_serving(server):
+    """Past h2o's own HTTP/1.1 parser limits (100 headers, ~128 KiB) h2o answers
+    a plain 400 itself and closes; we only check it refuses and survives."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(200)) + b"\r\n")
+        assert s.recv(100).startswith(b"HTTP/1.1 400")
+    with httpx.Client(base_url=server.url) as fresh:
+        assert fresh.get("/healthz").status_code == 200
