@@ -33,9 +33,16 @@
 #define PREPARED_MAX 4096 /* statements remembered per connection before DEALLOCATE ALL */
 #define SETUP_STMT_NAME "s"
 
-void (*dft_db_on_notify)(dft_thread_t *t, const char *channel, const char *payload);
-void (*dft_db_on_connected)(dft_thread_t *t);
 int (*dft_db_ready_check)(dft_thread_t *t, const char **why);
+
+static const dft_db_feed_t *feeds[DFT_DB_MAX_FEEDS];
+static size_t num_feeds;
+
+typedef struct feed_state_t {
+    dft_db_t *db;
+    size_t index;
+    int loading, again, loaded;
+} feed_state_t;
 
 
 typedef enum { CONN_DOWN, CONN_CONNECTING, CONN_SETUP, CONN_READY } conn_state_t;
@@ -65,7 +72,11 @@ struct dft_db_t {
     size_t num_waiting;
     h2o_timeout_t tick_timeout;
     h2o_timeout_entry_t tick;
+    feed_state_t feed_state[DFT_DB_MAX_FEEDS];
 };
+
+static void feeds_reload_all(dft_db_t *db);
+static void feed_notify(dft_db_t *db, const char *channel);
 
 typedef struct mark_t {
     int step;
@@ -292,8 +303,7 @@ static void job_done(conn_t *c, dft_db_job_t *job)
         c->state = CONN_READY;
         c->failures = 0;
         dft_log(DFT_LOG_INFO, "db", "thread %zu connection %zu ready", c->db->thread->index, c->index);
-        if (dft_db_on_connected != NULL)
-            dft_db_on_connected(c->db->thread);
+        feeds_reload_all(c->db);
         return;
     }
     if (job->error == NULL) {
@@ -333,9 +343,16 @@ static int job_send(conn_t *c, dft_db_job_t *job)
     char name[32];
     job_reset_segment(job);
     if (job->is_setup) {
-        ++job->step;
-        if (!PQsendQueryParams(pg, "LISTEN daftar_departments", 0, NULL, NULL, NULL, NULL, 0))
-            return -1;
+        for (size_t i = 0; i < num_feeds; ++i) {
+            char *q = PQescapeIdentifier(pg, feeds[i]->channel, strlen(feeds[i]->channel)), sql[128];
+            if (q == NULL)
+                return -1;
+            snprintf(sql, sizeof(sql), "LISTEN %s", q);
+            PQfreemem(q);
+            if (!PQsendQueryParams(pg, sql, 0, NULL, NULL, NULL, NULL, 0))
+                return -1;
+            ++job->step;
+        }
         return PQpipelineSync(pg) ? 0 : -1;
     }
     if (c->deallocate_next) {
@@ -593,8 +610,7 @@ static void on_readable(h2o_socket_t *sock, const char *err)
         return;
     PGnotify *n;
     while ((n = PQnotifies(c->pg)) != NULL) {
-        if (dft_db_on_notify != NULL)
-            dft_db_on_notify(c->db->thread, n->relname, n->extra);
+        feed_notify(c->db, n->relname);
         PQfreemem(n);
     }
     if (PQstatus(c->pg) == CONNECTION_BAD) {
@@ -807,6 +823,8 @@ static void on_thread_start(dft_thread_t *t)
     db->num_conns = (size_t)db->config->db_connections;
     db->conns = dft_calloc(db->num_conns, sizeof(conn_t));
     h2o_linklist_init_anchor(&db->waiting);
+    for (size_t i = 0; i < num_feeds; ++i)
+        db->feed_state[i] = (feed_state_t){.db = db, .index = i};
     for (size_t i = 0; i < db->num_conns; ++i) {
         conn_t *c = &db->conns[i];
         c->db = db;
@@ -847,11 +865,70 @@ static size_t queue_depth(dft_thread_t *t)
 static int ready(dft_thread_t *t, const char **why)
 {
     dft_db_t *db = t->db;
+    int up = 0;
     for (size_t i = 0; db != NULL && i < db->num_conns; ++i)
-        if (db->conns[i].state == CONN_READY)
-            return dft_db_ready_check != NULL ? dft_db_ready_check(t, why) : 1;
-    *why = "database not reachable";
-    return 0;
+        up |= db->conns[i].state == CONN_READY;
+    if (!up) {
+        *why = "database not reachable";
+        return 0;
+    }
+    for (size_t i = 0; i < num_feeds; ++i)
+        if (!db->feed_state[i].loaded) {
+            *why = "catalog data not loaded yet";
+            return 0;
+        }
+    return dft_db_ready_check != NULL ? dft_db_ready_check(t, why) : 1;
+}
+
+/* ---------------------------------------------------------------- feeds */
+
+void dft_db_add_feed(const dft_db_feed_t *feed)
+{
+    if (num_feeds == DFT_DB_MAX_FEEDS)
+        dft_fatal("too many feeds");
+    feeds[num_feeds++] = feed;
+}
+
+static void feed_load(feed_state_t *fs);
+
+static void on_feed_loaded(void *ctx, const dft_db_reply_t *reply)
+{
+    feed_state_t *fs = ctx;
+    dft_thread_t *t = fs->db->thread;
+    fs->loading = 0;
+    if (reply->err.code == DFT_OK && reply->value != NULL && feeds[fs->index]->apply(t, reply->value, reply->len) == 0) {
+        fs->loaded = 1;
+    } else {
+        dft_log(DFT_LOG_WARN, "feed", "thread %zu: cannot load %s (retried on reconnect)", t->index, feeds[fs->index]->stmt);
+        return;
+    }
+    if (fs->again && !t->done) {
+        fs->again = 0;
+        feed_load(fs);
+    }
+}
+
+static void feed_load(feed_state_t *fs)
+{
+    if (fs->loading) {
+        fs->again = 1;
+        return;
+    }
+    fs->loading = 1;
+    dft_db_run_internal(fs->db->thread, NULL, DFT_DB_READ, feeds[fs->index]->stmt, NULL, 0, on_feed_loaded, fs);
+}
+
+static void feeds_reload_all(dft_db_t *db)
+{
+    for (size_t i = 0; i < num_feeds; ++i)
+        feed_load(&db->feed_state[i]);
+}
+
+static void feed_notify(dft_db_t *db, const char *channel)
+{
+    for (size_t i = 0; i < num_feeds; ++i)
+        if (strcmp(feeds[i]->channel, channel) == 0)
+            feed_load(&db->feed_state[i]);
 }
 
 void dft_db_attach(dft_server_t *server)

@@ -76,11 +76,21 @@ void dft_db_respond(dft_req_t *r, const dft_db_scope_t *scope, int mode, const c
 /* Maps a SQLSTATE to our code (the one table of it). */
 dft_code_t dft_db_code_for_sqlstate(const char *sqlstate, int *retryable);
 
-/* Called by the tenant registry: a NOTIFY on channel arrived on thread t. */
-extern void (*dft_db_on_notify)(dft_thread_t *t, const char *channel, const char *payload);
-/* Called when a connection of thread t became ready (first time or after an outage). */
-extern void (*dft_db_on_connected)(dft_thread_t *t);
-/* Asked by /readyz once a connection is up: are the catalog and migrations current? */
+/* A feed: per-thread state loaded from the catalog with one statement (one
+ * JSON value) when a connection of the thread comes up and again on every
+ * NOTIFY on `channel`. A reload asked for during a load runs once after it.
+ * `apply` runs on the thread and replaces the thread's copy whole. */
+typedef struct dft_db_feed_t {
+    const char *channel;
+    const char *stmt;
+    int (*apply)(dft_thread_t *t, const char *json, size_t len); /* 0, or -1 for unusable data */
+} dft_db_feed_t;
+
+#define DFT_DB_MAX_FEEDS 8
+/* Before dft_server_run. */
+void dft_db_add_feed(const dft_db_feed_t *feed);
+
+/* Asked by /readyz once a connection is up and every feed has loaded. */
 extern int (*dft_db_ready_check)(dft_thread_t *t, const char **why);
 
 /* Text of an embedded statement, or NULL. */

@@ -51,6 +51,8 @@ struct dft_thread_t {
     uint64_t id_counter;
     dft_metrics_t *metrics;
     void *db; /* the thread's database pool (lib/db), or NULL */
+    void *auth; /* the thread's keys, revocations and token cache (lib/auth), or NULL */
+    h2o_multithread_receiver_t *worker_done; /* results of worker tasks (worker.c) */
 };
 
 struct dft_server_t {

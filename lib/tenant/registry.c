@@ -1,9 +1,9 @@
 /*
  * registry.c — the per-thread department registry (see tenant.h).
  *
- * Loaded with the catalog statement registry_load when a connection of the
- * thread comes up and whenever NOTIFY daftar_departments arrives; a reload
- * asked for while one is running is remembered and run once afterwards.
+ * A feed of the database layer: loaded with the catalog statement
+ * registry_load when a connection of the thread comes up and on every
+ * NOTIFY daftar_departments.
  * Lookups are a binary search by code over an array sorted by PostgreSQL.
  */
 #include "tenant.h"
@@ -28,12 +28,7 @@ typedef struct registry_t {
     uint32_t catalog_version;
 } registry_t;
 
-typedef struct thread_state_t {
-    registry_t *current; /* NULL until the first load */
-    int loading, again;
-} thread_state_t;
-
-static thread_state_t *states; /* one per thread, indexed by thread index */
+static registry_t **current; /* per thread, indexed by thread index; NULL until the first load */
 static int latest_catalog, latest_dept;
 
 int dft_tenant_code_valid(const char *s, size_t len)
@@ -84,53 +79,21 @@ static registry_t *registry_parse(const char *text, size_t len)
     return reg;
 }
 
-static void load(dft_thread_t *t);
-
-static void on_loaded(void *ctx, const dft_db_reply_t *reply)
+static int apply(dft_thread_t *t, const char *json, size_t len)
 {
-    dft_thread_t *t = ctx;
-    thread_state_t *st = &states[t->index];
-    st->loading = 0;
-    if (reply->err.code == DFT_OK && reply->value != NULL) {
-        registry_t *reg = registry_parse(reply->value, reply->len);
-        if (reg != NULL) {
-            registry_free(st->current); /* no request holds a dept_t across an event: safe to free now */
-            st->current = reg;
-            dft_log(DFT_LOG_DEBUG, "registry", "thread %zu: %zu departments, catalog v%u", t->index, reg->count,
-                    reg->catalog_version);
-        } else {
-            dft_log(DFT_LOG_ERROR, "registry", "thread %zu: registry_load returned unusable data", t->index);
-        }
-    } else {
-        dft_log(DFT_LOG_WARN, "registry", "thread %zu: cannot load departments (will retry on reconnect)", t->index);
-        st->again = 1;
-    }
-    if (st->again && !t->done) {
-        st->again = 0;
-        load(t);
-    }
+    registry_t *reg = registry_parse(json, len);
+    if (reg == NULL)
+        return -1;
+    registry_free(current[t->index]); /* no request holds a dept_t across an event: safe to free now */
+    current[t->index] = reg;
+    return 0;
 }
 
-static void load(dft_thread_t *t)
-{
-    thread_state_t *st = &states[t->index];
-    if (st->loading) {
-        st->again = 1;
-        return;
-    }
-    st->loading = 1;
-    dft_db_run_internal(t, NULL, DFT_DB_READ, "registry_load", NULL, 0, on_loaded, t);
-}
-
-static void on_notify(dft_thread_t *t, const char *channel, const char *payload)
-{
-    if (strcmp(channel, "daftar_departments") == 0)
-        load(t);
-}
+static const dft_db_feed_t feed = {.channel = "daftar_departments", .stmt = "registry_load", .apply = apply};
 
 static int ready_check(dft_thread_t *t, const char **why)
 {
-    registry_t *reg = states[t->index].current;
+    registry_t *reg = current[t->index];
     if (reg == NULL) {
         *why = "department registry not loaded";
         return 0;
@@ -150,11 +113,10 @@ static int ready_check(dft_thread_t *t, const char **why)
 
 void dft_tenant_attach(dft_server_t *server)
 {
-    states = dft_calloc(server->num_threads, sizeof(*states));
+    current = dft_calloc(server->num_threads, sizeof(*current));
     latest_catalog = dft_migrations_latest("catalog");
     latest_dept = dft_migrations_latest("dept");
-    dft_db_on_notify = on_notify;
-    dft_db_on_connected = load;
+    dft_db_add_feed(&feed);
     dft_db_ready_check = ready_check;
 }
 
@@ -162,7 +124,7 @@ dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_
 {
     if (code == NULL || !dft_tenant_code_valid(code->base, code->len))
         return DFT_E_NOT_FOUND;
-    registry_t *reg = states != NULL ? states[r->thread->index].current : NULL;
+    registry_t *reg = current != NULL ? current[r->thread->index] : NULL;
     if (reg == NULL)
         return DFT_E_UNAVAILABLE;
     size_t lo = 0, hi = reg->count;

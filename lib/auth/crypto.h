@@ -1,0 +1,48 @@
+/*
+ * crypto.h — the cryptography daftar uses, all through OpenSSL 3:
+ * base64url, SHA-256, random tokens, AES-256-GCM under the master key,
+ * scrypt password hashes, and P-256 signing keys.
+ *
+ * scrypt is deliberately slow (tens of milliseconds): call the password
+ * functions only on a worker thread, never on an event loop.
+ */
+#ifndef DFT_CRYPTO_H
+#define DFT_CRYPTO_H
+
+#include "../core/core.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* base64url without padding. encode: out needs 4*ceil(n/3)+1. decode: -1 on bad input. */
+size_t dft_b64url_encode(const unsigned char *in, size_t n, char *out);
+int dft_b64url_decode(const char *in, size_t n, unsigned char *out, size_t outcap, size_t *outlen);
+
+/* SHA-256 of data as 64 lowercase hex digits (out[65]). */
+void dft_sha256_hex(const void *data, size_t n, char *out);
+
+/* An opaque token: prefix + base64url of 32 random bytes (out needs strlen(prefix)+44). */
+void dft_random_token(const char *prefix, char *out);
+
+/* The master key: 32 bytes from 64 hex digits; 0 or -1. */
+int dft_master_key_parse(const char *hex, unsigned char key[32]);
+/* AES-256-GCM: hex(nonce || ciphertext || tag) into b (appended). */
+void dft_seal_hex(const unsigned char key[32], const unsigned char *plain, size_t n, dft_buf_t *b);
+/* Opens what dft_seal_hex made; 0 or -1 (wrong key, tampered). plain is appended to b. */
+int dft_open_hex(const unsigned char key[32], const char *hex, dft_buf_t *b);
+
+/* scrypt (N = 2^15, r = 8, p = 1, 16-byte salt): "$scrypt$ln=15,r=8,p=1$<salt>$<hash>" (base64url). */
+int dft_password_hash(const char *password, size_t len, dft_buf_t *out);
+/* 1 when password matches encoded, 0 when not or when encoded is malformed; constant time over the hash. */
+int dft_password_verify(const char *password, size_t len, const char *encoded);
+/* A hash of a random password, for running the same work when an account does not exist. */
+const char *dft_password_dummy_hash(void);
+/* A temporary password: 12 characters from an alphabet without look-alikes (out[13]). */
+void dft_password_temporary(char *out);
+
+/* A new P-256 key: private and public PEM appended to the buffers; 0 or -1. */
+int dft_ec_keygen(dft_buf_t *private_pem, dft_buf_t *public_pem);
+/* The JWK of a P-256 public key PEM: {"kty":"EC","crv":"P-256","x":..,"y":..,"kid":..,"alg":"ES256","use":"sig"}. */
+int dft_ec_public_jwk(const char *public_pem, const char *kid, dft_buf_t *out);
+
+#endif
