@@ -4,11 +4,13 @@
 #include "routes.h"
 
 #include "core/core.h"
+#include "auth/auth.h"
 #include "http/ops.h"
 #include "tenant/tenant.h"
 
 const dft_route_table_t *const dft_route_tables[] = {
     &dft_ops_routes,
     &dft_tenant_routes,
+    &dft_auth_routes,
 };
 const size_t dft_num_route_tables = DFT_ARRAY_SIZE(dft_route_tables);

@@ -4,6 +4,9 @@
  */
 #include "commands.h"
 
+#include "../../lib/auth/auth.h"
+#include "../../lib/auth/crypto.h"
+#include "../../lib/core/core.h"
 #include "../../lib/tenant/tenant.h"
 
 #include <getopt.h>
@@ -118,6 +121,142 @@ int dft_cmd_dept(int argc, char **argv)
         rc = dft_dept_list(c, stdout);
     else
         rc = dft_dept_set_status(c, code, strcmp(action, "suspend") == 0 ? "suspended" : "active", stdout);
+    PQfinish(c);
+    dft_config_dispose(&config);
+    return rc == 0 ? 0 : 1;
+}
+
+static const char officer_help[] =
+    "usage: daftar officer <action> [options] [--config FILE]\n"
+    "\n"
+    "  add --dept CODE --name NAME --role R[,R] [--designation D] [--clearance C] [--password-file F]\n"
+    "        prints the new UID and a one-time temporary password (changed at first login);\n"
+    "        with --password-file the password is set as given and need not be changed\n"
+    "  grant UID --dept CODE --role R[,R] [--designation D]   add or replace a membership\n"
+    "  revoke UID --dept CODE                                 remove a membership\n"
+    "  suspend UID                                            stop every token of the officer at once\n"
+    "  reset-password UID                                     new temporary password\n"
+    "\n"
+    "Roles: officer, section_officer, dept_admin, hr_admin, dispatch_clerk, training_nodal, records_officer.\n"
+    "Clearance: unclassified, restricted (default), confidential, secret.\n";
+
+static int read_secret_file(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    size_t n = fread(buf, 1, size - 1, f);
+    fclose(f);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        --n;
+    buf[n] = '\0';
+    return n > 0 ? 0 : -1;
+}
+
+int dft_cmd_officer(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},      {"dept", required_argument, NULL, 'd'},
+        {"name", required_argument, NULL, 'n'},        {"role", required_argument, NULL, 'r'},
+        {"designation", required_argument, NULL, 'D'}, {"clearance", required_argument, NULL, 'C'},
+        {"password-file", required_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'},
+        {0}};
+    const char *config_path = NULL, *dept = NULL, *name = NULL, *role = NULL, *designation = NULL, *clearance = NULL,
+               *pwfile = NULL;
+    int o;
+    while ((o = getopt_long(argc, argv, "c:d:n:r:D:C:P:h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'c': config_path = optarg; break;
+        case 'd': dept = optarg; break;
+        case 'n': name = optarg; break;
+        case 'r': role = optarg; break;
+        case 'D': designation = optarg; break;
+        case 'C': clearance = optarg; break;
+        case 'P': pwfile = optarg; break;
+        default:
+            fputs(officer_help, o == 'h' ? stdout : stderr);
+            return o == 'h' ? 0 : 2;
+        }
+    }
+    const char *action = optind < argc ? argv[optind] : NULL, *uid = optind + 1 < argc ? argv[optind + 1] : NULL;
+    if (action == NULL || (strcmp(action, "add") != 0 && uid == NULL)) {
+        fputs(officer_help, stderr);
+        return 2;
+    }
+    char password[257];
+    if (pwfile != NULL && read_secret_file(pwfile, password, sizeof(password)) != 0) {
+        fprintf(stderr, "daftar: cannot read a password from %s\n", pwfile);
+        return 2;
+    }
+    dft_config_t config;
+    if (dft_cmd_load_config(&config, config_path) != 0)
+        return 2;
+    PGconn *c = connect_admin(&config);
+    if (c == NULL)
+        return 1;
+    int rc;
+    if (strcmp(action, "add") == 0)
+        rc = dft_officer_add(c, dept, name, designation, role, clearance, pwfile ? password : NULL, stdout);
+    else if (strcmp(action, "grant") == 0)
+        rc = dft_officer_grant(c, uid, dept, role, designation, stdout);
+    else if (strcmp(action, "revoke") == 0)
+        rc = dft_officer_revoke(c, uid, dept, stdout);
+    else if (strcmp(action, "suspend") == 0)
+        rc = dft_officer_suspend(c, uid, stdout);
+    else if (strcmp(action, "reset-password") == 0)
+        rc = dft_officer_reset_password(c, uid, stdout);
+    else {
+        fputs(officer_help, stderr);
+        rc = -2;
+    }
+    memset(password, 0, sizeof(password));
+    PQfinish(c);
+    dft_config_dispose(&config);
+    return rc == 0 ? 0 : rc == -2 ? 2 : 1;
+}
+
+static const char keys_help[] = "usage: daftar keys rotate [--publish-ahead SECONDS] [--config FILE]\n"
+                                "\n"
+                                "Makes a new ES256 signing key, encrypted with master_key. It is published in\n"
+                                "/.well-known/jwks.json at once and signs tokens after --publish-ahead seconds\n"
+                                "(default 300, so verifiers that cache the JWKS learn it first). The key it\n"
+                                "replaces stays published until its last token has expired.\n";
+
+int dft_cmd_keys(int argc, char **argv)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"publish-ahead", required_argument, NULL, 'a'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    const char *config_path = NULL;
+    int64_t ahead = 300;
+    int o;
+    while ((o = getopt_long(argc, argv, "c:a:h", opts, NULL)) != -1) {
+        if (o == 'c') {
+            config_path = optarg;
+        } else if (o == 'a' && dft_parse_int64(optarg, strlen(optarg), 0, 86400, &ahead) == 0) {
+        } else {
+            fputs(keys_help, o == 'h' ? stdout : stderr);
+            return o == 'h' ? 0 : 2;
+        }
+    }
+    if (optind >= argc || strcmp(argv[optind], "rotate") != 0) {
+        fputs(keys_help, stderr);
+        return 2;
+    }
+    dft_config_t config;
+    if (dft_cmd_load_config(&config, config_path) != 0)
+        return 2;
+    unsigned char key[32];
+    if (dft_master_key_parse(config.master_key, key) != 0) {
+        fprintf(stderr, "daftar: master_key must be 64 hex digits (DAFTAR_MASTER_KEY)\n");
+        return 2;
+    }
+    PGconn *c = connect_admin(&config);
+    if (c == NULL)
+        return 1;
+    int rc = dft_keys_rotate(c, key, ahead, config.access_ttl, stdout);
+    dft_wipe(key, sizeof(key));
     PQfinish(c);
     dft_config_dispose(&config);
     return rc == 0 ? 0 : 1;

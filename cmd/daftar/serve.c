@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "../../lib/core/log.h"
+#include "../../lib/auth/auth.h"
 #include "../../lib/http/server.h"
 #include "../../lib/routes.h"
 #include "../../lib/tenant/tenant.h"
@@ -47,6 +48,7 @@ int dft_cmd_serve(int argc, char **argv)
         return 1;
     dft_db_attach(server);
     dft_tenant_attach(server);
+    dft_auth_attach(server);
     return dft_server_run(server);
 }
 

@@ -49,6 +49,13 @@ static const setting_t settings[] = {
     INT(db_statement_timeout_ms, 5000, 10, 600000),
     INT(db_connect_timeout_ms, 3000, 100, 60000),
     INT(db_wait_ms, 2000, 10, 60000),
+    STR(master_key, ""),
+    STR(jwt_issuer, "daftar"),
+    STR(jwt_audience, "daftar-api"),
+    INT(access_ttl, 900, 60, 900),
+    INT(refresh_ttl, 2592000, 3600, 7776000),
+    INT(workers, 2, 1, 64),
+    INT(worker_queue_max, 256, 1, 100000),
 };
 
 static const setting_t *find_setting(const char *name)

@@ -36,6 +36,13 @@ typedef struct dft_config_t {
     int64_t db_statement_timeout_ms;
     int64_t db_connect_timeout_ms;
     int64_t db_wait_ms; /* how long a request may wait for a connection */
+    /* identity */
+    char *master_key; /* 64 hex digits; decrypts signing keys (and later document keys) */
+    char *jwt_issuer, *jwt_audience;
+    int64_t access_ttl;  /* seconds */
+    int64_t refresh_ttl; /* seconds */
+    int64_t workers;     /* threads for scrypt and signing */
+    int64_t worker_queue_max;
 } dft_config_t;
 
 void dft_config_init(dft_config_t *c);

@@ -100,6 +100,7 @@ void dft_random_hex(char *buf, size_t n)
         }
         n -= chunk;
     }
+    *buf = '\0';
 }
 
 uint64_t dft_now_ms(void)

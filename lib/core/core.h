@@ -28,7 +28,7 @@ void dft_wipe(void *p, size_t n);
 /* Parses a whole decimal integer in [min, max]; 0 on success, -1 otherwise. */
 int dft_parse_int64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out);
 
-/* Fills buf with 2*n lowercase hex digits of n random bytes (RAND_bytes). */
+/* Writes 2*n lowercase hex digits of n random bytes (RAND_bytes) and a NUL: buf holds 2*n+1. */
 void dft_random_hex(char *buf, size_t n);
 
 /* Milliseconds from CLOCK_MONOTONIC. */

@@ -42,6 +42,7 @@ typedef struct feed_state_t {
     dft_db_t *db;
     size_t index;
     int loading, again, loaded;
+    uint64_t retry_at; /* after a failed load; 0 = none due */
 } feed_state_t;
 
 
@@ -77,9 +78,14 @@ struct dft_db_t {
 
 static void feeds_reload_all(dft_db_t *db);
 static void feed_notify(dft_db_t *db, const char *channel);
+static void feed_load(feed_state_t *fs);
 
+/* A Parse sent in this segment. The statement counts as prepared from the
+ * moment it is sent (later jobs in the pipe may use it); if its result is not
+ * a success, the connection's cache is dropped (DEALLOCATE ALL before the next
+ * job) and a job that raced it fails with 26000, which is retried once. */
 typedef struct mark_t {
-    int step;
+    int step, confirmed;
     uint64_t key;
 } mark_t;
 
@@ -218,7 +224,7 @@ dft_code_t dft_db_code_for_sqlstate(const char *s, int *retryable)
     } table[] = {
         {"23505", DFT_E_CONFLICT, 0},      {"23503", DFT_E_UNPROCESSABLE, 0}, {"23514", DFT_E_UNPROCESSABLE, 0},
         {"23502", DFT_E_INVALID, 0},       {"23P01", DFT_E_CONFLICT, 0},      {"22", DFT_E_INVALID, 0},
-        {"42501", DFT_E_FORBIDDEN, 0},     {"40001", DFT_E_UNAVAILABLE, 1},   {"40P01", DFT_E_UNAVAILABLE, 1},
+        {"42501", DFT_E_FORBIDDEN, 0},     {"40001", DFT_E_UNAVAILABLE, 1},   {"40P01", DFT_E_UNAVAILABLE, 1},   {"26000", DFT_E_INTERNAL, 1},
         {"57014", DFT_E_UNAVAILABLE, 0},   {"57P", DFT_E_UNAVAILABLE, 0},     {"08", DFT_E_UNAVAILABLE, 0},
         {"53", DFT_E_UNAVAILABLE, 0},      {"55P03", DFT_E_CONFLICT, 0},      {"DF403", DFT_E_FORBIDDEN, 0},
         {"DF404", DFT_E_NOT_FOUND, 0},     {"DF409", DFT_E_CONFLICT, 0},      {"DF412", DFT_E_PRECONDITION_FAILED, 0},
@@ -306,6 +312,9 @@ static void job_done(conn_t *c, dft_db_job_t *job)
         feeds_reload_all(c->db);
         return;
     }
+    for (int i = 0; i < job->num_marks; ++i)
+        if (!job->marks[i].confirmed)
+            c->deallocate_next = 1; /* a Parse did not happen: forget what this connection has */
     if (job->error == NULL) {
         job_finish(job, DFT_OK, NULL);
         return;
@@ -366,7 +375,8 @@ static int job_send(conn_t *c, dft_db_job_t *job)
     if (!prep_has(c, skey)) {
         if (!PQsendPrepare(pg, SETUP_STMT_NAME, setup_sql, 5, NULL))
             return -1;
-        job->marks[job->num_marks++] = (mark_t){job->step++, skey};
+        job->marks[job->num_marks++] = (mark_t){job->step++, 0, skey};
+        prep_add(c, skey);
     }
     const char *setup_params[5] = {job->role ? job->role : "none", job->mode == DFT_DB_READ ? "on" : "off", job->uid,
                                    job->request_id, job->client};
@@ -383,7 +393,8 @@ static int job_send(conn_t *c, dft_db_job_t *job)
         free(text);
         if (!ok)
             return -1;
-        job->marks[job->num_marks++] = (mark_t){job->step++, key};
+        job->marks[job->num_marks++] = (mark_t){job->step++, 0, key};
+        prep_add(c, key);
     }
     if (!PQsendQueryPrepared(pg, name, job->nparams, job->params, NULL, NULL, 0))
         return -1;
@@ -580,7 +591,7 @@ static void read_results(conn_t *c)
         int at = job->step_done, kept = 0;
         for (int i = 0; i < job->num_marks; ++i)
             if (job->marks[i].step == at && s == PGRES_COMMAND_OK)
-                prep_add(c, job->marks[i].key);
+                job->marks[i].confirmed = 1;
         if (at == job->main_step && job->main == NULL) {
             job->main = res;
             kept = 1;
@@ -686,6 +697,9 @@ static void on_tick(h2o_timeout_entry_t *entry)
         else if ((c->state == CONN_CONNECTING || c->state == CONN_SETUP) && now >= c->deadline)
             conn_fail(c, "connect timeout");
     }
+    for (size_t i = 0; i < num_feeds; ++i)
+        if (db->feed_state[i].retry_at != 0 && now >= db->feed_state[i].retry_at && pick(db) != NULL)
+            feed_load(&db->feed_state[i]);
     /* waiting too long, or nothing left that could serve them */
     int any = coming_up(db);
     h2o_linklist_t *node = db->waiting.next;
@@ -705,7 +719,7 @@ static void on_tick(h2o_timeout_entry_t *entry)
 
 /* ------------------------------------------------------------- public */
 
-static void enqueue(dft_thread_t *t, dft_req_t *r, const dft_db_scope_t *scope, int mode, const char *stmt,
+static void enqueue(dft_thread_t *t, dft_req_t *r, int attach, const dft_db_scope_t *scope, int mode, const char *stmt,
                     const char *const *params, int nparams, dft_db_cb cb, void *ctx)
 {
     dft_db_t *db = t->db;
@@ -725,7 +739,7 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, const dft_db_scope_t *scope, 
             inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, client, sizeof(client));
     }
     const char *rid = r != NULL ? r->request_id : "";
-    const char *uid = ""; /* officer UID: set once authentication exists */
+    const char *uid = r != NULL && r->officer_uid != NULL ? r->officer_uid : "";
     const char *role = scope != NULL ? scope->role : NULL, *schema = scope != NULL ? scope->schema : NULL;
 
     /* one allocation: the job, then every string it needs */
@@ -754,7 +768,7 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, const dft_db_scope_t *scope, 
             COPY(job->params[i], params[i]);
 #undef COPY
     job->db = db;
-    job->req = r;
+    job->req = attach ? r : NULL;
     job->cb = cb;
     job->ctx = ctx;
     job->mode = mode;
@@ -763,10 +777,12 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, const dft_db_scope_t *scope, 
     job->nparams = nparams;
     job->enqueued_at = h2o_now(t->ctx.loop);
     job->main_step = -1;
-    job->internal = r == NULL;
+    job->internal = !attach; /* the callback always runs */
 
-    if (db == NULL || (!coming_up(db)) || db->num_waiting >= (size_t)db->config->db_queue_max) {
-        if (db != NULL && db->num_waiting >= (size_t)db->config->db_queue_max)
+    /* requests are bounded by db_queue_max; internal jobs (feeds) are few by construction */
+    int full = r != NULL && db != NULL && db->num_waiting >= (size_t)db->config->db_queue_max;
+    if (db == NULL || !coming_up(db) || full) {
+        if (full)
             dft_log(DFT_LOG_WARN, "db", "thread %zu queue full (%zu)", t->index, db->num_waiting);
         job->req = NULL;
         dft_db_reply_t reply = {.err = {.code = DFT_E_UNAVAILABLE, .detail = "The database is busy or unreachable; retry shortly.",
@@ -775,7 +791,7 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, const dft_db_scope_t *scope, 
         job_free(job);
         return;
     }
-    if (r != NULL) {
+    if (attach) {
         r->pending = job;
         r->detach = job_detach;
     }
@@ -787,13 +803,19 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, const dft_db_scope_t *scope, 
 void dft_db_run(dft_req_t *r, const dft_db_scope_t *scope, int mode, const char *stmt, const char *const *params,
                 int nparams, dft_db_cb cb, void *ctx)
 {
-    enqueue(r->thread, r, scope, mode, stmt, params, nparams, cb, ctx);
+    enqueue(r->thread, r, 1, scope, mode, stmt, params, nparams, cb, ctx);
+}
+
+void dft_db_run_for(dft_req_t *r, const dft_db_scope_t *scope, int mode, const char *stmt, const char *const *params,
+                    int nparams, dft_db_cb cb, void *ctx)
+{
+    enqueue(r->thread, r, 0, scope, mode, stmt, params, nparams, cb, ctx);
 }
 
 void dft_db_run_internal(dft_thread_t *t, const dft_db_scope_t *scope, int mode, const char *stmt,
                          const char *const *params, int nparams, dft_db_cb cb, void *ctx)
 {
-    enqueue(t, NULL, scope, mode, stmt, params, nparams, cb, ctx);
+    enqueue(t, NULL, 0, scope, mode, stmt, params, nparams, cb, ctx);
 }
 
 static void respond_cb(void *ctx, const dft_db_reply_t *reply)
@@ -899,7 +921,8 @@ static void on_feed_loaded(void *ctx, const dft_db_reply_t *reply)
     if (reply->err.code == DFT_OK && reply->value != NULL && feeds[fs->index]->apply(t, reply->value, reply->len) == 0) {
         fs->loaded = 1;
     } else {
-        dft_log(DFT_LOG_WARN, "feed", "thread %zu: cannot load %s (retried on reconnect)", t->index, feeds[fs->index]->stmt);
+        dft_log(DFT_LOG_WARN, "feed", "thread %zu: cannot load %s (retrying in a second)", t->index, feeds[fs->index]->stmt);
+        fs->retry_at = h2o_now(t->ctx.loop) + 1000;
         return;
     }
     if (fs->again && !t->done) {
@@ -915,6 +938,7 @@ static void feed_load(feed_state_t *fs)
         return;
     }
     fs->loading = 1;
+    fs->retry_at = 0;
     dft_db_run_internal(fs->db->thread, NULL, DFT_DB_READ, feeds[fs->index]->stmt, NULL, 0, on_feed_loaded, fs);
 }
 

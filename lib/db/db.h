@@ -64,6 +64,12 @@ void dft_db_attach(dft_server_t *server);
 void dft_db_run(dft_req_t *r, const dft_db_scope_t *scope, int mode, const char *stmt, const char *const *params,
                 int nparams, dft_db_cb cb, void *ctx);
 
+/* For flows of several steps: runs with r's identity (officer, request id,
+ * address) but is not tied to r's lifetime: cb always runs, and the caller
+ * checks whether its request is still there. */
+void dft_db_run_for(dft_req_t *r, const dft_db_scope_t *scope, int mode, const char *stmt, const char *const *params,
+                    int nparams, dft_db_cb cb, void *ctx);
+
 /* The same without a request (background work such as registry refresh). */
 void dft_db_run_internal(dft_thread_t *t, const dft_db_scope_t *scope, int mode, const char *stmt,
                          const char *const *params, int nparams, dft_db_cb cb, void *ctx);

@@ -419,6 +419,14 @@ int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req)
             return 0;
         }
     }
+    if (!(r->route->flags & DFT_ROUTE_PUBLIC)) {
+        if (s->hooks.authenticate == NULL) {
+            dft_respond_code(r, DFT_E_UNAVAILABLE, "Authentication is not configured.");
+            return 0;
+        }
+        if (s->hooks.authenticate(r) != 0)
+            return 0;
+    }
     r->route->handler(r);
     return 0;
 }
@@ -453,7 +461,7 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
         {
             /* made by h2o, not by our pipeline: same status, our shape */
             char id[40];
-            snprintf(id, sizeof(id), "h2o-%016llx", (unsigned long long)h2o_now(req->conn->ctx->loop));
+            memcpy(id, "h2o-", 4);
             dft_random_hex(id + 4, 8);
             dft_error_t err = {.code = dft_problem_code_for_status(req->res.status)};
             problem_ostream_t *os = (problem_ostream_t *)h2o_add_ostream(req, sizeof(*os), slot);

@@ -26,7 +26,8 @@ struct dft_req_t;
 typedef void (*dft_handler_fn)(struct dft_req_t *r);
 
 enum {
-    DFT_ROUTE_PUBLIC = 1, /* no token needed */
+    DFT_ROUTE_PUBLIC = 1,     /* no token needed */
+    DFT_ROUTE_PWD_CHANGE = 2, /* open to a temporary-password token */
 };
 
 typedef struct dft_route_t {

@@ -16,6 +16,7 @@
 
 #include "../core/core.h"
 #include "../core/log.h"
+#include "worker.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -182,6 +183,7 @@ static void *thread_main(void *arg)
         t->listen_plain = start_listener(t, s->fds_plain[t->index], &t->accept_plain);
     if (s->fds_tls[t->index] >= 0)
         t->listen_tls = start_listener(t, s->fds_tls[t->index], &t->accept_tls);
+    dft_worker_attach_thread(t);
     if (s->hooks.on_start != NULL)
         s->hooks.on_start(t);
     while (!t->done)

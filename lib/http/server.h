@@ -32,6 +32,7 @@ typedef struct dft_thread_hooks_t {
     void (*on_drained)(dft_thread_t *t);  /* on the thread, after the last request */
     size_t (*queue_depth)(dft_thread_t *t); /* any thread, for /metrics */
     int (*ready)(dft_thread_t *t, const char **why); /* on the thread, for /readyz */
+    int (*authenticate)(dft_req_t *r); /* routes without DFT_ROUTE_PUBLIC: 0 = go on, -1 = responded */
 } dft_thread_hooks_t;
 
 struct dft_thread_t {
@@ -83,6 +84,9 @@ struct dft_req_t {
     h2o_iovec_t cors_origin; /* echoed when the Origin is allowed */
     void *pending;           /* async work in flight (e.g. a db job), detached on dispose */
     void (*detach)(void *pending);
+    const struct dft_principal_t *principal; /* set by authentication on non-public routes */
+    const char *officer_uid;                 /* the principal's UID, for the database session */
+    void *pending_data;                      /* a handler's own state across an attached db job */
 };
 
 /* Builds everything that can fail (config checks, sockets, TLS) before any

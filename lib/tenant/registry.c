@@ -9,6 +9,7 @@
 #include "tenant.h"
 
 #include "../core/core.h"
+#include "../auth/auth.h"
 #include "../core/log.h"
 
 #include <jansson.h>
@@ -137,6 +138,9 @@ dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_
             c = dl < code->len ? -1 : dl > code->len ? 1 : 0;
         if (c == 0) {
             if (d->suspended)
+                return DFT_E_FORBIDDEN;
+            /* on authenticated routes, only members of the department get further */
+            if (r->principal != NULL && dft_principal_roles(r->principal, code->base, code->len) == 0)
                 return DFT_E_FORBIDDEN;
             if (d->version < (uint32_t)latest_dept)
                 return DFT_E_UNAVAILABLE;

@@ -12,8 +12,11 @@ CREATE TABLE daftar.officers (
     clearance text NOT NULL DEFAULT 'restricted'
         CHECK (clearance IN ('unclassified', 'restricted', 'confidential', 'secret')),
     status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended')),
-    -- tokens issued before this instant are refused (suspension, password change, logout everywhere)
-    tokens_valid_after timestamptz NOT NULL DEFAULT '-infinity',
+    -- Tokens carry the generation they were issued in; raising it refuses
+    -- every earlier token (password change or reset, membership change). No
+    -- clocks are compared, so a token issued right after the change is fine.
+    token_generation integer NOT NULL DEFAULT 0,
+    generation_changed_at timestamptz NOT NULL DEFAULT '-infinity',
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now()
 );
@@ -67,7 +70,7 @@ CREATE INDEX refresh_tokens_family ON daftar.refresh_tokens (family);
 CREATE FUNCTION daftar.officer_claims(p_uid text) RETURNS json
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
-        'uid', o.uid, 'clearance', o.clearance,
+        'uid', o.uid, 'clearance', o.clearance, 'gen', o.token_generation,
         'depts', coalesce((SELECT json_object_agg(m.dept, m.roles ORDER BY m.dept)
                            FROM daftar.memberships m JOIN daftar.departments d ON d.code = m.dept
                            WHERE m.uid = o.uid AND d.status = 'active'), '{}'::json))
@@ -97,7 +100,8 @@ BEGIN
     UPDATE daftar.refresh_tokens SET used_at = now() WHERE token_hash = p_old;
     INSERT INTO daftar.refresh_tokens (token_hash, family, uid, amr, expires_at)
     VALUES (p_new, t.family, t.uid, t.amr, now() + make_interval(secs => p_ttl_seconds));
-    RETURN json_build_object('status', 'ok', 'amr', to_json(t.amr), 'claims', daftar.officer_claims(t.uid));
+    RETURN json_build_object('status', 'ok', 'uid', t.uid, 'amr', to_json(t.amr), 'claims', daftar.officer_claims(t.uid),
+                             'must_change', (SELECT must_change FROM daftar.credentials WHERE uid = t.uid));
 END
 $$;
 

@@ -1,0 +1,89 @@
+/*
+ * auth.h — officers' identities: access tokens (ES256 JWTs via libjwt) and
+ * their verification, the per-thread key ring, revocations and verified-token
+ * cache, the /v1/auth and /v1/me routes, and the CLI's officer and key
+ * administration.
+ *
+ * libjwt 1.10 trusts the token's own `alg`, checks no claim, and accepts a
+ * signed token unverified when given no key; so verification here reads the
+ * header itself first (alg pinned to ES256, kid known, no jku/x5u/jwk),
+ * decodes with the kid's public key, checks jwt_get_alg() again, and checks
+ * every claim itself with a 30 s skew.
+ */
+#ifndef DFT_AUTH_H
+#define DFT_AUTH_H
+
+#include "../http/server.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+
+#define DFT_AUTH_MAX_MEMBERSHIPS 16
+#define DFT_AUTH_SKEW 30
+#define DFT_AUTH_MAX_TOKEN 4096
+
+enum {
+    DFT_ROLE_OFFICER = 1 << 0,
+    DFT_ROLE_SECTION_OFFICER = 1 << 1,
+    DFT_ROLE_DEPT_ADMIN = 1 << 2,
+    DFT_ROLE_HR_ADMIN = 1 << 3,
+    DFT_ROLE_DISPATCH_CLERK = 1 << 4,
+    DFT_ROLE_TRAINING_NODAL = 1 << 5,
+    DFT_ROLE_RECORDS_OFFICER = 1 << 6,
+};
+
+typedef enum { DFT_CLR_UNCLASSIFIED, DFT_CLR_RESTRICTED, DFT_CLR_CONFIDENTIAL, DFT_CLR_SECRET } dft_clearance_t;
+
+typedef struct dft_membership_t {
+    char dept[32];
+    uint32_t roles;
+} dft_membership_t;
+
+typedef struct dft_principal_t {
+    char uid[12];
+    dft_clearance_t clearance;
+    unsigned otp : 1;        /* amr has otp: a second factor was used */
+    unsigned pwd_change : 1; /* a temporary password: only /v1/me and /v1/me/password */
+    int64_t iat, exp;
+    int64_t gen; /* the officer's token generation when issued */
+    size_t num_memberships;
+    dft_membership_t memberships[DFT_AUTH_MAX_MEMBERSHIPS];
+} dft_principal_t;
+
+typedef struct dft_auth_params_t {
+    const char *issuer, *audience;
+    int64_t access_ttl; /* seconds, at most 900 */
+} dft_auth_params_t;
+
+/* Role bit for a role name, 0 if unknown. */
+uint32_t dft_role_bit(const char *name, size_t len);
+/* Roles of p in dept, 0 when not a member. */
+uint32_t dft_principal_roles(const dft_principal_t *p, const char *dept, size_t len);
+
+/* Verifies `token` against the public key `public_pem` of kid (looked up by
+ * the caller through lookup) and fills p. 0, or -1 with *why for the log. */
+typedef const char *(*dft_key_lookup_fn)(void *ctx, const char *kid);
+int dft_token_verify(const char *token, size_t len, dft_key_lookup_fn lookup, void *ctx, const dft_auth_params_t *params,
+                     int64_t now, dft_principal_t *p, const char **why);
+
+/* Signs an access token; claims is {"clearance":..,"depts":{code:[roles]}}. Returns a malloc'd
+ * string, or NULL. Usable on any thread. */
+char *dft_token_issue(const char *kid, const char *private_pem, const dft_auth_params_t *params, const char *uid,
+                      const char *claims_json, int otp, int pwd_change, int64_t now);
+
+/* Wires authentication into a server (hooks, feeds, worker pool). */
+void dft_auth_attach(dft_server_t *server);
+
+extern const dft_route_table_t dft_auth_routes;
+
+/* ---- administration (blocking; CLI only) ---- */
+int dft_officer_add(PGconn *c, const char *dept, const char *name, const char *designation, const char *roles,
+                    const char *clearance, const char *password, FILE *out);
+int dft_officer_grant(PGconn *c, const char *uid, const char *dept, const char *roles, const char *designation, FILE *out);
+int dft_officer_revoke(PGconn *c, const char *uid, const char *dept, FILE *out);
+int dft_officer_suspend(PGconn *c, const char *uid, FILE *out);
+int dft_officer_reset_password(PGconn *c, const char *uid, FILE *out);
+/* A new signing key, published now and signing after publish_ahead seconds. */
+int dft_keys_rotate(PGconn *c, const unsigned char master_key[32], int64_t publish_ahead, int64_t token_ttl, FILE *out);
+
+#endif

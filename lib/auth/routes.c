@@ -1,0 +1,542 @@
+/*
+ * routes.c — /v1/auth/token, /v1/auth/logout, /.well-known/jwks.json,
+ * /v1/me, /v1/me/password and /v1/departments/{dept}/officers.
+ *
+ * A login is a flow of steps, each on the right thread:
+ *   loop    decode and validate; look the officer up (catalog, read);
+ *   worker  scrypt-verify the password (against a dummy hash when the UID is
+ *           unknown, so both cost the same);
+ *   loop    record the outcome (also for unknown UIDs: an UPDATE of no row),
+ *           then on success sign the access token and answer.
+ * Unknown UID, wrong password, locked or suspended account all get the same
+ * 401 with the same body. A flow outlives its request only as a detached
+ * struct: when the client leaves, the next step frees it and does no more.
+ */
+#include "auth.h"
+#include "auth_internal.h"
+
+#include "../core/core.h"
+#include "../core/log.h"
+#include "../db/db.h"
+#include "../http/worker.h"
+#include "../tenant/tenant.h"
+#include "crypto.h"
+#include "uid.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REFRESH_PREFIX "rt_"
+#define REFRESH_LEN 46 /* "rt_" + 43 */
+
+/* ------------------------------------------------------------ helpers */
+
+static void invalid_field(dft_req_t *r, const char *field, const char *reason, const char *message)
+{
+    dft_field_error_t *f = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*f));
+    *f = (dft_field_error_t){field, reason, message};
+    dft_error_t err = {.code = DFT_E_INVALID, .detail = message, .fields = f, .num_fields = 1};
+    dft_respond_error(r, &err);
+}
+
+/* Rejects members of `body` not in `allowed` (NULL-terminated); 0 or -1 after responding. */
+static int only_fields(dft_req_t *r, json_t *body, const char *const *allowed)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        const char *const *a = allowed;
+        while (*a != NULL && strcmp(*a, key) != 0)
+            ++a;
+        if (*a == NULL) {
+            invalid_field(r, h2o_strdup(&r->h2o->pool, key, SIZE_MAX).base, "unknown_field", "This field is not accepted here.");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A string member of 1..max bytes; NULL after responding. */
+static const char *string_field(dft_req_t *r, json_t *body, const char *name, size_t max)
+{
+    json_t *v = json_object_get(body, name);
+    if (v == NULL) {
+        invalid_field(r, name, "required", "This field is required.");
+        return NULL;
+    }
+    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
+        strlen(json_string_value(v)) != json_string_length(v)) {
+        invalid_field(r, name, "invalid", "This field must be a non-empty string of limited length.");
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+static void bad_credentials(dft_req_t *r)
+{
+    dft_add_header(r, "www-authenticate", "Bearer realm=\"daftar\"");
+    dft_respond_code(r, DFT_E_UNAUTHENTICATED, "The UID or password is not correct, or the account cannot sign in now.");
+}
+
+static void respond_tokens(dft_req_t *r, const char *access, const char *refresh, int pwd_change)
+{
+    dft_buf_t b = {0};
+    dft_buf_printf(&b,
+                   "{\"access_token\":\"%s\",\"token_type\":\"Bearer\",\"expires_in\":%lld,\"refresh_token\":\"%s\","
+                   "\"password_change_required\":%s}",
+                   access, (long long)dft_auth_params()->access_ttl, refresh, pwd_change ? "true" : "false");
+    dft_respond_json(r, 200, b.data, b.len);
+    dft_wipe(b.data, b.len);
+    dft_buf_dispose(&b);
+}
+
+/* Signs an access token for the claims ({"clearance","depts"}) on this thread; NULL when no key can sign. */
+static char *sign_access(dft_thread_t *t, const char *uid, const char *claims, int otp, int pwd_change)
+{
+    int64_t now = (int64_t)time(NULL);
+    const dft_key_t *key = dft_auth_signing_key(t, now);
+    if (key == NULL) {
+        dft_log(DFT_LOG_ERROR, "keys", "no signing key usable now: run 'daftar keys rotate' and set master_key");
+        return NULL;
+    }
+    return dft_token_issue(key->kid, key->private_pem, dft_auth_params(), uid, claims, otp, pwd_change, now);
+}
+
+/* ------------------------------------------------------------- flows */
+
+typedef struct flow_t flow_t;
+struct flow_t {
+    dft_task_t task; /* first */
+    dft_req_t *req;  /* NULL once the client has gone */
+    int kind;        /* FLOW_LOGIN, FLOW_PASSWORD */
+    char uid[DFT_UID_LEN + 1];
+    char *password, *new_password, *hash, *new_hash, *claims;
+    int exists, usable, must_change, otp, ok;
+    char refresh[REFRESH_LEN + 1], refresh_hash[65];
+};
+
+enum { FLOW_LOGIN, FLOW_PASSWORD };
+
+static void wipe_free(char *s)
+{
+    if (s != NULL) {
+        dft_wipe(s, strlen(s));
+        free(s);
+    }
+}
+
+static void flow_free(flow_t *f)
+{
+    if (f->req != NULL && f->req->pending == f)
+        f->req->pending = NULL;
+    wipe_free(f->password);
+    wipe_free(f->new_password);
+    free(f->hash);
+    free(f->new_hash);
+    free(f->claims);
+    dft_wipe(f->refresh, sizeof(f->refresh));
+    free(f);
+}
+
+static void flow_detach(void *p)
+{
+    ((flow_t *)p)->req = NULL;
+}
+
+static flow_t *flow_new(dft_req_t *r, int kind)
+{
+    flow_t *f = dft_calloc(1, sizeof(*f));
+    f->req = r;
+    f->kind = kind;
+    r->pending = f;
+    r->detach = flow_detach;
+    return f;
+}
+
+/* Takes the looked-up officer into the flow; 0, or -1 on a database error (responded). */
+static int take_lookup(flow_t *f, const dft_db_reply_t *reply)
+{
+    if (reply->err.code != DFT_OK) {
+        dft_respond_error(f->req, &reply->err);
+        return -1;
+    }
+    if (reply->value == NULL)
+        return 0; /* unknown UID: exists = 0 */
+    json_t *j = json_loadb(reply->value, reply->len, 0, NULL);
+    const char *hash = json_string_value(json_object_get(j, "hash"));
+    if (j == NULL || hash == NULL) {
+        json_decref(j);
+        dft_respond_code(f->req, DFT_E_INTERNAL, "auth_lookup returned unusable data");
+        return -1;
+    }
+    f->exists = 1;
+    f->hash = dft_strdup(hash);
+    f->usable = json_is_true(json_object_get(j, "active")) && !json_is_true(json_object_get(j, "locked"));
+    f->must_change = json_is_true(json_object_get(j, "must_change"));
+    f->claims = json_dumps(json_object_get(j, "claims"), JSON_COMPACT);
+    json_decref(j);
+    return 0;
+}
+
+static void run_verify(dft_task_t *task)
+{
+    flow_t *f = (flow_t *)task;
+    int match = dft_password_verify(f->password, strlen(f->password), f->hash ? f->hash : dft_password_dummy_hash());
+    f->ok = match && f->exists && f->usable;
+    if (f->ok && f->kind == FLOW_PASSWORD) {
+        dft_buf_t h = {0};
+        if (dft_password_hash(f->new_password, strlen(f->new_password), &h) == 0)
+            f->new_hash = h.data;
+        else
+            f->ok = 0;
+    }
+    if (f->ok) {
+        dft_random_token(REFRESH_PREFIX, f->refresh);
+        dft_sha256_hex(f->refresh, strlen(f->refresh), f->refresh_hash);
+    }
+}
+
+static void on_login_recorded(void *ctx, const dft_db_reply_t *reply)
+{
+    flow_t *f = ctx;
+    dft_req_t *r = f->req;
+    if (r == NULL) {
+        flow_free(f);
+        return;
+    }
+    if (!f->ok) {
+        bad_credentials(r);
+    } else if (reply->err.code != DFT_OK) {
+        dft_respond_error(r, &reply->err);
+    } else {
+        char *access = sign_access(r->thread, f->uid, f->claims, 0, f->must_change);
+        if (access == NULL)
+            dft_respond_code(r, DFT_E_UNAVAILABLE, "Tokens cannot be issued right now.");
+        else
+            respond_tokens(r, access, f->refresh, f->must_change);
+        wipe_free(access);
+    }
+    flow_free(f);
+}
+
+static void on_password_set(void *ctx, const dft_db_reply_t *reply);
+
+static void on_verified(dft_task_t *task)
+{
+    flow_t *f = (flow_t *)task;
+    dft_req_t *r = f->req;
+    if (r == NULL) {
+        flow_free(f);
+        return;
+    }
+    char ttl[24];
+    snprintf(ttl, sizeof(ttl), "%lld", (long long)r->thread->server->config->refresh_ttl);
+    if (f->kind == FLOW_PASSWORD) {
+        if (!f->ok) {
+            invalid_field(r, "current_password", "incorrect", "The current password is not correct.");
+            flow_free(f);
+            return;
+        }
+        const char *params[] = {f->new_hash, f->refresh_hash, "{pwd}", ttl};
+        dft_db_run_for(r, NULL, DFT_DB_WRITE, "me_password_set", params, 4, on_password_set, f);
+        return;
+    }
+    if (f->ok) {
+        const char *params[] = {f->refresh_hash, f->uid, "{pwd}", ttl};
+        dft_db_run_for(r, NULL, DFT_DB_WRITE, "auth_login_ok", params, 4, on_login_recorded, f);
+    } else {
+        const char *params[] = {f->uid};
+        dft_db_run_for(r, NULL, DFT_DB_WRITE, "auth_login_failed", params, 1, on_login_recorded, f);
+    }
+}
+
+static void on_looked_up(void *ctx, const dft_db_reply_t *reply)
+{
+    flow_t *f = ctx;
+    if (f->req == NULL) {
+        flow_free(f);
+        return;
+    }
+    if (take_lookup(f, reply) != 0) {
+        flow_free(f);
+        return;
+    }
+    f->task.run = run_verify;
+    f->task.done = on_verified;
+    if (dft_worker_submit(f->req->thread, &f->task) != 0) {
+        dft_error_t err = {.code = DFT_E_UNAVAILABLE, .detail = "Too many sign-ins at once; retry shortly.", .retry_after = 2};
+        dft_respond_error(f->req, &err);
+        flow_free(f);
+    }
+}
+
+static void password_grant(dft_req_t *r, json_t *body)
+{
+    static const char *const allowed[] = {"grant_type", "uid", "password", "totp", NULL};
+    if (only_fields(r, body, allowed) != 0)
+        return;
+    const char *uid = string_field(r, body, "uid", 32), *password;
+    if (uid == NULL)
+        return;
+    if (!dft_uid_valid(uid, strlen(uid))) {
+        invalid_field(r, "uid", "check_digit", "This is not a valid UID: check it for a typing mistake.");
+        return;
+    }
+    if ((password = string_field(r, body, "password", 256)) == NULL)
+        return;
+    flow_t *f = flow_new(r, FLOW_LOGIN);
+    memcpy(f->uid, uid, DFT_UID_LEN + 1);
+    f->password = dft_strdup(password);
+    const char *params[] = {f->uid};
+    dft_db_run_for(r, NULL, DFT_DB_READ, "auth_lookup", params, 1, on_looked_up, f);
+}
+
+/* ---- refresh ---- */
+
+typedef struct refresh_t {
+    char refresh[REFRESH_LEN + 1];
+} refresh_t;
+
+static void on_rotated(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx; /* attached job: runs only while r exists */
+    refresh_t *rt = r->pending_data;
+    if (reply->err.code != DFT_OK) {
+        dft_respond_error(r, &reply->err);
+        return;
+    }
+    json_t *j = reply->value ? json_loadb(reply->value, reply->len, 0, NULL) : NULL;
+    const char *status = json_string_value(json_object_get(j, "status"));
+    if (status == NULL || strcmp(status, "ok") != 0) {
+        if (status != NULL && strcmp(status, "reuse") == 0)
+            dft_log(DFT_LOG_WARN, "auth", "request %s: refresh token reused: family revoked", r->request_id);
+        json_decref(j);
+        bad_credentials(r);
+        return;
+    }
+    char *claims = json_dumps(json_object_get(j, "claims"), JSON_COMPACT);
+    const char *uid = json_string_value(json_object_get(j, "uid"));
+    int otp = 0;
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(j, "amr"), i, m) otp |= json_string_value(m) && strcmp(json_string_value(m), "otp") == 0;
+    int must_change = json_is_true(json_object_get(j, "must_change"));
+    char *access = uid && claims ? sign_access(r->thread, uid, claims, otp, must_change) : NULL;
+    if (access == NULL)
+        dft_respond_code(r, DFT_E_UNAVAILABLE, "Tokens cannot be issued right now.");
+    else
+        respond_tokens(r, access, rt->refresh, must_change);
+    wipe_free(access);
+    free(claims);
+    json_decref(j);
+}
+
+static int refresh_valid(const char *s)
+{
+    if (strlen(s) != REFRESH_LEN || strncmp(s, REFRESH_PREFIX, 3) != 0)
+        return 0;
+    for (const char *p = s + 3; *p; ++p)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+            return 0;
+    return 1;
+}
+
+static void refresh_grant(dft_req_t *r, json_t *body)
+{
+    static const char *const allowed[] = {"grant_type", "refresh_token", NULL};
+    if (only_fields(r, body, allowed) != 0)
+        return;
+    const char *old = string_field(r, body, "refresh_token", DFT_AUTH_MAX_TOKEN);
+    if (old == NULL)
+        return;
+    if (!refresh_valid(old)) {
+        bad_credentials(r); /* an access token or garbage: not a refresh token */
+        return;
+    }
+    refresh_t *rt = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*rt));
+    r->pending_data = rt;
+    char old_hash[65], new_hash[65], ttl[24];
+    dft_sha256_hex(old, strlen(old), old_hash);
+    dft_random_token(REFRESH_PREFIX, rt->refresh);
+    dft_sha256_hex(rt->refresh, strlen(rt->refresh), new_hash);
+    snprintf(ttl, sizeof(ttl), "%lld", (long long)r->thread->server->config->refresh_ttl);
+    const char *params[] = {old_hash, new_hash, ttl};
+    dft_db_run(r, NULL, DFT_DB_WRITE, "auth_refresh", params, 3, on_rotated, r);
+}
+
+static void post_token(dft_req_t *r)
+{
+    dft_error_t err;
+    json_t *body = dft_req_json_body(r, &err);
+    if (body == NULL) {
+        dft_respond_error(r, &err);
+        return;
+    }
+    const char *grant = json_string_value(json_object_get(body, "grant_type"));
+    if (grant != NULL && strcmp(grant, "password") == 0)
+        password_grant(r, body);
+    else if (grant != NULL && strcmp(grant, "refresh_token") == 0)
+        refresh_grant(r, body);
+    else
+        invalid_field(r, "grant_type", "unsupported", "grant_type must be password or refresh_token.");
+}
+
+/* ---- logout ---- */
+
+static void on_logged_out(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    if (reply->err.code != DFT_OK)
+        dft_respond_error(r, &reply->err);
+    else
+        dft_respond(r, 204, NULL, h2o_iovec_init(NULL, 0));
+}
+
+static void post_logout(dft_req_t *r)
+{
+    dft_error_t err;
+    json_t *body = dft_req_json_body(r, &err);
+    if (body == NULL) {
+        dft_respond_error(r, &err);
+        return;
+    }
+    static const char *const allowed[] = {"refresh_token", NULL};
+    if (only_fields(r, body, allowed) != 0)
+        return;
+    const char *token = string_field(r, body, "refresh_token", 128);
+    if (token == NULL)
+        return;
+    if (!refresh_valid(token)) { /* nothing to revoke; answer as for a known one */
+        dft_respond(r, 204, NULL, h2o_iovec_init(NULL, 0));
+        return;
+    }
+    char hash[65];
+    dft_sha256_hex(token, strlen(token), hash);
+    const char *params[] = {hash};
+    dft_db_run(r, NULL, DFT_DB_WRITE, "auth_logout", params, 1, on_logged_out, r);
+}
+
+/* ---- me ---- */
+
+static void get_me(dft_req_t *r)
+{
+    dft_db_respond(r, NULL, DFT_DB_READ, "me_get", NULL, 0);
+}
+
+static void on_password_set(void *ctx, const dft_db_reply_t *reply)
+{
+    flow_t *f = ctx;
+    dft_req_t *r = f->req;
+    if (r == NULL) {
+        flow_free(f);
+        return;
+    }
+    if (reply->err.code != DFT_OK) {
+        dft_respond_error(r, &reply->err);
+    } else {
+        const dft_principal_t *p = r->principal; /* the claims of the new generation come back from the change */
+        char *claims = reply->value ? dft_strndup(reply->value, reply->len) : NULL;
+        char *access = claims ? sign_access(r->thread, f->uid, claims, p->otp, 0) : NULL;
+        free(claims);
+        if (access == NULL)
+            dft_respond_code(r, DFT_E_UNAVAILABLE, "Tokens cannot be issued right now.");
+        else
+            respond_tokens(r, access, f->refresh, 0);
+        wipe_free(access);
+    }
+    flow_free(f);
+}
+
+static void post_me_password(dft_req_t *r)
+{
+    dft_error_t err;
+    json_t *body = dft_req_json_body(r, &err);
+    if (body == NULL) {
+        dft_respond_error(r, &err);
+        return;
+    }
+    static const char *const allowed[] = {"current_password", "new_password", NULL};
+    if (only_fields(r, body, allowed) != 0)
+        return;
+    const char *current = string_field(r, body, "current_password", 256), *next;
+    if (current == NULL || (next = string_field(r, body, "new_password", 256)) == NULL)
+        return;
+    if (strlen(next) < 12) {
+        invalid_field(r, "new_password", "too_short", "The new password needs at least 12 characters.");
+        return;
+    }
+    if (strcmp(current, next) == 0) {
+        invalid_field(r, "new_password", "unchanged", "The new password must differ from the current one.");
+        return;
+    }
+    flow_t *f = flow_new(r, FLOW_PASSWORD);
+    memcpy(f->uid, r->officer_uid, DFT_UID_LEN + 1);
+    f->password = dft_strdup(current);
+    f->new_password = dft_strdup(next);
+    const char *params[] = {f->uid};
+    dft_db_run_for(r, NULL, DFT_DB_READ, "auth_lookup", params, 1, on_looked_up, f);
+}
+
+/* ---- jwks ---- */
+
+static void get_jwks(dft_req_t *r)
+{
+    const dft_keyring_t *ring = dft_auth_keyring(r->thread);
+    if (ring == NULL) {
+        dft_respond_code(r, DFT_E_UNAVAILABLE, "The key ring is not loaded yet.");
+        return;
+    }
+    dft_add_header(r, "cache-control", "public, max-age=300");
+    dft_respond(r, 200, "application/jwk-set+json", h2o_strdup(&r->h2o->pool, ring->jwks, ring->jwks_len));
+}
+
+/* ---- department officers (dept_admin, hr_admin) ---- */
+
+static void list_officers(dft_req_t *r)
+{
+    const dft_str_t *code = dft_req_param(r, "dept");
+    dft_db_scope_t scope;
+    dft_code_t rc = dft_tenant_resolve(r, code, &scope);
+    if (rc != DFT_OK) {
+        dft_respond_code(r, rc, rc == DFT_E_NOT_FOUND ? "No department has this code." : NULL);
+        return;
+    }
+    if (!(dft_principal_roles(r->principal, code->base, code->len) & (DFT_ROLE_DEPT_ADMIN | DFT_ROLE_HR_ADMIN))) {
+        dft_respond_code(r, DFT_E_FORBIDDEN, "Only the department's administrators may list its officers.");
+        return;
+    }
+    const dft_str_t *l = dft_req_query(r, "limit"), *c = dft_req_query(r, "cursor");
+    int64_t n = 20;
+    if (l != NULL && dft_parse_int64(l->base, l->len, 1, 100, &n) != 0) {
+        invalid_field(r, "limit", "out_of_range", "limit must be a whole number from 1 to 100.");
+        return;
+    }
+    if (c != NULL && c->len > 0 && !dft_uid_valid(c->base, c->len)) {
+        invalid_field(r, "cursor", "malformed", "cursor must be a next_cursor value from a previous page.");
+        return;
+    }
+    char limit[8], cursor[16], dept[32];
+    snprintf(limit, sizeof(limit), "%lld", (long long)n);
+    snprintf(cursor, sizeof(cursor), "%.*s", c ? (int)c->len : 0, c ? c->base : "");
+    snprintf(dept, sizeof(dept), "%.*s", (int)code->len, code->base);
+    const char *params[] = {dept, cursor, limit};
+    dft_db_respond(r, NULL, DFT_DB_READ, "officers_list", params, 3);
+}
+
+static const char *const page_query[] = {"limit", "cursor", NULL};
+
+static const dft_route_t routes[] = {
+    {.method = "POST", .path = "/v1/auth/token", .name = "createToken", .handler = post_token, .flags = DFT_ROUTE_PUBLIC},
+    {.method = "POST", .path = "/v1/auth/logout", .name = "logout", .handler = post_logout, .flags = DFT_ROUTE_PUBLIC},
+    {.method = "GET", .path = "/.well-known/jwks.json", .name = "jwks", .handler = get_jwks, .flags = DFT_ROUTE_PUBLIC},
+    {.method = "GET", .path = "/v1/me", .name = "getMe", .handler = get_me, .flags = DFT_ROUTE_PWD_CHANGE},
+    {.method = "POST", .path = "/v1/me/password", .name = "changePassword", .handler = post_me_password,
+     .flags = DFT_ROUTE_PWD_CHANGE},
+    {.method = "GET", .path = "/v1/departments/{dept}/officers", .name = "listOfficers", .handler = list_officers,
+     .query = page_query},
+};
+
+const dft_route_table_t dft_auth_routes = {routes, DFT_ARRAY_SIZE(routes)};

@@ -1,0 +1,287 @@
+/*
+ * state.c — what each event-loop thread keeps for authentication, and the
+ * hook that authenticates a request.
+ *
+ * Per thread, each replaced whole when its feed reloads (NOTIFY):
+ *   key ring     signing keys: public PEMs for verification, the JWKS
+ *                document, and private PEMs (decrypted with the master key)
+ *                for signing;
+ *   revocations  officer UID -> the token generation below which its
+ *                tokens are refused (suspension: all; password change or
+ *                reset, membership change: the older ones);
+ * and a cache of verified tokens so the steady state does no signature work
+ * (libjwt re-parses the PEM on every verify). A cached token is still checked
+ * against expiry and revocations on every request.
+ */
+#include "auth.h"
+#include "auth_internal.h"
+
+#include "../core/core.h"
+#include "../core/log.h"
+#include "../db/db.h"
+#include "../http/worker.h"
+#include "crypto.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CACHE_SIZE 4096 /* verified tokens remembered per thread (direct-mapped) */
+
+typedef struct revocation_t {
+    char uid[12];
+    int64_t gen; /* tokens of an older generation are refused */
+} revocation_t;
+
+typedef struct cache_entry_t {
+    uint64_t hash;
+    char *token;
+    dft_principal_t principal;
+} cache_entry_t;
+
+typedef struct auth_thread_t {
+    dft_keyring_t *ring;
+    revocation_t *revs;
+    size_t num_revs;
+    cache_entry_t *cache;
+} auth_thread_t;
+
+static dft_server_t *server;
+static dft_auth_params_t params;
+static unsigned char master_key[32];
+static int have_master_key;
+
+const dft_auth_params_t *dft_auth_params(void)
+{
+    return &params;
+}
+
+static auth_thread_t *state(dft_thread_t *t)
+{
+    if (t->auth == NULL) {
+        auth_thread_t *a = dft_calloc(1, sizeof(*a));
+        a->cache = dft_calloc(CACHE_SIZE, sizeof(cache_entry_t));
+        t->auth = a;
+    }
+    return t->auth;
+}
+
+/* ------------------------------------------------------------- key ring */
+
+static void ring_free(dft_keyring_t *ring)
+{
+    if (ring == NULL)
+        return;
+    for (size_t i = 0; i < ring->num_keys; ++i) {
+        free(ring->keys[i].public_pem);
+        if (ring->keys[i].private_pem != NULL) {
+            dft_wipe(ring->keys[i].private_pem, strlen(ring->keys[i].private_pem));
+            free(ring->keys[i].private_pem);
+        }
+    }
+    free(ring->keys);
+    free(ring->jwks);
+    free(ring);
+}
+
+static int apply_keys(dft_thread_t *t, const char *json, size_t len)
+{
+    json_t *list = json_loadb(json, len, 0, NULL);
+    if (!json_is_array(list)) {
+        json_decref(list);
+        return -1;
+    }
+    dft_keyring_t *ring = dft_calloc(1, sizeof(*ring));
+    ring->keys = dft_calloc(json_array_size(list) + 1, sizeof(dft_key_t));
+    dft_buf_t jwks = {0};
+    dft_buf_puts(&jwks, "{\"keys\":[");
+    size_t i;
+    json_t *k;
+    json_array_foreach(list, i, k)
+    {
+        const char *kid = json_string_value(json_object_get(k, "kid"));
+        const char *pub = json_string_value(json_object_get(k, "public_pem"));
+        const char *enc = json_string_value(json_object_get(k, "private_enc"));
+        if (kid == NULL || pub == NULL || strlen(kid) >= sizeof(ring->keys[0].kid))
+            continue;
+        dft_key_t *key = &ring->keys[ring->num_keys];
+        snprintf(key->kid, sizeof(key->kid), "%s", kid);
+        key->public_pem = dft_strdup(pub);
+        key->signs_from = (int64_t)json_number_value(json_object_get(k, "signs_from"));
+        key->signs_until = json_is_number(json_object_get(k, "signs_until"))
+                               ? (int64_t)json_number_value(json_object_get(k, "signs_until"))
+                               : INT64_MAX;
+        if (have_master_key && enc != NULL) {
+            dft_buf_t plain = {0};
+            if (dft_open_hex(master_key, enc, &plain) == 0)
+                key->private_pem = plain.data;
+            else
+                dft_log(DFT_LOG_ERROR, "keys", "signing key %s does not open with this master key", kid);
+        }
+        size_t before = jwks.len;
+        if (ring->num_keys > 0)
+            dft_buf_puts(&jwks, ",");
+        if (dft_ec_public_jwk(pub, kid, &jwks) != 0) {
+            jwks.len = before;
+            free(key->public_pem);
+            free(key->private_pem);
+            continue;
+        }
+        ++ring->num_keys;
+    }
+    json_decref(list);
+    dft_buf_puts(&jwks, "]}");
+    ring->jwks = jwks.data;
+    ring->jwks_len = jwks.len;
+    auth_thread_t *a = state(t);
+    ring_free(a->ring); /* requests never hold a key across events */
+    a->ring = ring;
+    return 0;
+}
+
+static int apply_revocations(dft_thread_t *t, const char *json, size_t len)
+{
+    json_t *list = json_loadb(json, len, 0, NULL);
+    if (!json_is_array(list)) {
+        json_decref(list);
+        return -1;
+    }
+    revocation_t *revs = dft_calloc(json_array_size(list) + 1, sizeof(*revs));
+    size_t n = 0, i;
+    json_t *r;
+    json_array_foreach(list, i, r)
+    {
+        const char *uid = json_string_value(json_object_get(r, "uid"));
+        if (uid == NULL || strlen(uid) >= sizeof(revs[0].uid))
+            continue;
+        snprintf(revs[n].uid, sizeof(revs[n].uid), "%s", uid);
+        revs[n++].gen = (int64_t)json_number_value(json_object_get(r, "gen"));
+    }
+    json_decref(list);
+    auth_thread_t *a = state(t);
+    free(a->revs);
+    a->revs = revs;
+    a->num_revs = n;
+    return 0;
+}
+
+const dft_keyring_t *dft_auth_keyring(dft_thread_t *t)
+{
+    return state(t)->ring;
+}
+
+const dft_key_t *dft_auth_signing_key(dft_thread_t *t, int64_t now)
+{
+    const dft_keyring_t *ring = state(t)->ring;
+    const dft_key_t *best = NULL;
+    for (size_t i = 0; ring != NULL && i < ring->num_keys; ++i) {
+        const dft_key_t *k = &ring->keys[i];
+        if (k->private_pem != NULL && k->signs_from <= now && now < k->signs_until &&
+            (best == NULL || k->signs_from > best->signs_from))
+            best = k;
+    }
+    return best;
+}
+
+static const char *lookup_public(void *ctx, const char *kid)
+{
+    const dft_keyring_t *ring = ctx;
+    for (size_t i = 0; ring != NULL && i < ring->num_keys; ++i)
+        if (strcmp(ring->keys[i].kid, kid) == 0)
+            return ring->keys[i].public_pem;
+    return NULL;
+}
+
+/* -------------------------------------------------------- authenticate */
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; ++i)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static int revoked(const auth_thread_t *a, const dft_principal_t *p)
+{
+    for (size_t i = 0; i < a->num_revs; ++i)
+        if (strcmp(a->revs[i].uid, p->uid) == 0 && p->gen < a->revs[i].gen)
+            return 1;
+    return 0;
+}
+
+static void unauthenticated(dft_req_t *r, const char *detail)
+{
+    dft_add_header(r, "www-authenticate", "Bearer realm=\"daftar\", error=\"invalid_token\"");
+    dft_respond_code(r, DFT_E_UNAUTHENTICATED, detail);
+}
+
+/* The server's hook: 0 when r may proceed (r->principal set), -1 after responding. */
+static int authenticate(dft_req_t *r)
+{
+    h2o_req_t *req = r->h2o;
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+    if (i < 0) {
+        unauthenticated(r, "This resource needs a bearer token.");
+        return -1;
+    }
+    h2o_iovec_t v = req->headers.entries[i].value;
+    if (v.len < 8 || strncasecmp(v.base, "bearer ", 7) != 0) {
+        unauthenticated(r, "Send the token as 'Authorization: Bearer <token>'.");
+        return -1;
+    }
+    const char *tok = v.base + 7;
+    size_t len = v.len - 7;
+    auth_thread_t *a = state(r->thread);
+    int64_t now = (int64_t)time(NULL);
+    uint64_t h = fnv1a(tok, len);
+    cache_entry_t *e = &a->cache[h & (CACHE_SIZE - 1)];
+    dft_principal_t *p = h2o_mem_alloc_pool(&req->pool, sizeof(*p));
+    if (e->token != NULL && e->hash == h && strlen(e->token) == len && memcmp(e->token, tok, len) == 0) {
+        *p = e->principal;
+        if (now >= p->exp + DFT_AUTH_SKEW) {
+            unauthenticated(r, "The token has expired.");
+            return -1;
+        }
+    } else {
+        const char *why;
+        if (dft_token_verify(tok, len, lookup_public, a->ring, &params, now, p, &why) != 0) {
+            dft_log(DFT_LOG_INFO, "auth", "request %s: token refused: %s", r->request_id, why);
+            unauthenticated(r, "The token is not valid.");
+            return -1;
+        }
+        free(e->token);
+        e->hash = h;
+        e->token = dft_strndup(tok, len);
+        e->principal = *p;
+    }
+    if (revoked(a, p)) {
+        unauthenticated(r, "The token has been revoked.");
+        return -1;
+    }
+    if (p->pwd_change && !(r->route->flags & DFT_ROUTE_PWD_CHANGE)) {
+        dft_respond_code(r, DFT_E_FORBIDDEN, "Change the temporary password first (POST /v1/me/password).");
+        return -1;
+    }
+    r->principal = p;
+    r->officer_uid = p->uid;
+    return 0;
+}
+
+static const dft_db_feed_t keys_feed = {.channel = "daftar_keys", .stmt = "keys_load", .apply = apply_keys};
+static const dft_db_feed_t revocations_feed = {
+    .channel = "daftar_revocations", .stmt = "revocations_load", .apply = apply_revocations};
+
+void dft_auth_attach(dft_server_t *s)
+{
+    server = s;
+    params = (dft_auth_params_t){s->config->jwt_issuer, s->config->jwt_audience, s->config->access_ttl};
+    have_master_key = dft_master_key_parse(s->config->master_key, master_key) == 0;
+    if (!have_master_key)
+        dft_log(DFT_LOG_WARN, "keys", "no valid master_key: this server verifies tokens but cannot issue them");
+    s->hooks.authenticate = authenticate;
+    dft_db_add_feed(&keys_feed);
+    dft_db_add_feed(&revocations_feed);
+    dft_worker_start((size_t)s->config->workers, (size_t)s->config->worker_queue_max);
+}

@@ -1,0 +1,7 @@
+-- auth_lookup: what a password login needs about officer $1; no row when unknown.
+SELECT json_build_object(
+    'hash', c.password_hash, 'active', o.status = 'active', 'must_change', c.must_change,
+    'locked', coalesce(c.locked_until > now(), false), 'totp', c.totp_enabled,
+    'claims', daftar.officer_claims(o.uid))
+FROM daftar.officers o JOIN daftar.credentials c USING (uid)
+WHERE o.uid = $1

@@ -1,0 +1,9 @@
+-- me_get: the calling officer (the UID set for this transaction), with memberships.
+SELECT json_build_object(
+    'uid', o.uid, 'name', o.name, 'home_dept', o.home_dept, 'clearance', o.clearance, 'status', o.status,
+    'second_factor', c.totp_enabled, 'password_change_required', c.must_change,
+    'memberships', coalesce((SELECT json_agg(json_build_object('dept', m.dept, 'roles', m.roles,
+                                                               'designation', m.designation) ORDER BY m.dept)
+                             FROM daftar.memberships m WHERE m.uid = o.uid), '[]'::json))
+FROM daftar.officers o JOIN daftar.credentials c USING (uid)
+WHERE o.uid = current_setting('daftar.officer_uid')
