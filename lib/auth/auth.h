@@ -43,7 +43,8 @@ typedef struct dft_principal_t {
     char uid[12];
     dft_clearance_t clearance;
     unsigned otp : 1;        /* amr has otp: a second factor was used */
-    unsigned pwd_change : 1; /* a temporary password: only /v1/me and /v1/me/password */
+    unsigned pwd_change : 1; /* a temporary password: only the DFT_ROUTE_SETUP routes */
+    unsigned otp_enrol : 1;  /* a second factor is required but not enrolled: only DFT_ROUTE_SETUP routes */
     int64_t iat, exp;
     int64_t gen; /* the officer's token generation when issued */
     size_t num_memberships;
@@ -66,10 +67,12 @@ typedef const char *(*dft_key_lookup_fn)(void *ctx, const char *kid);
 int dft_token_verify(const char *token, size_t len, dft_key_lookup_fn lookup, void *ctx, const dft_auth_params_t *params,
                      int64_t now, dft_principal_t *p, const char **why);
 
-/* Signs an access token; claims is {"clearance":..,"depts":{code:[roles]}}. Returns a malloc'd
- * string, or NULL. Usable on any thread. */
+enum { DFT_TOKEN_OTP = 1, DFT_TOKEN_PWD_CHANGE = 2, DFT_TOKEN_OTP_ENROL = 4 };
+
+/* Signs an access token; claims is {"clearance":..,"depts":{code:[roles]},"gen":n}; flags DFT_TOKEN_*.
+ * Returns a malloc'd string, or NULL. Usable on any thread. */
 char *dft_token_issue(const char *kid, const char *private_pem, const dft_auth_params_t *params, const char *uid,
-                      const char *claims_json, int otp, int pwd_change, int64_t now);
+                      const char *claims_json, unsigned flags, int64_t now);
 
 /* Wires authentication into a server (hooks, feeds, worker pool). */
 void dft_auth_attach(dft_server_t *server);

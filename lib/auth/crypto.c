@@ -6,10 +6,12 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -313,4 +315,50 @@ int dft_ec_public_jwk(const char *public_pem, const char *kid, dft_buf_t *out)
     BN_free(y);
     EVP_PKEY_free(key);
     return ok ? 0 : -1;
+}
+
+/* --------------------------------------------------------------- TOTP */
+
+unsigned dft_totp_code(const unsigned char *secret, size_t n, uint64_t step)
+{
+    unsigned char msg[8], mac[EVP_MAX_MD_SIZE];
+    unsigned int maclen = 0;
+    for (int i = 7; i >= 0; --i, step >>= 8)
+        msg[i] = (unsigned char)(step & 0xff);
+    HMAC(EVP_sha1(), secret, (int)n, msg, sizeof(msg), mac, &maclen);
+    unsigned off = mac[maclen - 1] & 0x0f;
+    uint32_t bin = (uint32_t)(mac[off] & 0x7f) << 24 | (uint32_t)mac[off + 1] << 16 | (uint32_t)mac[off + 2] << 8 | mac[off + 3];
+    return bin % 1000000;
+}
+
+uint64_t dft_totp_match(const unsigned char *secret, size_t n, const char *code, int64_t unix_now, uint64_t after)
+{
+    if (code == NULL || strlen(code) != 6 || strspn(code, "0123456789") != 6 || unix_now < 60)
+        return 0;
+    unsigned want = (unsigned)strtoul(code, NULL, 10);
+    uint64_t now = (uint64_t)unix_now / 30, found = 0;
+    for (uint64_t s = now - 1; s <= now + 1; ++s) /* compare all three: no early exit by position */
+        if (s > after && dft_totp_code(secret, n, s) == want && found == 0)
+            found = s;
+    return found;
+}
+
+size_t dft_base32_encode(const unsigned char *in, size_t n, char *out)
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    size_t o = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; ++i) {
+        acc = acc << 8 | in[i];
+        bits += 8;
+        while (bits >= 5) {
+            out[o++] = alphabet[(acc >> (bits - 5)) & 31];
+            bits -= 5;
+        }
+    }
+    if (bits > 0)
+        out[o++] = alphabet[(acc << (5 - bits)) & 31];
+    out[o] = '\0';
+    return o;
 }

@@ -45,4 +45,13 @@ int dft_ec_keygen(dft_buf_t *private_pem, dft_buf_t *public_pem);
 /* The JWK of a P-256 public key PEM: {"kty":"EC","crv":"P-256","x":..,"y":..,"kid":..,"alg":"ES256","use":"sig"}. */
 int dft_ec_public_jwk(const char *public_pem, const char *kid, dft_buf_t *out);
 
+/* ---- TOTP (RFC 6238: HMAC-SHA-1, 6 digits, 30 s steps) ---- */
+/* The 6-digit code for time step `step` of the raw secret. */
+unsigned dft_totp_code(const unsigned char *secret, size_t n, uint64_t step);
+/* The step among now-1, now, now+1 (in 30 s steps of unix time) whose code is
+ * `code` and that is later than `after`; 0 when none (0 is never a real step). */
+uint64_t dft_totp_match(const unsigned char *secret, size_t n, const char *code, int64_t unix_now, uint64_t after);
+/* RFC 4648 base32 without padding; out needs (n*8+4)/5+1 bytes. */
+size_t dft_base32_encode(const unsigned char *in, size_t n, char *out);
+
 #endif

@@ -24,6 +24,7 @@
 #include "uid.h"
 
 #include <jansson.h>
+#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -81,20 +82,21 @@ static void bad_credentials(dft_req_t *r)
     dft_respond_code(r, DFT_E_UNAUTHENTICATED, "The UID or password is not correct, or the account cannot sign in now.");
 }
 
-static void respond_tokens(dft_req_t *r, const char *access, const char *refresh, int pwd_change)
+static void respond_tokens(dft_req_t *r, const char *access, const char *refresh, unsigned flags)
 {
     dft_buf_t b = {0};
     dft_buf_printf(&b,
                    "{\"access_token\":\"%s\",\"token_type\":\"Bearer\",\"expires_in\":%lld,\"refresh_token\":\"%s\","
-                   "\"password_change_required\":%s}",
-                   access, (long long)dft_auth_params()->access_ttl, refresh, pwd_change ? "true" : "false");
+                   "\"password_change_required\":%s,\"second_factor_enrolment_required\":%s}",
+                   access, (long long)dft_auth_params()->access_ttl, refresh,
+                   flags & DFT_TOKEN_PWD_CHANGE ? "true" : "false", flags & DFT_TOKEN_OTP_ENROL ? "true" : "false");
     dft_respond_json(r, 200, b.data, b.len);
     dft_wipe(b.data, b.len);
     dft_buf_dispose(&b);
 }
 
 /* Signs an access token for the claims ({"clearance","depts"}) on this thread; NULL when no key can sign. */
-static char *sign_access(dft_thread_t *t, const char *uid, const char *claims, int otp, int pwd_change)
+static char *sign_access(dft_thread_t *t, const char *uid, const char *claims, unsigned flags)
 {
     int64_t now = (int64_t)time(NULL);
     const dft_key_t *key = dft_auth_signing_key(t, now);
@@ -102,7 +104,7 @@ static char *sign_access(dft_thread_t *t, const char *uid, const char *claims, i
         dft_log(DFT_LOG_ERROR, "keys", "no signing key usable now: run 'daftar keys rotate' and set master_key");
         return NULL;
     }
-    return dft_token_issue(key->kid, key->private_pem, dft_auth_params(), uid, claims, otp, pwd_change, now);
+    return dft_token_issue(key->kid, key->private_pem, dft_auth_params(), uid, claims, flags, now);
 }
 
 /* ------------------------------------------------------------- flows */
@@ -113,8 +115,10 @@ struct flow_t {
     dft_req_t *req;  /* NULL once the client has gone */
     int kind;        /* FLOW_LOGIN, FLOW_PASSWORD */
     char uid[DFT_UID_LEN + 1];
-    char *password, *new_password, *hash, *new_hash, *claims;
-    int exists, usable, must_change, otp, ok;
+    char *password, *new_password, *hash, *new_hash, *claims, *totp_secret;
+    int exists, usable, must_change, otp, ok, totp_enabled, totp_required, totp_failed;
+    uint64_t totp_last_step, step;
+    char totp_code[8];
     char refresh[REFRESH_LEN + 1], refresh_hash[65];
 };
 
@@ -137,6 +141,7 @@ static void flow_free(flow_t *f)
     free(f->hash);
     free(f->new_hash);
     free(f->claims);
+    free(f->totp_secret);
     dft_wipe(f->refresh, sizeof(f->refresh));
     free(f);
 }
@@ -177,8 +182,33 @@ static int take_lookup(flow_t *f, const dft_db_reply_t *reply)
     f->usable = json_is_true(json_object_get(j, "active")) && !json_is_true(json_object_get(j, "locked"));
     f->must_change = json_is_true(json_object_get(j, "must_change"));
     f->claims = json_dumps(json_object_get(j, "claims"), JSON_COMPACT);
+    f->totp_enabled = json_is_true(json_object_get(j, "totp"));
+    f->totp_required = json_is_true(json_object_get(j, "totp_required"));
+    f->totp_last_step = (uint64_t)json_integer_value(json_object_get(j, "totp_last_step"));
+    const char *secret = json_string_value(json_object_get(j, "totp_secret"));
+    f->totp_secret = secret ? dft_strdup(secret) : NULL;
     json_decref(j);
     return 0;
+}
+
+/* The TOTP step matched by code (after `after`), 0 when none or the secret cannot be opened. */
+static uint64_t totp_step(const char *secret_hex, const char *code, uint64_t after)
+{
+    dft_buf_t raw = {0};
+    if (secret_hex == NULL || code == NULL || dft_auth_open(secret_hex, &raw) != 0)
+        return 0;
+    uint64_t step = dft_totp_match((unsigned char *)raw.data, raw.len, code, (int64_t)time(NULL), after);
+    dft_wipe(raw.data, raw.len);
+    dft_buf_dispose(&raw);
+    return step;
+}
+
+static void totp_problem(dft_req_t *r, const char *reason, const char *message)
+{
+    dft_field_error_t *fe = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*fe));
+    *fe = (dft_field_error_t){"totp", reason, message};
+    dft_error_t err = {.code = DFT_E_UNAUTHENTICATED, .detail = message, .fields = fe, .num_fields = 1};
+    dft_respond_error(r, &err);
 }
 
 static void run_verify(dft_task_t *task)
@@ -207,16 +237,23 @@ static void on_login_recorded(void *ctx, const dft_db_reply_t *reply)
         flow_free(f);
         return;
     }
-    if (!f->ok) {
+    if (!f->ok && f->totp_failed) {
+        totp_problem(r, f->totp_code[0] ? "invalid" : "required",
+                     f->totp_code[0] ? "The one-time code is not valid." : "A one-time code from the authenticator is required.");
+    } else if (!f->ok) {
         bad_credentials(r);
     } else if (reply->err.code != DFT_OK) {
         dft_respond_error(r, &reply->err);
+    } else if (reply->value != NULL && strcmp(reply->value, "replay") == 0) {
+        totp_problem(r, "replayed", "This one-time code was used already; wait for the next one.");
     } else {
-        char *access = sign_access(r->thread, f->uid, f->claims, 0, f->must_change);
+        unsigned flags = (f->otp ? DFT_TOKEN_OTP : 0) | (f->must_change ? DFT_TOKEN_PWD_CHANGE : 0) |
+                         (f->totp_required && !f->totp_enabled ? DFT_TOKEN_OTP_ENROL : 0);
+        char *access = sign_access(r->thread, f->uid, f->claims, flags);
         if (access == NULL)
             dft_respond_code(r, DFT_E_UNAVAILABLE, "Tokens cannot be issued right now.");
         else
-            respond_tokens(r, access, f->refresh, f->must_change);
+            respond_tokens(r, access, f->refresh, flags);
         wipe_free(access);
     }
     flow_free(f);
@@ -244,9 +281,17 @@ static void on_verified(dft_task_t *task)
         dft_db_run_for(r, NULL, DFT_DB_WRITE, "me_password_set", params, 4, on_password_set, f);
         return;
     }
+    if (f->ok && f->totp_enabled) {
+        f->step = totp_step(f->totp_secret, f->totp_code[0] ? f->totp_code : NULL, f->totp_last_step);
+        f->otp = f->step != 0;
+        f->totp_failed = f->step == 0;
+        f->ok = !f->totp_failed; /* a missing or wrong code counts as a failed login */
+    }
     if (f->ok) {
-        const char *params[] = {f->refresh_hash, f->uid, "{pwd}", ttl};
-        dft_db_run_for(r, NULL, DFT_DB_WRITE, "auth_login_ok", params, 4, on_login_recorded, f);
+        char step[24];
+        snprintf(step, sizeof(step), "%llu", (unsigned long long)f->step);
+        const char *params[] = {f->uid, f->refresh_hash, f->otp ? "{pwd,otp}" : "{pwd}", ttl, step};
+        dft_db_run_for(r, NULL, DFT_DB_WRITE, "auth_login_ok", params, 5, on_login_recorded, f);
     } else {
         const char *params[] = {f->uid};
         dft_db_run_for(r, NULL, DFT_DB_WRITE, "auth_login_failed", params, 1, on_login_recorded, f);
@@ -287,9 +332,17 @@ static void password_grant(dft_req_t *r, json_t *body)
     }
     if ((password = string_field(r, body, "password", 256)) == NULL)
         return;
+    json_t *totp = json_object_get(body, "totp");
+    if (totp != NULL && (!json_is_string(totp) || json_string_length(totp) != 6 ||
+                         strspn(json_string_value(totp), "0123456789") != 6)) {
+        invalid_field(r, "totp", "invalid", "totp must be the 6-digit code from the authenticator.");
+        return;
+    }
     flow_t *f = flow_new(r, FLOW_LOGIN);
     memcpy(f->uid, uid, DFT_UID_LEN + 1);
     f->password = dft_strdup(password);
+    if (totp != NULL)
+        memcpy(f->totp_code, json_string_value(totp), 7);
     const char *params[] = {f->uid};
     dft_db_run_for(r, NULL, DFT_DB_READ, "auth_lookup", params, 1, on_looked_up, f);
 }
@@ -323,12 +376,13 @@ static void on_rotated(void *ctx, const dft_db_reply_t *reply)
     size_t i;
     json_t *m;
     json_array_foreach(json_object_get(j, "amr"), i, m) otp |= json_string_value(m) && strcmp(json_string_value(m), "otp") == 0;
-    int must_change = json_is_true(json_object_get(j, "must_change"));
-    char *access = uid && claims ? sign_access(r->thread, uid, claims, otp, must_change) : NULL;
+    unsigned flags = (otp ? DFT_TOKEN_OTP : 0) | (json_is_true(json_object_get(j, "must_change")) ? DFT_TOKEN_PWD_CHANGE : 0) |
+                     (json_is_true(json_object_get(j, "otp_enrol")) ? DFT_TOKEN_OTP_ENROL : 0);
+    char *access = uid && claims ? sign_access(r->thread, uid, claims, flags) : NULL;
     if (access == NULL)
         dft_respond_code(r, DFT_E_UNAVAILABLE, "Tokens cannot be issued right now.");
     else
-        respond_tokens(r, access, rt->refresh, must_change);
+        respond_tokens(r, access, rt->refresh, flags);
     wipe_free(access);
     free(claims);
     json_decref(j);
@@ -439,12 +493,13 @@ static void on_password_set(void *ctx, const dft_db_reply_t *reply)
     } else {
         const dft_principal_t *p = r->principal; /* the claims of the new generation come back from the change */
         char *claims = reply->value ? dft_strndup(reply->value, reply->len) : NULL;
-        char *access = claims ? sign_access(r->thread, f->uid, claims, p->otp, 0) : NULL;
+        unsigned flags = (p->otp ? DFT_TOKEN_OTP : 0) | (p->otp_enrol ? DFT_TOKEN_OTP_ENROL : 0);
+        char *access = claims ? sign_access(r->thread, f->uid, claims, flags) : NULL;
         free(claims);
         if (access == NULL)
             dft_respond_code(r, DFT_E_UNAVAILABLE, "Tokens cannot be issued right now.");
         else
-            respond_tokens(r, access, f->refresh, 0);
+            respond_tokens(r, access, f->refresh, flags);
         wipe_free(access);
     }
     flow_free(f);
@@ -478,6 +533,149 @@ static void post_me_password(dft_req_t *r)
     f->new_password = dft_strdup(next);
     const char *params[] = {f->uid};
     dft_db_run_for(r, NULL, DFT_DB_READ, "auth_lookup", params, 1, on_looked_up, f);
+}
+
+/* ---- second factor ---- */
+
+typedef struct totp_new_t {
+    char secret_b32[40];
+} totp_new_t;
+
+static void on_totp_begun(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    totp_new_t *tn = r->pending_data;
+    if (reply->err.code != DFT_OK) {
+        dft_respond_error(r, &reply->err);
+        return;
+    }
+    dft_buf_t b = {0};
+    dft_buf_printf(&b,
+                   "{\"secret\":\"%s\",\"otpauth_uri\":\"otpauth://totp/daftar:%s?secret=%s&issuer=daftar&algorithm=SHA1"
+                   "&digits=6&period=30\"}",
+                   tn->secret_b32, r->officer_uid, tn->secret_b32);
+    dft_respond_json(r, 201, b.data, b.len);
+    dft_wipe(b.data, b.len);
+    dft_buf_dispose(&b);
+    dft_wipe(tn->secret_b32, sizeof(tn->secret_b32));
+}
+
+static void post_totp(dft_req_t *r)
+{
+    if (!dft_auth_can_seal()) {
+        dft_respond_code(r, DFT_E_UNAVAILABLE, "Second factors cannot be enrolled on this server.");
+        return;
+    }
+    unsigned char raw[20];
+    if (RAND_bytes(raw, sizeof(raw)) != 1)
+        dft_fatal("RAND_bytes failed");
+    totp_new_t *tn = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*tn));
+    dft_base32_encode(raw, sizeof(raw), tn->secret_b32);
+    r->pending_data = tn;
+    dft_buf_t sealed = {0};
+    dft_auth_seal(raw, sizeof(raw), &sealed);
+    dft_wipe(raw, sizeof(raw));
+    const char *params[] = {sealed.data};
+    dft_db_run(r, NULL, DFT_DB_WRITE, "totp_begin", params, 1, on_totp_begun, r);
+    dft_buf_dispose(&sealed);
+}
+
+typedef struct totp_confirm_t {
+    char code[8];
+} totp_confirm_t;
+
+static void on_totp_confirmed(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    if (reply->err.code != DFT_OK)
+        dft_respond_error(r, &reply->err);
+    else
+        dft_respond(r, 204, NULL, h2o_iovec_init(NULL, 0));
+}
+
+static void on_totp_lookup(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    totp_confirm_t *tc = r->pending_data;
+    if (reply->err.code != DFT_OK) {
+        dft_respond_error(r, &reply->err);
+        return;
+    }
+    json_t *j = reply->value ? json_loadb(reply->value, reply->len, 0, NULL) : NULL;
+    const char *secret = json_string_value(json_object_get(j, "totp_secret"));
+    if (json_is_true(json_object_get(j, "totp")) || secret == NULL) {
+        json_decref(j);
+        dft_respond_code(r, DFT_E_CONFLICT, "Nothing to confirm: start enrolment first.");
+        return;
+    }
+    uint64_t step = totp_step(secret, tc->code, (uint64_t)json_integer_value(json_object_get(j, "totp_last_step")));
+    json_decref(j);
+    if (step == 0) {
+        invalid_field(r, "code", "invalid", "The code does not match; check the authenticator's clock.");
+        return;
+    }
+    char s[24];
+    snprintf(s, sizeof(s), "%llu", (unsigned long long)step);
+    const char *params[] = {s};
+    dft_db_run(r, NULL, DFT_DB_WRITE, "totp_confirm", params, 1, on_totp_confirmed, r);
+}
+
+static void post_totp_confirm(dft_req_t *r)
+{
+    dft_error_t err;
+    json_t *body = dft_req_json_body(r, &err);
+    if (body == NULL) {
+        dft_respond_error(r, &err);
+        return;
+    }
+    static const char *const allowed[] = {"code", NULL};
+    if (only_fields(r, body, allowed) != 0)
+        return;
+    const char *code = string_field(r, body, "code", 6);
+    if (code == NULL)
+        return;
+    if (strlen(code) != 6 || strspn(code, "0123456789") != 6) {
+        invalid_field(r, "code", "invalid", "code must be the 6-digit code from the authenticator.");
+        return;
+    }
+    totp_confirm_t *tc = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*tc));
+    memcpy(tc->code, code, 7);
+    r->pending_data = tc;
+    const char *params[] = {r->officer_uid};
+    dft_db_run(r, NULL, DFT_DB_READ, "auth_lookup", params, 1, on_totp_lookup, r);
+}
+
+static void on_totp_disabled(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    if (reply->err.code != DFT_OK)
+        dft_respond_error(r, &reply->err);
+    else
+        dft_respond(r, 204, NULL, h2o_iovec_init(NULL, 0));
+}
+
+static void delete_officer_totp(dft_req_t *r)
+{
+    const dft_str_t *code = dft_req_param(r, "dept"), *uid = dft_req_param(r, "uid");
+    dft_db_scope_t scope;
+    dft_code_t rc = dft_tenant_resolve(r, code, &scope);
+    if (rc != DFT_OK) {
+        dft_respond_code(r, rc, rc == DFT_E_NOT_FOUND ? "No department has this code." : NULL);
+        return;
+    }
+    if (!(dft_principal_roles(r->principal, code->base, code->len) & DFT_ROLE_DEPT_ADMIN)) {
+        dft_respond_code(r, DFT_E_FORBIDDEN, "Only the department's administrators may reset a second factor.");
+        return;
+    }
+    if (!dft_uid_valid(uid->base, uid->len)) {
+        dft_respond_code(r, DFT_E_NOT_FOUND, "No such officer in this department.");
+        return;
+    }
+    char u[DFT_UID_LEN + 1], dept[32];
+    snprintf(u, sizeof(u), "%.*s", (int)uid->len, uid->base);
+    snprintf(dept, sizeof(dept), "%.*s", (int)code->len, code->base);
+    const char *params[] = {u, dept};
+    dft_db_run(r, NULL, DFT_DB_WRITE, "totp_disable", params, 2, on_totp_disabled, r);
 }
 
 /* ---- jwks ---- */
@@ -532,11 +730,16 @@ static const dft_route_t routes[] = {
     {.method = "POST", .path = "/v1/auth/token", .name = "createToken", .handler = post_token, .flags = DFT_ROUTE_PUBLIC},
     {.method = "POST", .path = "/v1/auth/logout", .name = "logout", .handler = post_logout, .flags = DFT_ROUTE_PUBLIC},
     {.method = "GET", .path = "/.well-known/jwks.json", .name = "jwks", .handler = get_jwks, .flags = DFT_ROUTE_PUBLIC},
-    {.method = "GET", .path = "/v1/me", .name = "getMe", .handler = get_me, .flags = DFT_ROUTE_PWD_CHANGE},
+    {.method = "GET", .path = "/v1/me", .name = "getMe", .handler = get_me, .flags = DFT_ROUTE_SETUP},
     {.method = "POST", .path = "/v1/me/password", .name = "changePassword", .handler = post_me_password,
-     .flags = DFT_ROUTE_PWD_CHANGE},
+     .flags = DFT_ROUTE_SETUP},
+    {.method = "POST", .path = "/v1/me/totp", .name = "enrolSecondFactor", .handler = post_totp, .flags = DFT_ROUTE_SETUP},
+    {.method = "POST", .path = "/v1/me/totp/confirm", .name = "confirmSecondFactor", .handler = post_totp_confirm,
+     .flags = DFT_ROUTE_SETUP},
     {.method = "GET", .path = "/v1/departments/{dept}/officers", .name = "listOfficers", .handler = list_officers,
      .query = page_query},
+    {.method = "DELETE", .path = "/v1/departments/{dept}/officers/{uid}/totp", .name = "resetSecondFactor",
+     .handler = delete_officer_totp},
 };
 
 const dft_route_table_t dft_auth_routes = {routes, DFT_ARRAY_SIZE(routes)};

@@ -166,6 +166,22 @@ static int apply_revocations(dft_thread_t *t, const char *json, size_t len)
     return 0;
 }
 
+void dft_auth_seal(const unsigned char *plain, size_t n, dft_buf_t *out)
+{
+    assert(have_master_key);
+    dft_seal_hex(master_key, plain, n, out);
+}
+
+int dft_auth_open(const char *hex, dft_buf_t *out)
+{
+    return have_master_key ? dft_open_hex(master_key, hex, out) : -1;
+}
+
+int dft_auth_can_seal(void)
+{
+    return have_master_key;
+}
+
 const dft_keyring_t *dft_auth_keyring(dft_thread_t *t)
 {
     return state(t)->ring;
@@ -260,8 +276,12 @@ static int authenticate(dft_req_t *r)
         unauthenticated(r, "The token has been revoked.");
         return -1;
     }
-    if (p->pwd_change && !(r->route->flags & DFT_ROUTE_PWD_CHANGE)) {
+    if (p->pwd_change && !(r->route->flags & DFT_ROUTE_SETUP)) {
         dft_respond_code(r, DFT_E_FORBIDDEN, "Change the temporary password first (POST /v1/me/password).");
+        return -1;
+    }
+    if (p->otp_enrol && !(r->route->flags & DFT_ROUTE_SETUP)) {
+        dft_respond_code(r, DFT_E_FORBIDDEN, "Enrol a second factor first (POST /v1/me/totp), then sign in again.");
         return -1;
     }
     r->principal = p;

@@ -163,8 +163,8 @@ static const char *check_claims(json_t *c, const dft_auth_params_t *params, int6
         else if (m == NULL || strcmp(m, "pwd") != 0)
             return "bad amr";
     }
-    json_t *pc = json_object_get(c, "pwd_change");
-    p->pwd_change = json_is_true(pc);
+    p->pwd_change = json_is_true(json_object_get(c, "pwd_change"));
+    p->otp_enrol = json_is_true(json_object_get(c, "otp_enrol"));
     json_t *depts = json_object_get(c, "depts");
     const char *code;
     if (!json_is_object(depts) || json_object_size(depts) > DFT_AUTH_MAX_MEMBERSHIPS)
@@ -234,7 +234,7 @@ out:
 }
 
 char *dft_token_issue(const char *kid, const char *private_pem, const dft_auth_params_t *params, const char *uid,
-                      const char *claims_json, int otp, int pwd_change, int64_t now)
+                      const char *claims_json, unsigned flags, int64_t now)
 {
     json_t *in = json_loads(claims_json, 0, NULL);
     if (in == NULL)
@@ -249,10 +249,12 @@ char *dft_token_issue(const char *kid, const char *private_pem, const dft_auth_p
     json_decref(in);
     if (c == NULL)
         return NULL;
-    if (otp)
+    if (flags & DFT_TOKEN_OTP)
         json_array_append_new(json_object_get(c, "amr"), json_string("otp"));
-    if (pwd_change)
+    if (flags & DFT_TOKEN_PWD_CHANGE)
         json_object_set_new(c, "pwd_change", json_true());
+    if (flags & DFT_TOKEN_OTP_ENROL)
+        json_object_set_new(c, "otp_enrol", json_true());
     char *claims = json_dumps(c, JSON_COMPACT);
     json_decref(c);
     jwt_t *jwt = NULL;

@@ -27,7 +27,7 @@ typedef void (*dft_handler_fn)(struct dft_req_t *r);
 
 enum {
     DFT_ROUTE_PUBLIC = 1,     /* no token needed */
-    DFT_ROUTE_PWD_CHANGE = 2, /* open to a temporary-password token */
+    DFT_ROUTE_SETUP = 2,      /* open to a restricted token (password change or second-factor enrolment due) */
 };
 
 typedef struct dft_route_t {

@@ -101,7 +101,9 @@ BEGIN
     INSERT INTO daftar.refresh_tokens (token_hash, family, uid, amr, expires_at)
     VALUES (p_new, t.family, t.uid, t.amr, now() + make_interval(secs => p_ttl_seconds));
     RETURN json_build_object('status', 'ok', 'uid', t.uid, 'amr', to_json(t.amr), 'claims', daftar.officer_claims(t.uid),
-                             'must_change', (SELECT must_change FROM daftar.credentials WHERE uid = t.uid));
+                             'must_change', (SELECT must_change FROM daftar.credentials WHERE uid = t.uid),
+                             'otp_enrol', (SELECT daftar.totp_required(t.uid) AND NOT totp_enabled  -- defined in 0004
+                                           FROM daftar.credentials WHERE uid = t.uid));
 END
 $$;
 

@@ -1,8 +1,3 @@
--- auth_login_ok: a successful login of $2: resets the failure count and
--- stores the first refresh token of a new family.
--- $1 token hash, $2 uid, $3 amr (text array literal), $4 lifetime in seconds
-WITH t AS (
-    INSERT INTO daftar.refresh_tokens (token_hash, family, uid, amr, expires_at)
-    VALUES ($1, gen_random_uuid(), $2, $3::text[], now() + make_interval(secs => $4::int))
-    RETURNING uid)
-SELECT daftar.login_record(t.uid, true)::text FROM t
+-- auth_login_ok: a successful login of $1 (see daftar.login_ok): refresh token
+-- hash $2, amr $3 (text array literal), lifetime $4 s, TOTP step $5 (0 = none).
+SELECT CASE WHEN daftar.login_ok($1, $2, $3::text[], $4::int, $5::bigint) THEN 'ok' ELSE 'replay' END

@@ -1,7 +1,9 @@
 -- auth_lookup: what a password login needs about officer $1; no row when unknown.
 SELECT json_build_object(
     'hash', c.password_hash, 'active', o.status = 'active', 'must_change', c.must_change,
-    'locked', coalesce(c.locked_until > now(), false), 'totp', c.totp_enabled,
+    'locked', coalesce(c.locked_until > now(), false),
+    'totp', c.totp_enabled, 'totp_secret', c.totp_secret, 'totp_last_step', c.totp_last_step,
+    'totp_required', daftar.totp_required(o.uid),
     'claims', daftar.officer_claims(o.uid))
 FROM daftar.officers o JOIN daftar.credentials c USING (uid)
 WHERE o.uid = $1

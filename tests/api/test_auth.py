@@ -57,9 +57,9 @@ def world(db, env, tmp_path_factory):
     a, b = db.add_dept("ida", "Dept A"), db.add_dept("idb", "Dept B")
     off = Officers(db, str(tmp_path_factory.mktemp("pw")))
     return {"a": a, "b": b, "off": off,
-            "admin_a": off.add(a, "officer,dept_admin")[0],
+            "admin_a": off.add(a, "officer,hr_admin")[0],
             "plain_a": off.add(a, "officer")[0],
-            "admin_b": off.add(b, "officer,dept_admin")[0]}
+            "admin_b": off.add(b, "officer,hr_admin")[0]}
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def test_login_and_me(c, world):
     assert r.status_code == 200, r.text
     me = r.json()
     assert me["uid"] == world["admin_a"] and me["home_dept"] == world["a"]
-    assert me["memberships"] == [{"dept": world["a"], "roles": ["officer", "dept_admin"], "designation": "Section Officer"}]
+    assert me["memberships"] == [{"dept": world["a"], "roles": ["officer", "hr_admin"], "designation": "Section Officer"}]
     assert "hash" not in r.text and "password" not in json.dumps(me).replace("password_change_required", "")
 
 
@@ -189,7 +189,7 @@ def test_unknown_fields_and_bad_bodies_are_400(c, world):
 
 
 def test_temporary_password_must_be_changed_first(c, world):
-    uid, temp = world["off"].add(world["a"], "officer,dept_admin", password=None)
+    uid, temp = world["off"].add(world["a"], "officer,hr_admin", password=None)
     t = tokens(c, uid, temp)
     assert t["password_change_required"] is True
     h = bearer(t["access_token"])

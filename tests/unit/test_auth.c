@@ -121,7 +121,7 @@ TEST(test_token__issue_then_verify)
 {
     keys();
     int64_t now = (int64_t)time(NULL);
-    char *t = dft_token_issue("testkid-0001", priv_pem.data, &params, "10000000012", claims, 1, 0, now);
+    char *t = dft_token_issue("testkid-0001", priv_pem.data, &params, "10000000012", claims, DFT_TOKEN_OTP, now);
     CHECK(t != NULL);
     dft_principal_t p;
     const char *why;
@@ -175,7 +175,7 @@ TEST(test_token__refuses_other_algorithms_and_headers)
     CHECK_STR(why, "unexpected header parameter");
     free(t);
     /* unknown kid */
-    t = dft_token_issue("otherkid-0002", priv_pem.data, &params, "10000000012", claims, 0, 0, now);
+    t = dft_token_issue("otherkid-0002", priv_pem.data, &params, "10000000012", claims, 0, now);
     CHECK(dft_token_verify(t, strlen(t), lookup, pub_pem.data, &params, now, &p, &why) == -1);
     CHECK_STR(why, "unknown kid");
     free(t);
@@ -194,5 +194,38 @@ const test_case_t auth_cases[] = {
     CASE(test_crypto__password_hash_verify),
     CASE(test_token__issue_then_verify),
     CASE(test_token__refuses_other_algorithms_and_headers),
+    {NULL, NULL},
+};
+
+TEST(test_totp__rfc6238_sha1_vectors)
+{
+    const unsigned char *secret = (const unsigned char *)"12345678901234567890";
+    /* RFC 6238 appendix B, SHA-1, last six of the eight digits */
+    CHECK(dft_totp_code(secret, 20, 59 / 30) == 287082);
+    CHECK(dft_totp_code(secret, 20, 1111111109 / 30) == 81804);
+    CHECK(dft_totp_code(secret, 20, 1111111111 / 30) == 50471);
+    CHECK(dft_totp_code(secret, 20, 1234567890 / 30) == 5924);
+    CHECK(dft_totp_code(secret, 20, 2000000000 / 30) == 279037);
+    CHECK(dft_totp_code(secret, 20, 20000000000ull / 30) == 353130);
+}
+
+TEST(test_totp__window_and_replay)
+{
+    const unsigned char *secret = (const unsigned char *)"12345678901234567890";
+    int64_t now = 1111111111; /* step 37037037 */
+    CHECK(dft_totp_match(secret, 20, "050471", now, 0) == 37037037);
+    CHECK(dft_totp_match(secret, 20, "081804", now, 0) == 37037036);        /* one step back: allowed */
+    CHECK(dft_totp_match(secret, 20, "050471", now, 37037037) == 0);       /* used already */
+    CHECK(dft_totp_match(secret, 20, "081804", now + 60, 0) == 0);          /* too old */
+    CHECK(dft_totp_match(secret, 20, "05047", now, 0) == 0);
+    CHECK(dft_totp_match(secret, 20, "05047x", now, 0) == 0);
+    char b32[40];
+    dft_base32_encode((const unsigned char *)"foobar", 6, b32);
+    CHECK_STR(b32, "MZXW6YTBOI"); /* RFC 4648 test vector, padding dropped */
+}
+
+const test_case_t totp_cases[] = {
+    CASE(test_totp__rfc6238_sha1_vectors),
+    CASE(test_totp__window_and_replay),
     {NULL, NULL},
 };
