@@ -168,14 +168,24 @@ static int take_lookup(flow_t *f, const dft_db_reply_t *reply)
         dft_respond_error(f->req, &reply->err);
         return -1;
     }
-    if (reply->value == NULL)
-        return 0; /* unknown UID: exists = 0 */
-    json_t *j = json_loadb(reply->value, reply->len, 0, NULL);
-    const char *hash = json_string_value(json_object_get(j, "hash"));
-    if (j == NULL || hash == NULL) {
-        json_decref(j);
+    json_t *all = reply->value ? json_loadb(reply->value, reply->len, 0, NULL) : NULL;
+    if (all == NULL) {
         dft_respond_code(f->req, DFT_E_INTERNAL, "auth_lookup returned unusable data");
         return -1;
+    }
+    if (f->kind == FLOW_LOGIN && json_integer_value(json_object_get(all, "address_failures")) >=
+                                     f->req->thread->server->config->login_address_limit) {
+        dft_error_t err = {.code = DFT_E_RATE_LIMITED, .detail = "Too many failed sign-ins from this address; retry later.",
+                           .retry_after = 60};
+        dft_respond_error(f->req, &err);
+        json_decref(all);
+        return -1;
+    }
+    json_t *j = json_object_get(all, "officer");
+    const char *hash = json_string_value(json_object_get(j, "hash"));
+    if (hash == NULL) {
+        json_decref(all);
+        return 0; /* unknown UID: exists = 0 */
     }
     f->exists = 1;
     f->hash = dft_strdup(hash);
@@ -187,7 +197,7 @@ static int take_lookup(flow_t *f, const dft_db_reply_t *reply)
     f->totp_last_step = (uint64_t)json_integer_value(json_object_get(j, "totp_last_step"));
     const char *secret = json_string_value(json_object_get(j, "totp_secret"));
     f->totp_secret = secret ? dft_strdup(secret) : NULL;
-    json_decref(j);
+    json_decref(all);
     return 0;
 }
 
@@ -601,15 +611,15 @@ static void on_totp_lookup(void *ctx, const dft_db_reply_t *reply)
         dft_respond_error(r, &reply->err);
         return;
     }
-    json_t *j = reply->value ? json_loadb(reply->value, reply->len, 0, NULL) : NULL;
+    json_t *all = reply->value ? json_loadb(reply->value, reply->len, 0, NULL) : NULL, *j = json_object_get(all, "officer");
     const char *secret = json_string_value(json_object_get(j, "totp_secret"));
     if (json_is_true(json_object_get(j, "totp")) || secret == NULL) {
-        json_decref(j);
+        json_decref(all);
         dft_respond_code(r, DFT_E_CONFLICT, "Nothing to confirm: start enrolment first.");
         return;
     }
     uint64_t step = totp_step(secret, tc->code, (uint64_t)json_integer_value(json_object_get(j, "totp_last_step")));
-    json_decref(j);
+    json_decref(all);
     if (step == 0) {
         invalid_field(r, "code", "invalid", "The code does not match; check the authenticator's clock.");
         return;

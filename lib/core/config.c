@@ -56,6 +56,7 @@ static const setting_t settings[] = {
     INT(refresh_ttl, 2592000, 3600, 7776000),
     INT(workers, 2, 1, 64),
     INT(worker_queue_max, 256, 1, 100000),
+    INT(login_address_limit, 50, 1, 1000000),
 };
 
 static const setting_t *find_setting(const char *name)
