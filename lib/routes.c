@@ -12,5 +12,6 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_ops_routes,
     &dft_tenant_routes,
     &dft_auth_routes,
+    &dft_officer_routes,
 };
 const size_t dft_num_route_tables = DFT_ARRAY_SIZE(dft_route_tables);

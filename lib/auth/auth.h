@@ -78,6 +78,7 @@ char *dft_token_issue(const char *kid, const char *private_pem, const dft_auth_p
 void dft_auth_attach(dft_server_t *server);
 
 extern const dft_route_table_t dft_auth_routes;
+extern const dft_route_table_t dft_officer_routes;
 
 /* ---- administration (blocking; CLI only) ---- */
 int dft_officer_add(PGconn *c, const char *dept, const char *name, const char *designation, const char *roles,

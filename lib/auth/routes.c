@@ -34,48 +34,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static void invalid_field(dft_req_t *r, const char *field, const char *reason, const char *message)
-{
-    dft_field_error_t *f = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*f));
-    *f = (dft_field_error_t){field, reason, message};
-    dft_error_t err = {.code = DFT_E_INVALID, .detail = message, .fields = f, .num_fields = 1};
-    dft_respond_error(r, &err);
-}
-
-/* Rejects members of `body` not in `allowed` (NULL-terminated); 0 or -1 after responding. */
-static int only_fields(dft_req_t *r, json_t *body, const char *const *allowed)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v)
-    {
-        const char *const *a = allowed;
-        while (*a != NULL && strcmp(*a, key) != 0)
-            ++a;
-        if (*a == NULL) {
-            invalid_field(r, h2o_strdup(&r->h2o->pool, key, SIZE_MAX).base, "unknown_field", "This field is not accepted here.");
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* A string member of 1..max bytes; NULL after responding. */
-static const char *string_field(dft_req_t *r, json_t *body, const char *name, size_t max)
-{
-    json_t *v = json_object_get(body, name);
-    if (v == NULL) {
-        invalid_field(r, name, "required", "This field is required.");
-        return NULL;
-    }
-    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
-        strlen(json_string_value(v)) != json_string_length(v)) {
-        invalid_field(r, name, "invalid", "This field must be a non-empty string of limited length.");
-        return NULL;
-    }
-    return json_string_value(v);
-}
-
 static void bad_credentials(dft_req_t *r)
 {
     dft_add_header(r, "www-authenticate", "Bearer realm=\"daftar\"");
@@ -283,7 +241,7 @@ static void on_verified(dft_task_t *task)
     snprintf(ttl, sizeof(ttl), "%lld", (long long)r->thread->server->config->refresh_ttl);
     if (f->kind == FLOW_PASSWORD) {
         if (!f->ok) {
-            invalid_field(r, "current_password", "incorrect", "The current password is not correct.");
+            dft_respond_field_error(r, "current_password", "incorrect", "The current password is not correct.");
             flow_free(f);
             return;
         }
@@ -331,21 +289,21 @@ static void on_looked_up(void *ctx, const dft_db_reply_t *reply)
 static void password_grant(dft_req_t *r, json_t *body)
 {
     static const char *const allowed[] = {"grant_type", "uid", "password", "totp", NULL};
-    if (only_fields(r, body, allowed) != 0)
+    if (dft_body_only_fields(r, body, allowed) != 0)
         return;
-    const char *uid = string_field(r, body, "uid", 32), *password;
+    const char *uid = dft_body_string(r, body, "uid", 32), *password;
     if (uid == NULL)
         return;
     if (!dft_uid_valid(uid, strlen(uid))) {
-        invalid_field(r, "uid", "check_digit", "This is not a valid UID: check it for a typing mistake.");
+        dft_respond_field_error(r, "uid", "check_digit", "This is not a valid UID: check it for a typing mistake.");
         return;
     }
-    if ((password = string_field(r, body, "password", 256)) == NULL)
+    if ((password = dft_body_string(r, body, "password", 256)) == NULL)
         return;
     json_t *totp = json_object_get(body, "totp");
     if (totp != NULL && (!json_is_string(totp) || json_string_length(totp) != 6 ||
                          strspn(json_string_value(totp), "0123456789") != 6)) {
-        invalid_field(r, "totp", "invalid", "totp must be the 6-digit code from the authenticator.");
+        dft_respond_field_error(r, "totp", "invalid", "totp must be the 6-digit code from the authenticator.");
         return;
     }
     flow_t *f = flow_new(r, FLOW_LOGIN);
@@ -411,9 +369,9 @@ static int refresh_valid(const char *s)
 static void refresh_grant(dft_req_t *r, json_t *body)
 {
     static const char *const allowed[] = {"grant_type", "refresh_token", NULL};
-    if (only_fields(r, body, allowed) != 0)
+    if (dft_body_only_fields(r, body, allowed) != 0)
         return;
-    const char *old = string_field(r, body, "refresh_token", DFT_AUTH_MAX_TOKEN);
+    const char *old = dft_body_string(r, body, "refresh_token", DFT_AUTH_MAX_TOKEN);
     if (old == NULL)
         return;
     if (!refresh_valid(old)) {
@@ -445,7 +403,7 @@ static void post_token(dft_req_t *r)
     else if (grant != NULL && strcmp(grant, "refresh_token") == 0)
         refresh_grant(r, body);
     else
-        invalid_field(r, "grant_type", "unsupported", "grant_type must be password or refresh_token.");
+        dft_respond_field_error(r, "grant_type", "unsupported", "grant_type must be password or refresh_token.");
 }
 
 /* ---- logout ---- */
@@ -461,16 +419,11 @@ static void on_logged_out(void *ctx, const dft_db_reply_t *reply)
 
 static void post_logout(dft_req_t *r)
 {
-    dft_error_t err;
-    json_t *body = dft_req_json_body(r, &err);
-    if (body == NULL) {
-        dft_respond_error(r, &err);
-        return;
-    }
     static const char *const allowed[] = {"refresh_token", NULL};
-    if (only_fields(r, body, allowed) != 0)
+    json_t *body = dft_req_json_object(r, allowed);
+    if (body == NULL)
         return;
-    const char *token = string_field(r, body, "refresh_token", 128);
+    const char *token = dft_body_string(r, body, "refresh_token", 128);
     if (token == NULL)
         return;
     if (!refresh_valid(token)) { /* nothing to revoke; answer as for a known one */
@@ -517,24 +470,19 @@ static void on_password_set(void *ctx, const dft_db_reply_t *reply)
 
 static void post_me_password(dft_req_t *r)
 {
-    dft_error_t err;
-    json_t *body = dft_req_json_body(r, &err);
-    if (body == NULL) {
-        dft_respond_error(r, &err);
-        return;
-    }
     static const char *const allowed[] = {"current_password", "new_password", NULL};
-    if (only_fields(r, body, allowed) != 0)
+    json_t *body = dft_req_json_object(r, allowed);
+    if (body == NULL)
         return;
-    const char *current = string_field(r, body, "current_password", 256), *next;
-    if (current == NULL || (next = string_field(r, body, "new_password", 256)) == NULL)
+    const char *current = dft_body_string(r, body, "current_password", 256), *next;
+    if (current == NULL || (next = dft_body_string(r, body, "new_password", 256)) == NULL)
         return;
     if (strlen(next) < 12) {
-        invalid_field(r, "new_password", "too_short", "The new password needs at least 12 characters.");
+        dft_respond_field_error(r, "new_password", "too_short", "The new password needs at least 12 characters.");
         return;
     }
     if (strcmp(current, next) == 0) {
-        invalid_field(r, "new_password", "unchanged", "The new password must differ from the current one.");
+        dft_respond_field_error(r, "new_password", "unchanged", "The new password must differ from the current one.");
         return;
     }
     flow_t *f = flow_new(r, FLOW_PASSWORD);
@@ -621,7 +569,7 @@ static void on_totp_lookup(void *ctx, const dft_db_reply_t *reply)
     uint64_t step = totp_step(secret, tc->code, (uint64_t)json_integer_value(json_object_get(j, "totp_last_step")));
     json_decref(all);
     if (step == 0) {
-        invalid_field(r, "code", "invalid", "The code does not match; check the authenticator's clock.");
+        dft_respond_field_error(r, "code", "invalid", "The code does not match; check the authenticator's clock.");
         return;
     }
     char s[24];
@@ -632,20 +580,15 @@ static void on_totp_lookup(void *ctx, const dft_db_reply_t *reply)
 
 static void post_totp_confirm(dft_req_t *r)
 {
-    dft_error_t err;
-    json_t *body = dft_req_json_body(r, &err);
-    if (body == NULL) {
-        dft_respond_error(r, &err);
-        return;
-    }
     static const char *const allowed[] = {"code", NULL};
-    if (only_fields(r, body, allowed) != 0)
+    json_t *body = dft_req_json_object(r, allowed);
+    if (body == NULL)
         return;
-    const char *code = string_field(r, body, "code", 6);
+    const char *code = dft_body_string(r, body, "code", 6);
     if (code == NULL)
         return;
     if (strlen(code) != 6 || strspn(code, "0123456789") != 6) {
-        invalid_field(r, "code", "invalid", "code must be the 6-digit code from the authenticator.");
+        dft_respond_field_error(r, "code", "invalid", "code must be the 6-digit code from the authenticator.");
         return;
     }
     totp_confirm_t *tc = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*tc));
@@ -716,18 +659,15 @@ static void list_officers(dft_req_t *r)
         dft_respond_code(r, DFT_E_FORBIDDEN, "Only the department's administrators may list its officers.");
         return;
     }
-    const dft_str_t *l = dft_req_query(r, "limit"), *c = dft_req_query(r, "cursor");
-    int64_t n = 20;
-    if (l != NULL && dft_parse_int64(l->base, l->len, 1, 100, &n) != 0) {
-        invalid_field(r, "limit", "out_of_range", "limit must be a whole number from 1 to 100.");
+    const dft_str_t *c = dft_req_query(r, "cursor");
+    char limit[8];
+    if (dft_req_limit(r, limit) != 0)
         return;
-    }
     if (c != NULL && c->len > 0 && !dft_uid_valid(c->base, c->len)) {
-        invalid_field(r, "cursor", "malformed", "cursor must be a next_cursor value from a previous page.");
+        dft_respond_field_error(r, "cursor", "malformed", "cursor must be a next_cursor value from a previous page.");
         return;
     }
-    char limit[8], cursor[16], dept[32];
-    snprintf(limit, sizeof(limit), "%lld", (long long)n);
+    char cursor[16], dept[32];
     snprintf(cursor, sizeof(cursor), "%.*s", c ? (int)c->len : 0, c ? c->base : "");
     snprintf(dept, sizeof(dept), "%.*s", (int)code->len, code->base);
     const char *params[] = {dept, cursor, limit};

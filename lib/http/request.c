@@ -249,6 +249,69 @@ static void field_error(dft_req_t *r, dft_error_t *err, const char *field, const
     *err = (dft_error_t){.code = DFT_E_INVALID, .detail = message, .fields = f, .num_fields = 1};
 }
 
+void dft_respond_field_error(dft_req_t *r, const char *field, const char *reason, const char *message)
+{
+    dft_error_t err;
+    field_error(r, &err, field, reason, message);
+    dft_respond_error(r, &err);
+}
+
+int dft_body_only_fields(dft_req_t *r, json_t *body, const char *const *allowed)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        const char *const *a = allowed;
+        while (*a != NULL && strcmp(*a, key) != 0)
+            ++a;
+        if (*a == NULL) {
+            dft_respond_field_error(r, h2o_strdup(&r->h2o->pool, key, SIZE_MAX).base, "unknown_field",
+                                    "This field is not accepted here.");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+json_t *dft_req_json_object(dft_req_t *r, const char *const *allowed)
+{
+    dft_error_t err;
+    json_t *body = dft_req_json_body(r, &err);
+    if (body == NULL) {
+        dft_respond_error(r, &err);
+        return NULL;
+    }
+    return dft_body_only_fields(r, body, allowed) == 0 ? body : NULL;
+}
+
+const char *dft_body_string(dft_req_t *r, json_t *body, const char *name, size_t max)
+{
+    json_t *v = json_object_get(body, name);
+    if (v == NULL) {
+        dft_respond_field_error(r, name, "required", "This field is required.");
+        return NULL;
+    }
+    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
+        strlen(json_string_value(v)) != json_string_length(v)) {
+        dft_respond_field_error(r, name, "invalid", "This field must be a non-empty string of limited length.");
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+int dft_req_limit(dft_req_t *r, char limit[8])
+{
+    const dft_str_t *l = dft_req_query(r, "limit");
+    int64_t n = 20;
+    if (l != NULL && dft_parse_int64(l->base, l->len, 1, 100, &n) != 0) {
+        dft_respond_field_error(r, "limit", "out_of_range", "limit must be a whole number from 1 to 100.");
+        return -1;
+    }
+    snprintf(limit, 8, "%lld", (long long)n);
+    return 0;
+}
+
 static void release_json(void *p)
 {
     json_decref(*(json_t **)p);

@@ -112,6 +112,17 @@ void dft_add_header(dft_req_t *r, const char *name, const char *value);
  * The result is released with the request. */
 json_t *dft_req_json_body(dft_req_t *r, dft_error_t *err);
 
+/* 400 with one field error; strings must outlive the request (static or pool). */
+void dft_respond_field_error(dft_req_t *r, const char *field, const char *reason, const char *message);
+/* dft_req_json_body, then dft_body_only_fields: the body, or NULL after responding. */
+json_t *dft_req_json_object(dft_req_t *r, const char *const *allowed);
+/* Refuses members of body not in allowed (NULL-terminated): 0, or -1 after a 400. */
+int dft_body_only_fields(dft_req_t *r, json_t *body, const char *const *allowed);
+/* The string member `name` of 1..max bytes without NUL; NULL after a 400. */
+const char *dft_body_string(dft_req_t *r, json_t *body, const char *name, size_t max);
+/* ?limit= (1..100, default 20) as text into limit[8]; 0, or -1 after a 400. */
+int dft_req_limit(dft_req_t *r, char limit[8]);
+
 /* Nesting depth of the JSON text (brackets outside strings); for limits
  * before parsing. */
 size_t dft_json_depth(const char *s, size_t len);

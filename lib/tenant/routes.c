@@ -15,23 +15,14 @@
 /* Parses ?limit= (1..100, default 20) and ?cursor= (a department code); 0 or -1 after responding 400. */
 static int page_params(dft_req_t *r, char *limit, size_t limit_size, char *cursor, size_t cursor_size)
 {
-    const dft_str_t *l = dft_req_query(r, "limit"), *c = dft_req_query(r, "cursor");
-    int64_t n = 20;
-    if (l != NULL && dft_parse_int64(l->base, l->len, 1, 100, &n) != 0) {
-        dft_field_error_t *f = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*f));
-        *f = (dft_field_error_t){"limit", "out_of_range", "limit must be a whole number from 1 to 100."};
-        dft_error_t err = {.code = DFT_E_INVALID, .detail = f->message, .fields = f, .num_fields = 1};
-        dft_respond_error(r, &err);
+    const dft_str_t *c = dft_req_query(r, "cursor");
+    (void)limit_size;
+    if (dft_req_limit(r, limit) != 0)
         return -1;
-    }
-    snprintf(limit, limit_size, "%lld", (long long)n);
     cursor[0] = '\0';
     if (c != NULL && c->len > 0) {
         if (!dft_tenant_code_valid(c->base, c->len)) {
-            dft_field_error_t *f = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*f));
-            *f = (dft_field_error_t){"cursor", "malformed", "cursor must be a next_cursor value from a previous page."};
-            dft_error_t err = {.code = DFT_E_INVALID, .detail = f->message, .fields = f, .num_fields = 1};
-            dft_respond_error(r, &err);
+            dft_respond_field_error(r, "cursor", "malformed", "cursor must be a next_cursor value from a previous page.");
             return -1;
         }
         snprintf(cursor, cursor_size, "%.*s", (int)c->len, c->base);

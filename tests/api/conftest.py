@@ -75,6 +75,14 @@ class Database:
         self.psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.name, db="postgres", check=False)
 
 
+def keyed_env(db, **extra):
+    """Server environment with a fresh master key and a signing key that signs now."""
+    env = dict(db.env(), DAFTAR_MASTER_KEY=os.urandom(32).hex(), **extra)
+    subprocess.run([BIN, "keys", "rotate", "--publish-ahead", "0"], env=dict(os.environ, **env), check=True,
+                   capture_output=True, timeout=60)
+    return env
+
+
 def pg_ctl(action):
     subprocess.run([os.path.join(ROOT, "deploy", "pg.sh"), action, PGDIR, PGPORT], check=True, capture_output=True,
                    timeout=120)

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from conftest import Server, assert_problem
+from conftest import Server, assert_problem, keyed_env
 
 PASSWORD = "correct horse battery staple"
 
@@ -43,13 +43,8 @@ class Officers:
 
 
 @pytest.fixture(scope="module")
-def env(db, tmp_path_factory):
-    key = os.urandom(32).hex()
-    e = dict(db.env(), DAFTAR_MASTER_KEY=key)
-    p = subprocess.run([os.environ.get("DAFTAR_BIN", "build/daftar"), "keys", "rotate", "--publish-ahead", "0"],
-                       env=dict(os.environ, **e), capture_output=True, text=True)
-    assert p.returncode == 0, p.stdout + p.stderr
-    return e
+def env(db):
+    return keyed_env(db)
 
 
 @pytest.fixture(scope="module")

@@ -4,15 +4,12 @@ import subprocess
 
 import httpx
 
-from conftest import Server, assert_problem
+from conftest import Server, assert_problem, keyed_env
 from test_auth import PASSWORD, Officers, login
 
 
 def test_address_is_throttled_after_many_failures_across_accounts(db, tmp_path):
-    key = os.urandom(32).hex()
-    env = dict(db.env(), DAFTAR_MASTER_KEY=key, DAFTAR_LOGIN_ADDRESS_LIMIT="6")
-    subprocess.run([os.environ.get("DAFTAR_BIN", "build/daftar"), "keys", "rotate", "--publish-ahead", "0"],
-                   env=dict(os.environ, **env), check=True, capture_output=True)
+    env = keyed_env(db, DAFTAR_LOGIN_ADDRESS_LIMIT="6")
     dept = db.add_dept("thr")
     off = Officers(db, str(tmp_path))
     good, _ = off.add(dept)

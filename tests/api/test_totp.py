@@ -7,7 +7,7 @@ import httpx
 import jwt as pyjwt
 import pytest
 
-from conftest import Server, assert_problem
+from conftest import Server, assert_problem, keyed_env
 from test_auth import PASSWORD, Officers, bearer, login, tokens
 
 
@@ -26,10 +26,7 @@ def wait_for_fresh_window():
 
 @pytest.fixture(scope="module")
 def setup(db, tmp_path_factory):
-    key = os.urandom(32).hex()
-    env = dict(db.env(), DAFTAR_MASTER_KEY=key)
-    subprocess.run([os.environ.get("DAFTAR_BIN", "build/daftar"), "keys", "rotate", "--publish-ahead", "0"],
-                   env=dict(os.environ, **env), check=True, capture_output=True)
+    env = keyed_env(db)
     dept = db.add_dept("tot")
     off = Officers(db, str(tmp_path_factory.mktemp("pw")))
     s = Server(env_extra=env)
