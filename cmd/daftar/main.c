@@ -20,6 +20,7 @@ static const command_t commands[] = {
     {"migrate", dft_cmd_migrate, "bring the catalog and every department schema to the latest migration"},
     {"dept", dft_cmd_dept, "add, list, suspend and resume departments"},
     {"officer", dft_cmd_officer, "add officers (UID + temporary password), grant, revoke, suspend, reset passwords"},
+    {"service", dft_cmd_service, "add and suspend service accounts of integrating systems"},
     {"keys", dft_cmd_keys, "rotate the token signing key"},
     {"routes", dft_cmd_routes, "print every served route (method and path template)"},
 };

@@ -226,6 +226,59 @@ int dft_officer_reset_password(PGconn *c, const char *uid, FILE *out)
     return rc;
 }
 
+int dft_service_add(PGconn *c, const char *dept, const char *name, const char *roles, const char *scopes, FILE *out)
+{
+    if (dept == NULL || name == NULL || name[0] == '\0') {
+        fprintf(out, "daftar: --dept and --name are required\n");
+        return -1;
+    }
+    char *arr = roles_array(roles, out);
+    if (arr == NULL)
+        return -1;
+    char id[21] = "svc_", secret[48], hash[65];
+    dft_random_hex(id + 4, 8);
+    dft_random_token("", secret);
+    dft_sha256_hex(secret, strlen(secret), hash);
+    dft_buf_t sc = {0};
+    dft_buf_puts(&sc, "{");
+    dft_buf_puts(&sc, scopes ? scopes : ""); /* comma-separated words: a text[] literal */
+    dft_buf_puts(&sc, "}");
+    const char *p[] = {id, name, dept, arr, sc.data, hash};
+    int rc = q(c, "INSERT INTO daftar.service_accounts (client_id, name, dept, roles, scopes, secret_hash) "
+                  "VALUES ($1, $2, $3, $4::text[], $5::text[], $6)",
+               6, p, out, "adding the service account", NULL);
+    if (rc == 0)
+        fprintf(out, "client_id: %s\nclient_secret: %s\n(shown once: store it in the calling system's secret store)\n", id,
+                secret);
+    dft_wipe(secret, sizeof(secret));
+    dft_buf_dispose(&sc);
+    free(arr);
+    return rc;
+}
+
+int dft_service_suspend(PGconn *c, const char *client_id, FILE *out)
+{
+    const char *p[] = {client_id};
+    PGresult *res = NULL;
+    if (tx(c, "BEGIN", out) != 0)
+        return -1;
+    if (q(c, "UPDATE daftar.service_accounts SET status = 'suspended', updated_at = now() WHERE client_id = $1", 1, p, out,
+          "suspending", &res) != 0 ||
+        strcmp(PQcmdTuples(res), "1") != 0) {
+        if (res != NULL) {
+            fprintf(out, "daftar: no service account %s\n", client_id);
+            PQclear(res);
+        }
+        tx(c, "ROLLBACK", out);
+        return -1;
+    }
+    PQclear(res);
+    if (q(c, "SELECT pg_notify('daftar_revocations', $1)", 1, p, out, "notifying", NULL) != 0 || tx(c, "COMMIT", out) != 0)
+        return -1;
+    fprintf(out, "suspended %s\n", client_id);
+    return 0;
+}
+
 int dft_keys_rotate(PGconn *c, const unsigned char master_key[32], int64_t publish_ahead, int64_t token_ttl, FILE *out)
 {
     dft_buf_t priv = {0}, pub = {0}, enc = {0};

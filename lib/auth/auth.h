@@ -40,7 +40,8 @@ typedef struct dft_membership_t {
 } dft_membership_t;
 
 typedef struct dft_principal_t {
-    char uid[12];
+    char uid[24]; /* an officer's UID, or a service account's client id (svc_...) */
+    unsigned service : 1;
     dft_clearance_t clearance;
     unsigned otp : 1;        /* amr has otp: a second factor was used */
     unsigned pwd_change : 1; /* a temporary password: only the DFT_ROUTE_SETUP routes */
@@ -67,7 +68,10 @@ typedef const char *(*dft_key_lookup_fn)(void *ctx, const char *kid);
 int dft_token_verify(const char *token, size_t len, dft_key_lookup_fn lookup, void *ctx, const dft_auth_params_t *params,
                      int64_t now, dft_principal_t *p, const char **why);
 
-enum { DFT_TOKEN_OTP = 1, DFT_TOKEN_PWD_CHANGE = 2, DFT_TOKEN_OTP_ENROL = 4 };
+enum { DFT_TOKEN_OTP = 1, DFT_TOKEN_PWD_CHANGE = 2, DFT_TOKEN_OTP_ENROL = 4, DFT_TOKEN_CLIENT = 8 };
+
+/* ^svc_[0-9a-f]{16}$ */
+int dft_client_id_valid(const char *s, size_t len);
 
 /* Signs an access token; claims is {"clearance":..,"depts":{code:[roles]},"gen":n}; flags DFT_TOKEN_*.
  * Returns a malloc'd string, or NULL. Usable on any thread. */
@@ -87,6 +91,9 @@ int dft_officer_grant(PGconn *c, const char *uid, const char *dept, const char *
 int dft_officer_revoke(PGconn *c, const char *uid, const char *dept, FILE *out);
 int dft_officer_suspend(PGconn *c, const char *uid, FILE *out);
 int dft_officer_reset_password(PGconn *c, const char *uid, FILE *out);
+/* A service account: prints its client id and secret (shown once). */
+int dft_service_add(PGconn *c, const char *dept, const char *name, const char *roles, const char *scopes, FILE *out);
+int dft_service_suspend(PGconn *c, const char *client_id, FILE *out);
 /* A new signing key, published now and signing after publish_ahead seconds. */
 int dft_keys_rotate(PGconn *c, const unsigned char master_key[32], int64_t publish_ahead, int64_t token_ttl, FILE *out);
 

@@ -24,6 +24,7 @@
 #include "uid.h"
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,6 +390,71 @@ static void refresh_grant(dft_req_t *r, json_t *body)
     dft_db_run(r, NULL, DFT_DB_WRITE, "auth_refresh", params, 3, on_rotated, r);
 }
 
+/* ---- client credentials (service accounts) ---- */
+
+typedef struct client_t {
+    char secret_hash[65];
+    char client_id[24];
+} client_t;
+
+static void on_client(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    client_t *cl = r->pending_data;
+    if (reply->err.code != DFT_OK) {
+        dft_respond_error(r, &reply->err);
+        return;
+    }
+    json_t *j = reply->value ? json_loadb(reply->value, reply->len, 0, NULL) : NULL;
+    const char *want = json_string_value(json_object_get(j, "secret_hash"));
+    static const char none[65];
+    const char *cmp = want != NULL && strlen(want) == 64 ? want : none; /* compare for unknown clients too */
+    int match = CRYPTO_memcmp(cl->secret_hash, cmp, 64) == 0 && cmp != none;
+    dft_wipe(cl->secret_hash, sizeof(cl->secret_hash));
+    if (!match || !json_is_true(json_object_get(j, "active"))) {
+        json_decref(j);
+        bad_credentials(r);
+        return;
+    }
+    json_t *claims = json_object_get(j, "claims");
+    json_object_set(claims, "scope", json_object_get(j, "scope"));
+    char *cj = json_dumps(claims, JSON_COMPACT);
+    char *access = cj ? sign_access(r->thread, cl->client_id, cj, DFT_TOKEN_CLIENT) : NULL;
+    free(cj);
+    json_decref(j);
+    if (access == NULL) {
+        dft_respond_code(r, DFT_E_UNAVAILABLE, "Tokens cannot be issued right now.");
+        return;
+    }
+    dft_buf_t b = {0};
+    dft_buf_printf(&b, "{\"access_token\":\"%s\",\"token_type\":\"Bearer\",\"expires_in\":%lld}", access,
+                   (long long)dft_auth_params()->access_ttl);
+    dft_respond_json(r, 200, b.data, b.len);
+    dft_wipe(b.data, b.len);
+    dft_buf_dispose(&b);
+    wipe_free(access);
+}
+
+static void client_grant(dft_req_t *r, json_t *body)
+{
+    static const char *const allowed[] = {"grant_type", "client_id", "client_secret", NULL};
+    if (dft_body_only_fields(r, body, allowed) != 0)
+        return;
+    const char *id = dft_body_string(r, body, "client_id", 64), *secret;
+    if (id == NULL || (secret = dft_body_string(r, body, "client_secret", 256)) == NULL)
+        return;
+    if (!dft_client_id_valid(id, strlen(id))) {
+        bad_credentials(r);
+        return;
+    }
+    client_t *cl = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*cl));
+    dft_sha256_hex(secret, strlen(secret), cl->secret_hash);
+    snprintf(cl->client_id, sizeof(cl->client_id), "%s", id);
+    r->pending_data = cl;
+    const char *params[] = {id};
+    dft_db_run(r, NULL, DFT_DB_READ, "auth_client_lookup", params, 1, on_client, r);
+}
+
 static void post_token(dft_req_t *r)
 {
     dft_error_t err;
@@ -402,8 +468,11 @@ static void post_token(dft_req_t *r)
         password_grant(r, body);
     else if (grant != NULL && strcmp(grant, "refresh_token") == 0)
         refresh_grant(r, body);
+    else if (grant != NULL && strcmp(grant, "client_credentials") == 0)
+        client_grant(r, body);
     else
-        dft_respond_field_error(r, "grant_type", "unsupported", "grant_type must be password or refresh_token.");
+        dft_respond_field_error(r, "grant_type", "unsupported",
+                                "grant_type must be password, refresh_token or client_credentials.");
 }
 
 /* ---- logout ---- */
@@ -468,8 +537,19 @@ static void on_password_set(void *ctx, const dft_db_reply_t *reply)
     flow_free(f);
 }
 
+/* Routes about an officer's own credentials; 0, or -1 after a 403 for service accounts. */
+static int officer_only(dft_req_t *r)
+{
+    if (!r->principal->service)
+        return 0;
+    dft_respond_code(r, DFT_E_FORBIDDEN, "Service accounts have no password or second factor.");
+    return -1;
+}
+
 static void post_me_password(dft_req_t *r)
 {
+    if (officer_only(r) != 0)
+        return;
     static const char *const allowed[] = {"current_password", "new_password", NULL};
     json_t *body = dft_req_json_object(r, allowed);
     if (body == NULL)
@@ -486,7 +566,7 @@ static void post_me_password(dft_req_t *r)
         return;
     }
     flow_t *f = flow_new(r, FLOW_PASSWORD);
-    memcpy(f->uid, r->officer_uid, DFT_UID_LEN + 1);
+    snprintf(f->uid, sizeof(f->uid), "%s", r->officer_uid);
     f->password = dft_strdup(current);
     f->new_password = dft_strdup(next);
     const char *params[] = {f->uid};
@@ -520,6 +600,8 @@ static void on_totp_begun(void *ctx, const dft_db_reply_t *reply)
 
 static void post_totp(dft_req_t *r)
 {
+    if (officer_only(r) != 0)
+        return;
     if (!dft_auth_can_seal()) {
         dft_respond_code(r, DFT_E_UNAVAILABLE, "Second factors cannot be enrolled on this server.");
         return;
@@ -580,6 +662,8 @@ static void on_totp_lookup(void *ctx, const dft_db_reply_t *reply)
 
 static void post_totp_confirm(dft_req_t *r)
 {
+    if (officer_only(r) != 0)
+        return;
     static const char *const allowed[] = {"code", NULL};
     json_t *body = dft_req_json_object(r, allowed);
     if (body == NULL)

@@ -30,7 +30,7 @@
 #define CACHE_SIZE 4096 /* verified tokens remembered per thread (direct-mapped) */
 
 typedef struct revocation_t {
-    char uid[12];
+    char uid[24]; /* officer UID or service client id */
     int64_t gen; /* tokens of an older generation are refused */
 } revocation_t;
 

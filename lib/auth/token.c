@@ -35,6 +35,16 @@ uint32_t dft_principal_roles(const dft_principal_t *p, const char *dept, size_t 
     return 0;
 }
 
+int dft_client_id_valid(const char *s, size_t len)
+{
+    if (len != 20 || memcmp(s, "svc_", 4) != 0)
+        return 0;
+    for (size_t i = 4; i < len; ++i)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
 static int kid_valid(const char *kid)
 {
     size_t n = strlen(kid);
@@ -138,10 +148,11 @@ static const char *check_claims(json_t *c, const dft_auth_params_t *params, int6
         return "not yet valid";
     if (json_integer_value(exp) - json_integer_value(iat) > params->access_ttl + DFT_AUTH_SKEW)
         return "lifetime too long";
-    if (sub == NULL || !dft_uid_valid(sub, strlen(sub)))
+    if (sub == NULL || (!dft_uid_valid(sub, strlen(sub)) && !dft_client_id_valid(sub, strlen(sub))))
         return "bad subject";
     memset(p, 0, sizeof(*p));
-    memcpy(p->uid, sub, DFT_UID_LEN + 1);
+    snprintf(p->uid, sizeof(p->uid), "%s", sub);
+    p->service = sub[0] == 's';
     p->iat = json_integer_value(iat);
     p->exp = json_integer_value(exp);
     p->gen = json_integer_value(gen);
@@ -160,8 +171,10 @@ static const char *check_claims(json_t *c, const dft_auth_params_t *params, int6
         const char *m = json_string_value(v);
         if (m != NULL && strcmp(m, "otp") == 0)
             p->otp = 1;
-        else if (m == NULL || strcmp(m, "pwd") != 0)
+        else if (m == NULL || (strcmp(m, "pwd") != 0 && strcmp(m, "client") != 0))
             return "bad amr";
+        else if ((strcmp(m, "client") == 0) != p->service)
+            return "bad amr"; /* officers sign in with passwords, services with client credentials */
     }
     p->pwd_change = json_is_true(json_object_get(c, "pwd_change"));
     p->otp_enrol = json_is_true(json_object_get(c, "otp_enrol"));
@@ -245,16 +258,20 @@ char *dft_token_issue(const char *kid, const char *private_pem, const dft_auth_p
                           params->audience, "sub", uid, "iat", (json_int_t)now, "nbf", (json_int_t)now, "exp",
                           (json_int_t)(now + params->access_ttl), "jti", jti, "token_use", "access", "clr",
                           json_object_get(in, "clearance"), "depts", json_object_get(in, "depts"), "gen",
-                          json_object_get(in, "gen"), "amr", "pwd");
-    json_decref(in);
-    if (c == NULL)
+                          json_object_get(in, "gen"), "amr", flags & DFT_TOKEN_CLIENT ? "client" : "pwd");
+    if (c == NULL) {
+        json_decref(in);
         return NULL;
+    }
     if (flags & DFT_TOKEN_OTP)
         json_array_append_new(json_object_get(c, "amr"), json_string("otp"));
     if (flags & DFT_TOKEN_PWD_CHANGE)
         json_object_set_new(c, "pwd_change", json_true());
     if (flags & DFT_TOKEN_OTP_ENROL)
         json_object_set_new(c, "otp_enrol", json_true());
+    if (json_is_string(json_object_get(in, "scope")))
+        json_object_set(c, "scope", json_object_get(in, "scope"));
+    json_decref(in);
     char *claims = json_dumps(c, JSON_COMPACT);
     json_decref(c);
     jwt_t *jwt = NULL;
