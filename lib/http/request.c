@@ -145,9 +145,11 @@ size_t dft_json_depth(const char *s, size_t len)
 
 /* -------------------------------------------------------------- responses */
 
+/* h2o keeps pointers to header names and values, never copies: values go to the pool. */
 void dft_add_header(dft_req_t *r, const char *name, const char *value)
 {
-    h2o_add_header_by_str(&r->h2o->pool, &r->h2o->res.headers, name, strlen(name), 1, NULL, value, strlen(value));
+    h2o_iovec_t v = h2o_strdup(&r->h2o->pool, value, SIZE_MAX);
+    h2o_add_header_by_str(&r->h2o->pool, &r->h2o->res.headers, name, strlen(name), 1, NULL, v.base, v.len);
 }
 
 static void add_common_headers(dft_req_t *r)
@@ -220,7 +222,7 @@ void dft_respond_error(dft_req_t *r, const dft_error_t *err)
     if (shown.retry_after > 0) {
         char v[16];
         snprintf(v, sizeof(v), "%d", shown.retry_after);
-        h2o_add_header(&r->h2o->pool, &r->h2o->res.headers, H2O_TOKEN_RETRY_AFTER, NULL, v, strlen(v));
+        dft_add_header(r, "retry-after", v);
     }
     h2o_iovec_t body = render_problem(&r->h2o->pool, &shown, r->h2o->path, r->request_id, r->hindi);
     dft_respond(r, dft_problem_kind(err->code)->status, PROBLEM_TYPE, body);
@@ -533,7 +535,8 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
             if (ct >= 0)
                 h2o_delete_header(&req->res.headers, ct);
             h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, PROBLEM_TYPE, sizeof(PROBLEM_TYPE) - 1);
-            h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0, NULL, id, strlen(id));
+            h2o_iovec_t idv = h2o_strdup(&req->pool, id, SIZE_MAX);
+            h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0, NULL, idv.base, idv.len);
             req->res.content_length = os->body.len;
             slot = &os->super.next;
             dft_log(DFT_LOG_INFO, "access", "request %s: h2o answered %d itself", id, req->res.status);

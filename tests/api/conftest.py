@@ -176,6 +176,9 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        text = self.logs()
+        for mark in ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"):
+            assert mark not in text, "sanitizer report in the server log:\n" + text[text.index(mark) - 200:][:4000]
 
 
 @pytest.fixture(scope="module")
