@@ -5,6 +5,7 @@
 
 #include "core/core.h"
 #include "auth/auth.h"
+#include "files/files.h"
 #include "http/ops.h"
 #include "tenant/tenant.h"
 
@@ -13,5 +14,6 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_tenant_routes,
     &dft_auth_routes,
     &dft_officer_routes,
+    &dft_files_routes,
 };
 const size_t dft_num_route_tables = DFT_ARRAY_SIZE(dft_route_tables);

@@ -74,6 +74,7 @@ static const char dept_help[] =
     "  list                                    list departments\n"
     "  suspend CODE                            refuse its routes (403) on every running server\n"
     "  resume CODE                             serve it again\n"
+    "  set CODE --trusted-cidrs LIST           networks allowed to read confidential files (\"\" for none)\n"
     "\n"
     "Running servers see a change within a second (LISTEN/NOTIFY). Connects with db_admin_dsn.\n";
 
@@ -81,8 +82,8 @@ int dft_cmd_dept(int argc, char **argv)
 {
     static const struct option opts[] = {{"config", required_argument, NULL, 'c'}, {"name", required_argument, NULL, 'n'},
                                          {"name-hi", required_argument, NULL, 'H'}, {"help", no_argument, NULL, 'h'},
-                                         {0}};
-    const char *config_path = NULL, *name = NULL, *name_hi = NULL;
+                                         {"trusted-cidrs", required_argument, NULL, 'T'}, {0}};
+    const char *config_path = NULL, *name = NULL, *name_hi = NULL, *cidrs = NULL;
     int o;
     while ((o = getopt_long(argc, argv, "c:n:H:h", opts, NULL)) != -1) {
         switch (o) {
@@ -95,6 +96,9 @@ int dft_cmd_dept(int argc, char **argv)
         case 'H':
             name_hi = optarg;
             break;
+        case 'T':
+            cidrs = optarg;
+            break;
         default:
             fputs(dept_help, o == 'h' ? stdout : stderr);
             return o == 'h' ? 0 : 2;
@@ -104,7 +108,8 @@ int dft_cmd_dept(int argc, char **argv)
     int needs_code = action != NULL && strcmp(action, "list") != 0;
     if (action == NULL || (needs_code && code == NULL) ||
         (strcmp(action, "add") != 0 && strcmp(action, "list") != 0 && strcmp(action, "suspend") != 0 &&
-         strcmp(action, "resume") != 0)) {
+         strcmp(action, "resume") != 0 && strcmp(action, "set") != 0) ||
+        (strcmp(action, "set") == 0 && cidrs == NULL)) {
         fputs(dept_help, stderr);
         return 2;
     }
@@ -119,6 +124,8 @@ int dft_cmd_dept(int argc, char **argv)
         rc = dft_dept_add(c, code, name, name_hi, stdout);
     else if (strcmp(action, "list") == 0)
         rc = dft_dept_list(c, stdout);
+    else if (strcmp(action, "set") == 0)
+        rc = dft_dept_set_trusted(c, code, cidrs, stdout);
     else
         rc = dft_dept_set_status(c, code, strcmp(action, "suspend") == 0 ? "suspended" : "active", stdout);
     PQfinish(c);

@@ -57,6 +57,8 @@ typedef struct dft_auth_params_t {
     int64_t access_ttl; /* seconds, at most 900 */
 } dft_auth_params_t;
 
+/* The name of role bit i (0..6), NULL past the end. */
+const char *dft_role_name(unsigned i);
 /* Role bit for a role name, 0 if unknown. */
 uint32_t dft_role_bit(const char *name, size_t len);
 /* Roles of p in dept, 0 when not a member. */

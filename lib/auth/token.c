@@ -19,6 +19,11 @@ static const char *const role_names[] = {"officer",        "section_officer", "d
                                          "dispatch_clerk", "training_nodal",  "records_officer"};
 static const char *const clearances[] = {"unclassified", "restricted", "confidential", "secret"};
 
+const char *dft_role_name(unsigned i)
+{
+    return i < DFT_ARRAY_SIZE(role_names) ? role_names[i] : NULL;
+}
+
 uint32_t dft_role_bit(const char *name, size_t len)
 {
     for (size_t i = 0; i < DFT_ARRAY_SIZE(role_names); ++i)

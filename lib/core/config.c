@@ -40,6 +40,7 @@ static const setting_t settings[] = {
     INT(idle_timeout_ms, 30000, 100, 3600000),
     INT(shutdown_timeout_ms, 10000, 0, 600000),
     STR(cors_origins, ""),
+    STR(trusted_proxies, ""),
     STR(log_level, "info"),
     STR(db_dsn, ""),
     STR(db_admin_dsn, ""),

@@ -26,6 +26,7 @@ typedef struct dft_config_t {
     int64_t idle_timeout_ms;
     int64_t shutdown_timeout_ms;
     char *cors_origins; /* comma-separated allow-list */
+    char *trusted_proxies; /* CIDRs whose X-Forwarded-For is believed */
     char *log_level;
     /* database */
     char *db_dsn;       /* as daftar_api */

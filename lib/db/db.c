@@ -97,7 +97,7 @@ struct dft_db_job_t {
     void *ctx;
     int mode, stmt, retried, is_setup, internal;
     uint32_t dept_id;
-    const char *role, *schema, *uid, *request_id, *client;
+    const char *role, *schema, *uid, *request_id, *client, *clearance, *roles, *otp, *trusted;
     int nparams;
     const char *params[DFT_DB_MAX_PARAMS];
     uint64_t enqueued_at;
@@ -116,9 +116,12 @@ typedef struct stmt_t {
 
 static stmt_t *stmts;
 static size_t num_stmts;
-static const char setup_sql[] = "SELECT set_config('role', $1, true), set_config('transaction_read_only', $2, true), "
-                                "set_config('daftar.officer_uid', $3, true), set_config('daftar.request_id', $4, true), "
-                                "set_config('daftar.client_addr', $5, true)";
+static const char setup_sql[] =
+    "SELECT set_config('role', $1, true), set_config('transaction_read_only', $2, true), "
+    "set_config('daftar.officer_uid', $3, true), set_config('daftar.request_id', $4, true), "
+    "set_config('daftar.client_addr', $5, true), set_config('daftar.clearance', $6, true), "
+    "set_config('daftar.roles', $7, true), set_config('daftar.otp', $8, true), set_config('daftar.trusted', $9, true)";
+#define SETUP_PARAMS 9
 
 static void load_statements(void)
 {
@@ -373,14 +376,15 @@ static int job_send(conn_t *c, dft_db_job_t *job)
     }
     uint64_t skey = prep_key(0, -1);
     if (!prep_has(c, skey)) {
-        if (!PQsendPrepare(pg, SETUP_STMT_NAME, setup_sql, 5, NULL))
+        if (!PQsendPrepare(pg, SETUP_STMT_NAME, setup_sql, SETUP_PARAMS, NULL))
             return -1;
         job->marks[job->num_marks++] = (mark_t){job->step++, 0, skey};
         prep_add(c, skey);
     }
-    const char *setup_params[5] = {job->role ? job->role : "none", job->mode == DFT_DB_READ ? "on" : "off", job->uid,
-                                   job->request_id, job->client};
-    if (!PQsendQueryPrepared(pg, SETUP_STMT_NAME, 5, setup_params, NULL, NULL, 0))
+    const char *setup_params[SETUP_PARAMS] = {job->role ? job->role : "none", job->mode == DFT_DB_READ ? "on" : "off",
+                                              job->uid, job->request_id, job->client, job->clearance, job->roles,
+                                              job->otp, job->trusted};
+    if (!PQsendQueryPrepared(pg, SETUP_STMT_NAME, SETUP_PARAMS, setup_params, NULL, NULL, 0))
         return -1;
     ++job->step;
     const stmt_t *st = &stmts[job->stmt];
@@ -729,21 +733,16 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, int attach, const dft_db_scop
     assert(nparams <= DFT_DB_MAX_PARAMS);
     assert(!stmts[si].is_dept || (scope != NULL && scope->role != NULL));
 
-    char client[INET6_ADDRSTRLEN] = "";
-    if (r != NULL) {
-        struct sockaddr_storage ss;
-        socklen_t sl = r->h2o->conn->callbacks->get_peername(r->h2o->conn, (struct sockaddr *)&ss);
-        if (sl != 0 && ss.ss_family == AF_INET)
-            inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, client, sizeof(client));
-        else if (sl != 0 && ss.ss_family == AF_INET6)
-            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, client, sizeof(client));
-    }
+    const char *client = r != NULL ? r->client_addr : "";
+    const char *clearance = r != NULL ? r->session.clearance : "-1", *roles = r != NULL ? r->session.roles : ",";
+    const char *otp = r != NULL ? r->session.otp : "f", *trusted = r != NULL ? r->session.trusted : "f";
     const char *rid = r != NULL ? r->request_id : "";
     const char *uid = r != NULL && r->officer_uid != NULL ? r->officer_uid : "";
     const char *role = scope != NULL ? scope->role : NULL, *schema = scope != NULL ? scope->schema : NULL;
 
     /* one allocation: the job, then every string it needs */
-    size_t extra = strlen(client) + strlen(rid) + strlen(uid) + 3 + (role ? strlen(role) + 1 : 0) +
+    size_t extra = strlen(client) + strlen(rid) + strlen(uid) + 3 + strlen(clearance) + strlen(roles) + strlen(otp) +
+                   strlen(trusted) + 4 + (role ? strlen(role) + 1 : 0) +
                    (schema ? strlen(schema) + 1 : 0);
     for (int i = 0; i < nparams; ++i)
         extra += params[i] ? strlen(params[i]) + 1 : 0;
@@ -759,6 +758,10 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, int attach, const dft_db_scop
     COPY(job->client, client);
     COPY(job->request_id, rid);
     COPY(job->uid, uid);
+    COPY(job->clearance, clearance);
+    COPY(job->roles, roles);
+    COPY(job->otp, otp);
+    COPY(job->trusted, trusted);
     if (role != NULL)
         COPY(job->role, role);
     if (schema != NULL)
@@ -816,6 +819,16 @@ void dft_db_run_internal(dft_thread_t *t, const dft_db_scope_t *scope, int mode,
                          const char *const *params, int nparams, dft_db_cb cb, void *ctx)
 {
     enqueue(t, NULL, 0, scope, mode, stmt, params, nparams, cb, ctx);
+}
+
+const char *dft_db_reply_field(const dft_db_reply_t *reply, int col, size_t *len)
+{
+    const PGresult *res = reply->res;
+    if (res == NULL || PQntuples(res) < 1 || col >= PQnfields(res) || PQgetisnull(res, 0, col))
+        return NULL;
+    if (len != NULL)
+        *len = (size_t)PQgetlength(res, 0, col);
+    return PQgetvalue(res, 0, col);
 }
 
 static void respond_cb(void *ctx, const dft_db_reply_t *reply)

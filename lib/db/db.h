@@ -53,6 +53,9 @@ typedef struct dft_db_reply_t {
 
 typedef void (*dft_db_cb)(void *ctx, const dft_db_reply_t *reply);
 
+/* Column col of the reply's first row (NULL when absent or SQL NULL). */
+const char *dft_db_reply_field(const dft_db_reply_t *reply, int col, size_t *len);
+
 enum { DFT_DB_READ = 0, DFT_DB_WRITE = 1 };
 
 /* Attaches the layer to a server: sets the thread hooks. Call before dft_server_run. */

@@ -15,6 +15,7 @@
 
 #include "../core/core.h"
 #include "../core/log.h"
+#include "../core/cidr.h"
 #include "problem.h"
 
 #include <arpa/inet.h>
@@ -380,15 +381,8 @@ static void on_req_dispose(void *p)
 
     if (!dft_log_enabled(DFT_LOG_INFO))
         return;
-    char ts[40], addr[INET6_ADDRSTRLEN] = "-";
-    struct sockaddr_storage ss;
-    socklen_t sl = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
-    if (sl != 0) {
-        if (ss.ss_family == AF_INET)
-            inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr, sizeof(addr));
-        else if (ss.ss_family == AF_INET6)
-            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, sizeof(addr));
-    }
+    char ts[40];
+    const char *addr = r->client_addr[0] ? r->client_addr : "-";
     dft_log_timestamp(ts, sizeof(ts));
     size_t path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
     if (path_len > 256)
@@ -417,6 +411,48 @@ static void respond_preflight(dft_req_t *r, const dft_match_t *m)
     dft_respond(r, 204, NULL, h2o_iovec_init(NULL, 0));
 }
 
+/* The socket peer, or, when the peer is a trusted proxy, the rightmost X-Forwarded-For
+ * entry that is not itself a trusted proxy. */
+static void client_address(dft_server_t *s, h2o_req_t *req, char *out, size_t size)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
+    out[0] = '\0';
+    if (sl != 0 && ss.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, (socklen_t)size);
+    else if (sl != 0 && ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)size);
+    if (s->num_trusted_proxies == 0 || !dft_cidr_match(s->trusted_proxies, s->num_trusted_proxies, out, strlen(out)))
+        return;
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_X_FORWARDED_FOR, -1);
+    if (i < 0)
+        return;
+    h2o_iovec_t v = req->headers.entries[i].value;
+    size_t end = v.len;
+    while (end > 0) {
+        size_t start = end;
+        while (start > 0 && v.base[start - 1] != ',')
+            --start;
+        size_t a = start, b = end;
+        while (a < b && v.base[a] == ' ')
+            ++a;
+        while (b > a && v.base[b - 1] == ' ')
+            --b;
+        if (b - a == 0 || b - a >= size)
+            return; /* malformed: keep the proxy's own address */
+        char cand[64];
+        memcpy(cand, v.base + a, b - a);
+        cand[b - a] = '\0';
+        dft_cidr_t probe;
+        if (dft_cidr_parse(cand, b - a, &probe) != 0)
+            return;
+        memcpy(out, cand, b - a + 1);
+        if (!dft_cidr_match(s->trusted_proxies, s->num_trusted_proxies, cand, b - a))
+            return;
+        end = start > 0 ? start - 1 : 0;
+    }
+}
+
 int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req)
 {
     dft_server_t *s = ((handler_t *)self)->server;
@@ -430,6 +466,11 @@ int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req)
     r->route_index = SIZE_MAX;
     ++t->inflight;
     make_request_id(t, req, r->request_id, sizeof(r->request_id));
+    client_address(s, req, r->client_addr, sizeof(r->client_addr));
+    memcpy(r->session.clearance, "-1", 3);
+    memcpy(r->session.roles, ",", 2);
+    memcpy(r->session.otp, "f", 2);
+    memcpy(r->session.trusted, "f", 2);
     r->hindi = wants_hindi(req);
     r->cors_origin = allowed_origin(s->config, req);
 

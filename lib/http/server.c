@@ -15,6 +15,7 @@
 #include "server.h"
 
 #include "../core/core.h"
+#include "../core/cidr.h"
 #include "../core/log.h"
 #include "worker.h"
 
@@ -230,6 +231,13 @@ dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *cons
         }
     }
 
+    s->trusted_proxies = dft_calloc(64, sizeof(dft_cidr_t));
+    int np = dft_cidr_parse_list(config->trusted_proxies, s->trusted_proxies, 64);
+    if (np < 0) {
+        dft_log(DFT_LOG_ERROR, "config", "trusted_proxies must be a comma-separated list of CIDRs");
+        return NULL;
+    }
+    s->num_trusted_proxies = (size_t)np;
     h2o_config_init(&s->h2o);
     s->h2o.server_name = h2o_iovec_init(H2O_STRLIT("daftar"));
     /* Two limits. h2o buffers a whole body before our handler runs, and when a

@@ -68,6 +68,8 @@ struct dft_server_t {
     size_t openapi_json_len;
     int fds_plain[256], fds_tls[256];
     volatile int threads_done;
+    struct dft_cidr_t *trusted_proxies;
+    size_t num_trusted_proxies;
 };
 
 struct dft_req_t {
@@ -87,6 +89,14 @@ struct dft_req_t {
     const struct dft_principal_t *principal; /* set by authentication on non-public routes */
     const char *officer_uid;                 /* the principal's UID, for the database session */
     void *pending_data;                      /* a handler's own state across an attached db job */
+    char client_addr[48];                    /* the client: socket peer, or X-Forwarded-For from a trusted proxy */
+    /* what the database's object-level rules read (daftar.clearance, .roles, .otp, .trusted);
+     * filled by the tenant resolver for the request's department; nothing visible by default */
+    struct {
+        char clearance[4];
+        char roles[160];
+        char otp[2], trusted[2];
+    } session;
 };
 
 /* Builds everything that can fail (config checks, sockets, TLS) before any

@@ -235,6 +235,25 @@ int dft_dept_set_status(PGconn *c, const char *code, const char *status, FILE *o
     return found ? 0 : -1;
 }
 
+int dft_dept_set_trusted(PGconn *c, const char *code, const char *cidrs, FILE *out)
+{
+    dft_buf_t arr = {0};
+    dft_buf_printf(&arr, "{%s}", cidrs);
+    const char *params[] = {code, arr.data};
+    PGresult *res = PQexecParams(c,
+                                 "WITH u AS (UPDATE daftar.departments SET trusted_cidrs = $2::cidr[], updated_at = now() "
+                                 "WHERE code = $1 RETURNING code) SELECT pg_notify('daftar_departments', code) FROM u",
+                                 2, NULL, params, NULL, NULL, 0);
+    int ok = exec_ok(c, res, out, "setting trusted networks"), found = ok && PQntuples(res) == 1;
+    PQclear(res);
+    dft_buf_dispose(&arr);
+    if (ok && !found)
+        fprintf(out, "daftar: no department with code '%s'\n", code);
+    if (found)
+        fprintf(out, "department %s: trusted networks %s\n", code, cidrs[0] ? cidrs : "(none)");
+    return found ? 0 : -1;
+}
+
 int dft_dept_list(PGconn *c, FILE *out)
 {
     PGresult *res = PQexec(c, "SELECT code, status, name, coalesce(name_hi, '') FROM daftar.departments ORDER BY code");

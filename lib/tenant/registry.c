@@ -8,6 +8,7 @@
  */
 #include "tenant.h"
 
+#include "../core/cidr.h"
 #include "../core/core.h"
 #include "../auth/auth.h"
 #include "../core/log.h"
@@ -21,6 +22,8 @@ typedef struct dept_t {
     int suspended;
     char code[32];
     char role[40]; /* dept_<code>: also the schema name */
+    dft_cidr_t trusted[16]; /* networks from which confidential files may be read */
+    size_t num_trusted;
 } dept_t;
 
 typedef struct registry_t {
@@ -75,6 +78,9 @@ static registry_t *registry_parse(const char *text, size_t len)
         out->suspended = strcmp(json_string_value(json_object_get(d, "status")) ?: "", "active") != 0;
         snprintf(out->code, sizeof(out->code), "%s", code);
         snprintf(out->role, sizeof(out->role), "dept_%s", code);
+        int nt = dft_cidr_parse_list(json_string_value(json_object_get(d, "trusted_cidrs")) ?: "", out->trusted,
+                                     DFT_ARRAY_SIZE(out->trusted));
+        out->num_trusted = nt > 0 ? (size_t)nt : 0; /* the catalog's cidr[] type has validated them */
     }
     json_decref(j);
     return reg;
@@ -121,6 +127,21 @@ void dft_tenant_attach(dft_server_t *server)
     dft_db_ready_check = ready_check;
 }
 
+/* What the department's SQL rules read about the caller (see sql/dept/0002_files.sql). */
+static void fill_session(dft_req_t *r, const dept_t *d, uint32_t roles)
+{
+    const dft_principal_t *p = r->principal;
+    snprintf(r->session.clearance, sizeof(r->session.clearance), "%d", (int)p->clearance);
+    size_t k = 0;
+    r->session.roles[k++] = ',';
+    for (unsigned i = 0; dft_role_name(i) != NULL; ++i)
+        if (roles & (1u << i))
+            k += (size_t)snprintf(r->session.roles + k, sizeof(r->session.roles) - k, "%s,", dft_role_name(i));
+    r->session.otp[0] = p->otp ? 't' : 'f';
+    r->session.trusted[0] =
+        d->num_trusted != 0 && dft_cidr_match(d->trusted, d->num_trusted, r->client_addr, strlen(r->client_addr)) ? 't' : 'f';
+}
+
 dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_t *scope)
 {
     if (code == NULL || !dft_tenant_code_valid(code->base, code->len))
@@ -140,8 +161,12 @@ dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_
             if (d->suspended)
                 return DFT_E_FORBIDDEN;
             /* on authenticated routes, only members of the department get further */
-            if (r->principal != NULL && dft_principal_roles(r->principal, code->base, code->len) == 0)
-                return DFT_E_FORBIDDEN;
+            if (r->principal != NULL) {
+                uint32_t roles = dft_principal_roles(r->principal, code->base, code->len);
+                if (roles == 0)
+                    return DFT_E_FORBIDDEN;
+                fill_session(r, d, roles);
+            }
             if (d->version < (uint32_t)latest_dept)
                 return DFT_E_UNAVAILABLE;
             *scope = (dft_db_scope_t){.dept_id = d->id, .role = d->role, .schema = d->role};

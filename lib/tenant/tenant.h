@@ -40,5 +40,7 @@ int dft_dept_add(PGconn *c, const char *code, const char *name, const char *name
 /* status: "active" or "suspended". */
 int dft_dept_set_status(PGconn *c, const char *code, const char *status, FILE *out);
 int dft_dept_list(PGconn *c, FILE *out);
+/* Sets the networks (comma-separated CIDRs) from which confidential files may be read. */
+int dft_dept_set_trusted(PGconn *c, const char *code, const char *cidrs, FILE *out);
 
 #endif

@@ -5,6 +5,7 @@ SELECT json_build_object(
     'departments', coalesce((
         SELECT json_agg(json_build_object(
                    'id', d.id, 'code', d.code, 'status', d.status, 'cluster', d.cluster,
+                   'trusted_cidrs', array_to_string(d.trusted_cidrs, ','),
                    'version', (SELECT coalesce(max(m.version), 0) FROM daftar.schema_migrations m
                                WHERE m.scope = 'dept:' || d.code))
                ORDER BY d.code COLLATE "C")

@@ -93,3 +93,32 @@ const test_case_t config_cases[] = {
     CASE(test_config__splits_host_and_port),
     {NULL, NULL},
 };
+
+#include "core/cidr.h"
+
+TEST(test_cidr__parse_and_match)
+{
+    dft_cidr_t nets[4];
+    CHECK(dft_cidr_parse_list("10.0.0.0/8, 127.0.0.2/32,2001:db8::/32", nets, 4) == 3);
+    CHECK(dft_cidr_match(nets, 3, "10.200.3.4", 10));
+    CHECK(!dft_cidr_match(nets, 3, "11.0.0.1", 8));
+    CHECK(dft_cidr_match(nets, 3, "127.0.0.2", 9));
+    CHECK(!dft_cidr_match(nets, 3, "127.0.0.1", 9));
+    CHECK(dft_cidr_match(nets, 3, "::ffff:10.1.1.1", 15)); /* mapped IPv4 */
+    CHECK(dft_cidr_match(nets, 3, "2001:db8:ffff::1", 16));
+    CHECK(!dft_cidr_match(nets, 3, "2001:db9::1", 11));
+    CHECK(!dft_cidr_match(nets, 3, "not an address", 14));
+    dft_cidr_t one;
+    CHECK(dft_cidr_parse("192.168.1.7/33", 14, &one) == -1);
+    CHECK(dft_cidr_parse("192.168.1.7/", 12, &one) == -1);
+    CHECK(dft_cidr_parse("192.168.1.7", 11, &one) == 0 && one.prefix == 32);
+    CHECK(dft_cidr_parse("10.0.0.0/12", 11, &one) == 0 && dft_cidr_match(&one, 1, "10.15.255.255", 13) &&
+          !dft_cidr_match(&one, 1, "10.16.0.0", 9));
+    CHECK(dft_cidr_parse_list("10.0.0.0/8,bogus", nets, 4) == -1);
+    CHECK(dft_cidr_parse_list("", nets, 4) == 0);
+}
+
+const test_case_t cidr_cases[] = {
+    CASE(test_cidr__parse_and_match),
+    {NULL, NULL},
+};

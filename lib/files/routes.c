@@ -1,0 +1,342 @@
+/*
+ * routes.c — /v1/departments/{dept}/files: create (Idempotency-Key), read
+ * (ETag), list (boxes, filters, Hindi-capable search, cursor), movements
+ * (If-Match required) and the track.
+ *
+ * Handlers validate and shape input; the database functions apply the rules
+ * and return JSON. Versions are ETags ("<version>"); a movement with a stale
+ * one is 412, without one 428.
+ */
+#include "files.h"
+
+#include "../auth/auth.h"
+#include "../auth/crypto.h"
+#include "../auth/uid.h"
+#include "../core/core.h"
+#include "../db/db.h"
+#include "../http/server.h"
+#include "../tenant/tenant.h"
+
+#include <jansson.h>
+#include <string.h>
+
+static const char *const classifications[] = {"unclassified", "restricted", "confidential", "secret", NULL};
+static const char *const priorities[] = {"normal", "immediate", "most_immediate", NULL};
+static const char *const statuses[] = {"open", "parked", "closed", NULL};
+static const char *const boxes[] = {"inbox", "sent", "created", "all", NULL};
+static const char *const actions[] = {"forward", "return", "recall", "park", "close", "reopen", NULL};
+
+static int one_of(const char *const *set, const char *s, size_t len)
+{
+    for (; *set != NULL; ++set)
+        if (strlen(*set) == len && memcmp(*set, s, len) == 0)
+            return 1;
+    return 0;
+}
+
+static int uuid_valid(const char *s, size_t len)
+{
+    if (len != 36)
+        return 0;
+    for (size_t i = 0; i < 36; ++i) {
+        char c = s[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-')
+                return 0;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The department of the path for a member; fills scope; 0, or -1 after responding. */
+static int dept_scope(dft_req_t *r, dft_db_scope_t *scope)
+{
+    dft_code_t rc = dft_tenant_resolve(r, dft_req_param(r, "dept"), scope);
+    if (rc == DFT_OK)
+        return 0;
+    dft_respond_code(r, rc, rc == DFT_E_NOT_FOUND ? "No department has this code." : NULL);
+    return -1;
+}
+
+/* The {file_id} of the path as text in out[37]; a malformed id is a file nobody has (404). */
+static int file_id(dft_req_t *r, char out[37])
+{
+    const dft_str_t *id = dft_req_param(r, "file_id");
+    if (!uuid_valid(id->base, id->len)) {
+        dft_respond_code(r, DFT_E_NOT_FOUND, "No such file.");
+        return -1;
+    }
+    memcpy(out, id->base, 36);
+    out[36] = '\0';
+    return 0;
+}
+
+/* An optional member that must be one of set; `def` when absent; NULL after a 400. */
+static const char *enum_field(dft_req_t *r, json_t *body, const char *name, const char *const *set, const char *def)
+{
+    json_t *v = json_object_get(body, name);
+    if (v == NULL)
+        return def;
+    if (!json_is_string(v) || !one_of(set, json_string_value(v), json_string_length(v))) {
+        dft_respond_field_error(r, name, "invalid", "This value is not one of those allowed.");
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+static const char *optional_text(dft_req_t *r, json_t *body, const char *name, size_t max)
+{
+    json_t *v = json_object_get(body, name);
+    if (v == NULL)
+        return "";
+    if (!json_is_string(v) || json_string_length(v) > max || strlen(json_string_value(v)) != json_string_length(v)) {
+        dft_respond_field_error(r, name, "invalid", "This field must be a string of limited length.");
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+/* Responds with column 0 and ETag "<column 1>". */
+static void respond_with_etag(dft_req_t *r, int status, const dft_db_reply_t *reply)
+{
+    size_t vlen = 0;
+    const char *version = dft_db_reply_field(reply, 1, &vlen);
+    if (version != NULL && vlen < 12) {
+        char etag[16];
+        snprintf(etag, sizeof(etag), "\"%.*s\"", (int)vlen, version);
+        dft_add_header(r, "etag", etag);
+    }
+    dft_respond_json(r, status, reply->value, reply->len);
+}
+
+/* ------------------------------------------------------------- create */
+
+static void on_created(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    if (reply->err.code != DFT_OK) {
+        dft_respond_error(r, &reply->err);
+        return;
+    }
+    json_t *j = reply->value ? json_loadb(reply->value, reply->len, 0, NULL) : NULL;
+    json_t *file = json_object_get(j, "file");
+    char *out = file ? json_dumps(file, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (out == NULL) {
+        json_decref(j);
+        dft_respond_code(r, DFT_E_INTERNAL, "file_create returned unusable data");
+        return;
+    }
+    if (json_is_true(json_object_get(j, "replayed")))
+        dft_add_header(r, "idempotent-replayed", "true");
+    dft_db_reply_t shown = *reply;
+    shown.value = out;
+    shown.len = strlen(out);
+    respond_with_etag(r, 201, &shown);
+    free(out);
+    json_decref(j);
+}
+
+static void create_file(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    if (dept_scope(r, &scope) != 0)
+        return;
+    static const char *const allowed[] = {"subject", "category", "section", "classification", "priority", NULL};
+    json_t *body = dft_req_json_object(r, allowed);
+    if (body == NULL)
+        return;
+    const char *subject = dft_body_string(r, body, "subject", 2000), *category, *section, *classification, *priority;
+    if (subject == NULL || (category = optional_text(r, body, "category", 400)) == NULL ||
+        (section = dft_body_string(r, body, "section", 16)) == NULL ||
+        (classification = enum_field(r, body, "classification", classifications, "restricted")) == NULL ||
+        (priority = enum_field(r, body, "priority", priorities, "normal")) == NULL)
+        return;
+    if (strspn(section, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != strlen(section) || section[0] == '-') {
+        dft_respond_field_error(r, "section", "invalid", "section is 1-16 of A-Z, 0-9 and '-'.");
+        return;
+    }
+    /* Idempotency-Key: a retry with the same key and body returns the first answer */
+    const char *key = NULL;
+    ssize_t i = h2o_find_header_by_str(&r->h2o->headers, H2O_STRLIT("idempotency-key"), -1);
+    if (i >= 0) {
+        h2o_iovec_t v = r->h2o->headers.entries[i].value;
+        if (!dft_request_id_valid(v.base, v.len)) {
+            dft_respond_field_error(r, "Idempotency-Key", "invalid", "Idempotency-Key is 1-64 of A-Za-z0-9._:-");
+            return;
+        }
+        key = h2o_strdup(&r->h2o->pool, v.base, v.len).base;
+    }
+    char hash[65];
+    dft_sha256_hex(r->h2o->entity.base, r->h2o->entity.len, hash);
+    const char *params[] = {subject, category, section, classification, priority, key, hash};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "file_create", params, 7, on_created, r);
+}
+
+/* --------------------------------------------------------------- read */
+
+static void on_file(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    if (reply->err.code != DFT_OK)
+        dft_respond_error(r, &reply->err);
+    else if (reply->value == NULL)
+        dft_respond_code(r, DFT_E_NOT_FOUND, "No such file.");
+    else
+        respond_with_etag(r, 200, reply);
+}
+
+static void get_file(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    char id[37];
+    if (dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
+        return;
+    const char *params[] = {id};
+    /* read-write: reading a confidential file writes an audit event */
+    dft_db_run(r, &scope, DFT_DB_WRITE, "file_get", params, 1, on_file, r);
+}
+
+/* --------------------------------------------------------------- list */
+
+static const char *query_enum(dft_req_t *r, const char *name, const char *const *set, const char *def)
+{
+    const dft_str_t *v = dft_req_query(r, name);
+    if (v == NULL)
+        return def;
+    if (!one_of(set, v->base, v->len)) {
+        dft_respond_field_error(r, name, "invalid", "This value is not one of those allowed.");
+        return NULL;
+    }
+    return h2o_strdup(&r->h2o->pool, v->base, v->len).base;
+}
+
+static void list_files(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    if (dept_scope(r, &scope) != 0)
+        return;
+    const char *box, *status, *priority;
+    char limit[8];
+    if ((box = query_enum(r, "box", boxes, "inbox")) == NULL || (status = query_enum(r, "status", statuses, "")) == NULL ||
+        (priority = query_enum(r, "priority", priorities, "")) == NULL || dft_req_limit(r, limit) != 0)
+        return;
+    const dft_str_t *section = dft_req_query(r, "section"), *q = dft_req_query(r, "q"), *cursor = dft_req_query(r, "cursor");
+    if (section != NULL && (section->len > 16 || strspn(section->base, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") < section->len)) {
+        dft_respond_field_error(r, "section", "invalid", "section is 1-16 of A-Z, 0-9 and '-'.");
+        return;
+    }
+    if (q != NULL && q->len > 200) {
+        dft_respond_field_error(r, "q", "too_long", "Search for at most 200 bytes.");
+        return;
+    }
+    if (cursor != NULL && cursor->len > 0) {
+        const char *us = memchr(cursor->base, '_', cursor->len);
+        size_t digits = us ? (size_t)(us - cursor->base) : 0;
+        if (us == NULL || digits == 0 || digits > 19 || strspn(cursor->base, "0123456789") < digits ||
+            !uuid_valid(us + 1, cursor->len - digits - 1)) {
+            dft_respond_field_error(r, "cursor", "malformed", "cursor must be a next_cursor value from a previous page.");
+            return;
+        }
+    }
+    h2o_mem_pool_t *pool = &r->h2o->pool;
+    const char *params[] = {box,
+                            status,
+                            priority,
+                            section ? h2o_strdup(pool, section->base, section->len).base : "",
+                            q ? h2o_strdup(pool, q->base, q->len).base : "",
+                            cursor ? h2o_strdup(pool, cursor->base, cursor->len).base : "",
+                            limit};
+    dft_db_respond(r, &scope, DFT_DB_READ, "files_list", params, 7);
+}
+
+/* ---------------------------------------------------------- movements */
+
+static void on_moved(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    if (reply->err.code != DFT_OK)
+        dft_respond_error(r, &reply->err);
+    else
+        respond_with_etag(r, 201, reply);
+}
+
+static void move_file(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    char id[37];
+    if (dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
+        return;
+    ssize_t i = h2o_find_header(&r->h2o->headers, H2O_TOKEN_IF_MATCH, -1);
+    if (i < 0) {
+        dft_respond_code(r, DFT_E_PRECONDITION_REQUIRED, "Send If-Match with the file's ETag.");
+        return;
+    }
+    h2o_iovec_t m = r->h2o->headers.entries[i].value;
+    int64_t version;
+    if (m.len < 3 || m.base[0] != '"' || m.base[m.len - 1] != '"' ||
+        dft_parse_int64(m.base + 1, m.len - 2, 1, INT32_MAX, &version) != 0) {
+        dft_respond_code(r, DFT_E_PRECONDITION_FAILED, "If-Match does not name a version of this file.");
+        return;
+    }
+    static const char *const allowed[] = {"action", "to", "remarks", "due_date", NULL};
+    json_t *body = dft_req_json_object(r, allowed);
+    if (body == NULL)
+        return;
+    const char *action = enum_field(r, body, "action", actions, NULL), *remarks, *to = NULL, *due = NULL;
+    if (action == NULL) {
+        if (!r->responded)
+            dft_respond_field_error(r, "action", "required", "action is required.");
+        return;
+    }
+    if ((remarks = optional_text(r, body, "remarks", 2000)) == NULL)
+        return;
+    if (json_object_get(body, "to") != NULL) {
+        if ((to = dft_body_string(r, body, "to", 16)) == NULL)
+            return;
+        if (!dft_uid_valid(to, strlen(to))) {
+            dft_respond_field_error(r, "to", "check_digit", "This is not a valid UID.");
+            return;
+        }
+    }
+    if (strcmp(action, "forward") == 0 && to == NULL) {
+        dft_respond_field_error(r, "to", "required", "Forward needs the receiving officer's UID.");
+        return;
+    }
+    if (json_object_get(body, "due_date") != NULL) {
+        if ((due = dft_body_string(r, body, "due_date", 10)) == NULL)
+            return;
+        if (strlen(due) != 10 || due[4] != '-' || due[7] != '-' || strspn(due, "0123456789-") != 10) {
+            dft_respond_field_error(r, "due_date", "invalid", "due_date is YYYY-MM-DD.");
+            return;
+        }
+    }
+    char v[16];
+    snprintf(v, sizeof(v), "%lld", (long long)version);
+    const char *params[] = {id, h2o_strdup(&r->h2o->pool, v, SIZE_MAX).base, action, to, remarks, due};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "file_move", params, 6, on_moved, r);
+}
+
+static void list_movements(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    char id[37];
+    if (dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
+        return;
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
+    dft_db_respond(r, &scope, DFT_DB_READ, "file_movements", params, 1);
+}
+
+static const char *const list_query[] = {"box", "status", "priority", "section", "q", "limit", "cursor", NULL};
+
+static const dft_route_t routes[] = {
+    {.method = "POST", .path = "/v1/departments/{dept}/files", .name = "createFile", .handler = create_file},
+    {.method = "GET", .path = "/v1/departments/{dept}/files", .name = "listFiles", .handler = list_files, .query = list_query},
+    {.method = "GET", .path = "/v1/departments/{dept}/files/{file_id}", .name = "getFile", .handler = get_file},
+    {.method = "POST", .path = "/v1/departments/{dept}/files/{file_id}/movements", .name = "moveFile", .handler = move_file},
+    {.method = "GET", .path = "/v1/departments/{dept}/files/{file_id}/movements", .name = "listMovements",
+     .handler = list_movements},
+};
+
+const dft_route_table_t dft_files_routes = {routes, DFT_ARRAY_SIZE(routes)};

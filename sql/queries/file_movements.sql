@@ -1,0 +1,11 @@
+-- file_movements: the track of a file the caller may see: who held it from when to when.
+SELECT json_build_object('items', json_agg(json_build_object(
+           'seq', t.seq, 'action', t.action, 'from', t.from_uid, 'to', t.to_uid, 'remarks', t.remarks,
+           'due_date', t.due_date,
+           'at', to_char(t.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           'until', to_char(t.until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+       ORDER BY t.seq))
+FROM (SELECT m.*, lead(m.at) OVER (ORDER BY m.seq) AS until
+      FROM {schema}.files f JOIN {schema}.movements m ON m.file_id = f.id
+      WHERE f.id = $1::uuid AND {schema}.may_see(f)) t
+HAVING count(*) > 0

@@ -1,0 +1,30 @@
+-- files_list: one page of the files the caller may see, newest change first.
+-- $1 box (inbox | sent | created | all), $2 status, $3 priority, $4 section (each '' = any),
+-- $5 text to search in subject and file number ('' = none), $6 cursor: updated_at (µs since epoch)
+-- and id of the last file of the previous page, as 'micros_uuid' ('' = first page), $7 limit.
+WITH page AS (
+    SELECT f AS file, f.id, (extract(epoch FROM f.updated_at) * 1000000)::bigint AS micros
+    FROM {schema}.files f
+    WHERE {schema}.may_see(f)
+      AND CASE $1
+              WHEN 'inbox' THEN f.holder = {schema}.me()
+              WHEN 'created' THEN f.created_by = {schema}.me()
+              WHEN 'sent' THEN f.holder <> {schema}.me() AND EXISTS (
+                  SELECT 1 FROM {schema}.movements m
+                  WHERE m.file_id = f.id AND m.from_uid = {schema}.me() AND m.action IN ('forward', 'return'))
+              ELSE true
+          END
+      AND ($2 = '' OR f.status = $2)
+      AND ($3 = '' OR f.priority = $3)
+      AND ($4 = '' OR f.section = $4)
+      AND ($5 = '' OR to_tsvector('simple', f.subject || ' ' || f.file_number) @@ plainto_tsquery('simple', $5)
+           OR strpos(lower(f.file_number), lower($5)) > 0 OR strpos(lower(f.subject), lower($5)) > 0)
+      AND ($6 = '' OR ((extract(epoch FROM f.updated_at) * 1000000)::bigint, f.id)
+                      < (split_part($6, '_', 1)::bigint, split_part($6, '_', 2)::uuid))
+    ORDER BY micros DESC, f.id DESC
+    LIMIT $7::int + 1),
+shown AS (SELECT * FROM page ORDER BY micros DESC, id DESC LIMIT $7::int)
+SELECT json_build_object(
+    'items', coalesce((SELECT json_agg({schema}.file_json(s.file) ORDER BY s.micros DESC, s.id DESC) FROM shown s), '[]'::json),
+    'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $7::int
+                        THEN (SELECT s.micros || '_' || s.id FROM shown s ORDER BY s.micros, s.id LIMIT 1) END)

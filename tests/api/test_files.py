@@ -1,0 +1,292 @@
+"""e-File: the journey of a file, who may see it, and the safety rails (ETag, Idempotency-Key)."""
+import threading
+import time
+
+import httpx
+import jwt as pyjwt
+import pytest
+
+from conftest import Server, assert_problem, keyed_env
+from test_auth import PASSWORD, Officers, bearer, claims_for, our_private_key, tokens
+from test_totp import enrol, oathtool
+
+TRUSTED = "127.0.0.2"
+
+
+@pytest.fixture(scope="module")
+def w(db, tmp_path_factory):
+    env = keyed_env(db)
+    a, b = db.add_dept("fla"), db.add_dept("flb")
+    db.cli("dept", "set", a, "--trusted-cidrs", TRUSTED + "/32")
+    off = Officers(db, str(tmp_path_factory.mktemp("pw")))
+    people = {
+        "alice": off.add(a, "officer")[0], "bob": off.add(a, "officer")[0],
+        "carol": off.add(a, "officer,section_officer")[0], "dave": off.add(a, "officer")[0],
+        "rec": off.add(a, "officer,records_officer")[0], "low": off.add(a, "officer", clearance="unclassified")[0],
+        "eve": off.add(b, "officer")[0], "conf": off.add(a, "officer", clearance="confidential")[0],
+        "conf2": off.add(a, "officer", clearance="confidential")[0],
+    }
+    s = Server(env_extra=env)
+    s.wait_ready()
+    yield dict(people, a=a, b=b, server=s, env=env, db=db)
+    s.stop()
+
+
+def client(w, source=None):
+    transport = httpx.HTTPTransport(local_address=source) if source else None
+    return httpx.Client(base_url=w["server"].url, timeout=20, transport=transport)
+
+
+@pytest.fixture
+def c(w):
+    with client(w) as cl:
+        yield cl
+
+
+_tokens = {}
+
+
+def h(c, w, who):
+    if who not in _tokens:
+        _tokens[who] = tokens(c, w[who])["access_token"]
+    return bearer(_tokens[who])
+
+
+def otp_token(c, w, who, secrets={}):
+    """A token with a second factor: enrol once, then sign in with the next code."""
+    if who not in secrets:
+        t = tokens(c, w[who])
+        secrets[who] = enrol(c, t["access_token"])
+    r = c.post("/v1/auth/token", json={"grant_type": "password", "uid": w[who], "password": PASSWORD,
+                                       "totp": oathtool(secrets[who], 30)})
+    assert r.status_code == 200, r.text
+    return bearer(r.json()["access_token"])
+
+
+def files_url(w, dept=None):
+    return "/v1/departments/%s/files" % (dept or w["a"])
+
+
+def create(c, w, who, **body):
+    body.setdefault("subject", "Budget proposal")
+    body.setdefault("section", "BUDGET")
+    r = c.post(files_url(w), headers=h(c, w, who), json=body)
+    assert r.status_code == 201, r.text
+    return r.json(), r.headers["etag"]
+
+
+def move(c, w, who, f, etag, **body):
+    return c.post(files_url(w) + "/%s/movements" % f["id"], headers=dict(h(c, w, who), **{"If-Match": etag}), json=body)
+
+
+def test_journey_create_forward_return_close_with_track(c, w):
+    f, etag = create(c, w, "alice", subject="Revised estimates 2026-27", priority="immediate")
+    assert f["file_number"].startswith(w["a"].upper() + "/BUDGET/") and f["holder"] == w["alice"]
+    assert f["status"] == "open" and f["version"] == 1 and etag == '"1"'
+    steps = [("alice", dict(action="forward", to=w["bob"], remarks="Please examine")),
+             ("bob", dict(action="forward", to=w["carol"], remarks="Put up for orders", due_date="2026-12-31")),
+             ("carol", dict(action="return", remarks="Clarify para 4")),
+             ("bob", dict(action="forward", to=w["carol"], remarks="Clarified")),
+             ("carol", dict(action="close", remarks="Approved and closed"))]
+    for who, body in steps:
+        r = move(c, w, who, f, etag, **body)
+        assert r.status_code == 201, (who, body, r.text)
+        f, etag = r.json(), r.headers["etag"]
+    assert f["status"] == "closed" and f["holder"] == w["carol"] and f["version"] == 6
+    track = c.get(files_url(w) + "/%s/movements" % f["id"], headers=h(c, w, "alice")).json()["items"]
+    assert [(m["action"], m["from"], m["to"]) for m in track] == [
+        ("create", w["alice"], w["alice"]), ("forward", w["alice"], w["bob"]), ("forward", w["bob"], w["carol"]),
+        ("return", w["carol"], w["bob"]), ("forward", w["bob"], w["carol"]), ("close", w["carol"], w["carol"])]
+    assert all(m["at"].endswith("Z") for m in track) and track[-1]["until"] is None and track[0]["until"] == track[1]["at"]
+    assert track[2]["due_date"] == "2026-12-31"
+
+
+def test_file_numbers_have_no_gaps(c, w):
+    nums = [int(create(c, w, "alice")[0]["file_number"].rsplit("/", 1)[1]) for _ in range(3)]
+    assert nums == [nums[0], nums[0] + 1, nums[0] + 2]
+
+
+def test_only_the_holder_acts_and_close_needs_a_section_officer(c, w):
+    f, etag = create(c, w, "alice")
+    assert_problem(move(c, w, "bob", f, etag, action="park"), 404)  # bob never held it: it does not exist for him
+    assert_problem(move(c, w, "alice", f, etag, action="close"), 403)
+    r = move(c, w, "alice", f, etag, action="forward", to=w["bob"])
+    f, etag = r.json(), r.headers["etag"]
+    assert_problem(move(c, w, "alice", f, etag, action="park"), 403)  # past holder: sees it, cannot act
+    # recall: the sender takes it back while bob has not acted
+    r = move(c, w, "alice", f, etag, action="recall")
+    assert r.status_code == 201 and r.json()["holder"] == w["alice"]
+
+
+def test_forward_only_to_cleared_members_of_the_department(c, w):
+    f, etag = create(c, w, "alice")
+    assert_problem(move(c, w, "alice", f, etag, action="forward", to=w["eve"]), 422)  # other department
+    assert_problem(move(c, w, "alice", f, etag, action="forward", to=w["low"]), 422)  # below restricted
+    assert_problem(move(c, w, "alice", f, etag, action="forward"), 400)
+
+
+def test_outsider_gets_404_and_never_sees_it_in_lists(c, w):
+    f, _ = create(c, w, "alice", subject="Secret-ish matter of alice")
+    url = files_url(w) + "/" + f["id"]
+    assert_problem(c.get(url, headers=h(c, w, "dave")), 404, "not-found")
+    assert_problem(c.get(url + "/movements", headers=h(c, w, "dave")), 404)
+    for box in ("inbox", "sent", "created", "all"):
+        items = c.get(files_url(w), headers=h(c, w, "dave"), params={"box": box, "limit": 100}).json()["items"]
+        assert f["id"] not in [i["id"] for i in items]
+    found = c.get(files_url(w), headers=h(c, w, "dave"), params={"box": "all", "q": "alice"}).json()["items"]
+    assert found == []
+    # records officer of the department sees restricted files; an unclassified-clearance officer does not
+    assert c.get(url, headers=h(c, w, "rec")).status_code == 200
+    assert_problem(c.get(url, headers=h(c, w, "low")), 404)
+
+
+def test_other_department_is_403(c, w):
+    f, _ = create(c, w, "alice")
+    assert_problem(c.get(files_url(w) + "/" + f["id"], headers=h(c, w, "eve")), 403)
+    assert_problem(c.get(files_url(w), headers=h(c, w, "eve")), 403)
+    assert_problem(c.post(files_url(w), headers=h(c, w, "eve"), json={"subject": "x", "section": "A"}), 403)
+    # and in its own department the file does not exist
+    assert_problem(c.get(files_url(w, w["b"]) + "/" + f["id"], headers=h(c, w, "eve")), 404)
+
+
+def test_confidential_needs_second_factor_and_trusted_network_even_for_its_holder(w, db):
+    with client(w, TRUSTED) as t:
+        ho = otp_token(t, w, "conf")
+        r = t.post(files_url(w), headers=ho, json={"subject": "Vigilance report", "section": "VIG",
+                                                   "classification": "confidential"})
+        assert r.status_code == 201, r.text
+        f = r.json()
+        url = files_url(w) + "/" + f["id"]
+        assert t.get(url, headers=ho).status_code == 200
+        # audited read
+        n = db.psql("SELECT count(*) FROM dept_%s.audit_events WHERE action = 'file.read' AND object_id = '%s'"
+                    % (w["a"], f["id"])).stdout.strip()
+        assert int(n) >= 1
+        # the holder with a password-only token (forged with the real key, as if otp were skipped)
+        kid, key = our_private_key(db, w["env"])
+        pw_only = pyjwt.encode(claims_for(w["conf"], w["a"], clr="confidential", depts={w["a"]: ["officer"]}), key,
+                               algorithm="ES256", headers={"kid": kid})
+        assert_problem(t.get(url, headers=bearer(pw_only)), 404)
+    with client(w) as u:  # the same officer, second factor, from an untrusted address
+        assert_problem(u.get(url, headers=ho), 404)
+        assert f["id"] not in [i["id"] for i in u.get(files_url(w), headers=ho, params={"box": "all"}).json()["items"]]
+        # records officer: not for confidential files
+        assert_problem(u.get(url, headers=h(u, w, "rec")), 404)
+
+
+def test_x_forwarded_for_is_believed_only_from_trusted_proxies(w, db):
+    with client(w, TRUSTED) as t:
+        ho = otp_token(t, w, "conf2")
+        f = t.post(files_url(w), headers=ho, json={"subject": "C2", "section": "VIG", "classification": "confidential"}).json()
+    url = files_url(w) + "/" + f["id"]
+    with client(w) as u:
+        assert_problem(u.get(url, headers=dict(ho, **{"X-Forwarded-For": TRUSTED})), 404)
+    s = Server(env_extra=dict(w["env"], DAFTAR_TRUSTED_PROXIES="127.0.0.1/32"))
+    try:
+        s.wait_ready()
+        with httpx.Client(base_url=s.url, timeout=20) as p:
+            assert p.get(url, headers=dict(ho, **{"X-Forwarded-For": "203.0.113.9, " + TRUSTED})).status_code == 200
+            assert_problem(p.get(url, headers=dict(ho, **{"X-Forwarded-For": TRUSTED + ", 203.0.113.9"})), 404)
+            assert_problem(p.get(url, headers=dict(ho, **{"X-Forwarded-For": "garbage"})), 404)
+    finally:
+        s.stop()
+
+
+def test_if_match_required_and_stale_is_412(c, w):
+    f, etag = create(c, w, "alice")
+    r = c.post(files_url(w) + "/%s/movements" % f["id"], headers=h(c, w, "alice"), json={"action": "park"})
+    assert_problem(r, 428, "precondition-required")
+    assert_problem(move(c, w, "alice", f, '"99"', action="park"), 412, "precondition-failed")
+    assert_problem(move(c, w, "alice", f, 'W/"1"', action="park"), 412)
+
+
+def test_two_concurrent_forwards_with_the_same_etag_exactly_one_wins(w):
+    with client(w) as c:
+        f, etag = create(c, w, "alice")
+        results = []
+
+        def go(to):
+            with client(w) as cc:
+                results.append(move(cc, w, "alice", f, etag, action="forward", to=w[to]).status_code)
+
+        threads = [threading.Thread(target=go, args=(who,)) for who in ("bob", "carol")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(results) == [201, 412]
+        track = c.get(files_url(w) + "/%s/movements" % f["id"], headers=h(c, w, "alice")).json()["items"]
+        assert len(track) == 2
+
+
+def test_idempotency_key(c, w, db):
+    key = "retry-%d" % time.time_ns()
+    hdr = dict(h(c, w, "alice"), **{"Idempotency-Key": key})
+    body = {"subject": "Idempotent file", "section": "GEN"}
+    r1 = c.post(files_url(w), headers=hdr, json=body)
+    r2 = c.post(files_url(w), headers=hdr, json=body)
+    assert r1.status_code == r2.status_code == 201
+    assert r1.json() == r2.json() and r2.headers.get("idempotent-replayed") == "true"
+    n = db.psql("SELECT count(*) FROM dept_%s.files WHERE subject = 'Idempotent file'" % w["a"]).stdout.strip()
+    assert n == "1"
+    assert_problem(c.post(files_url(w), headers=hdr, json={"subject": "Another", "section": "GEN"}), 422)
+    assert_problem(c.post(files_url(w), headers=dict(hdr, **{"Idempotency-Key": "bad key!"}), json=body), 400)
+
+
+def test_hindi_subject_search(c, w):
+    f, _ = create(c, w, "alice", subject="वार्षिक बजट प्रस्ताव 2026")
+    for q in ("बजट", "वार्षिक बजट", f["file_number"], f["file_number"].rsplit("/", 1)[1]):
+        items = c.get(files_url(w), headers=h(c, w, "alice"), params={"box": "all", "q": q}).json()["items"]
+        assert f["id"] in [i["id"] for i in items], q
+
+
+def test_inbox_sent_created_and_paging(c, w):
+    f, etag = create(c, w, "bob", subject="For paging")
+    move(c, w, "bob", f, etag, action="forward", to=w["alice"])
+    ids = lambda who, box: [i["id"] for i in c.get(files_url(w), headers=h(c, w, who),
+                                                   params={"box": box, "limit": 100}).json()["items"]]
+    assert f["id"] in ids("alice", "inbox") and f["id"] in ids("bob", "sent") and f["id"] in ids("bob", "created")
+    assert f["id"] not in ids("bob", "inbox")
+    seen, cursor = [], None
+    while True:
+        params = {"box": "all", "limit": 2}
+        if cursor:
+            params["cursor"] = cursor
+        page = c.get(files_url(w), headers=h(c, w, "alice"), params=params).json()
+        seen += [i["id"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == len(ids("alice", "all"))
+
+
+@pytest.mark.parametrize("body", [{}, {"subject": "x"}, {"subject": "", "section": "A"}, {"subject": "x", "section": "a b"},
+                                  {"subject": "x", "section": "A", "classification": "top"},
+                                  {"subject": "x", "section": "A", "holder": "10000000012"},
+                                  {"subject": "x", "section": "A", "status": "closed"},
+                                  {"subject": "x", "section": "A", "created_by": "x"},
+                                  {"subject": "x" * 3000, "section": "A"}, {"subject": 7, "section": "A"}])
+def test_bad_create_bodies_are_400_and_change_nothing(c, w, db, body):
+    before = db.psql("SELECT count(*) FROM dept_%s.files" % w["a"]).stdout
+    assert_problem(c.post(files_url(w), headers=h(c, w, "alice"), json=body), 400)
+    assert db.psql("SELECT count(*) FROM dept_%s.files" % w["a"]).stdout == before
+
+
+def test_low_clearance_cannot_create_above_it(c, w):
+    assert_problem(c.post(files_url(w), headers=h(c, w, "low"), json={"subject": "x", "section": "A",
+                                                                        "classification": "restricted"}), 403)
+
+
+@pytest.mark.parametrize("path", ["/not-a-uuid", "/00000000-0000-0000-0000-000000000000", "/%27%3B--"])
+def test_unknown_files_are_404(c, w, path):
+    assert_problem(c.get(files_url(w) + path, headers=h(c, w, "alice")), 404)
+
+
+def test_audit_chain_is_intact(w, db):
+    rows = db.psql("SELECT seq, prev_hash, hash FROM dept_%s.audit_events ORDER BY seq" % w["a"]).stdout.split()
+    prev = "0" * 64
+    for i, row in enumerate(rows, 1):
+        seq, p, hsh = row.split("|")
+        assert int(seq) == i and p == prev
+        prev = hsh
+    assert len(rows) > 10
