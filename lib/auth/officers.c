@@ -73,19 +73,6 @@ static const char *roles_literal(dft_req_t *r, json_t *roles)
     return out;
 }
 
-/* An optional string member of at most max bytes (may be empty); "" when absent; NULL after a 400. */
-static const char *optional_string(dft_req_t *r, json_t *body, const char *name, size_t max)
-{
-    json_t *v = json_object_get(body, name);
-    if (v == NULL)
-        return "";
-    if (!json_is_string(v) || json_string_length(v) > max || strlen(json_string_value(v)) != json_string_length(v)) {
-        dft_respond_field_error(r, name, "invalid", "This field must be a string of limited length.");
-        return NULL;
-    }
-    return json_string_value(v);
-}
-
 /* ---------------------------------------------------------------- create */
 
 typedef struct create_t {
@@ -185,7 +172,7 @@ static void create_officer(dft_req_t *r)
     if (body == NULL)
         return;
     const char *name = dft_body_string(r, body, "name", 200), *designation, *roles, *clearance = "restricted";
-    if (name == NULL || (designation = optional_string(r, body, "designation", 200)) == NULL ||
+    if (name == NULL || (designation = dft_body_optional_string(r, body, "designation", 200)) == NULL ||
         (roles = roles_literal(r, json_object_get(body, "roles"))) == NULL)
         return;
     json_t *cl = json_object_get(body, "clearance");
@@ -245,7 +232,7 @@ static void update_membership(dft_req_t *r)
     const char *roles = NULL, *designation = NULL;
     if (json_object_get(body, "roles") != NULL && (roles = roles_literal(r, json_object_get(body, "roles"))) == NULL)
         return;
-    if (json_object_get(body, "designation") != NULL && (designation = optional_string(r, body, "designation", 200)) == NULL)
+    if (json_object_get(body, "designation") != NULL && (designation = dft_body_optional_string(r, body, "designation", 200)) == NULL)
         return;
     const char *params[] = {dept, uid, roles, designation};
     dft_db_respond(r, NULL, DFT_DB_WRITE, "membership_update", params, 4);

@@ -86,18 +86,6 @@ static const char *enum_field(dft_req_t *r, json_t *body, const char *name, cons
     return json_string_value(v);
 }
 
-static const char *optional_text(dft_req_t *r, json_t *body, const char *name, size_t max)
-{
-    json_t *v = json_object_get(body, name);
-    if (v == NULL)
-        return "";
-    if (!json_is_string(v) || json_string_length(v) > max || strlen(json_string_value(v)) != json_string_length(v)) {
-        dft_respond_field_error(r, name, "invalid", "This field must be a string of limited length.");
-        return NULL;
-    }
-    return json_string_value(v);
-}
-
 /* Responds with column 0 and ETag "<column 1>". */
 static void respond_with_etag(dft_req_t *r, int status, const dft_db_reply_t *reply)
 {
@@ -148,7 +136,7 @@ static void create_file(dft_req_t *r)
     if (body == NULL)
         return;
     const char *subject = dft_body_string(r, body, "subject", 2000), *category, *section, *classification, *priority;
-    if (subject == NULL || (category = optional_text(r, body, "category", 400)) == NULL ||
+    if (subject == NULL || (category = dft_body_optional_string(r, body, "category", 400)) == NULL ||
         (section = dft_body_string(r, body, "section", 16)) == NULL ||
         (classification = enum_field(r, body, "classification", classifications, "restricted")) == NULL ||
         (priority = enum_field(r, body, "priority", priorities, "normal")) == NULL)
@@ -290,7 +278,7 @@ static void move_file(dft_req_t *r)
             dft_respond_field_error(r, "action", "required", "action is required.");
         return;
     }
-    if ((remarks = optional_text(r, body, "remarks", 2000)) == NULL)
+    if ((remarks = dft_body_optional_string(r, body, "remarks", 2000)) == NULL)
         return;
     if (json_object_get(body, "to") != NULL) {
         if ((to = dft_body_string(r, body, "to", 16)) == NULL)

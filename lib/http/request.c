@@ -303,6 +303,18 @@ const char *dft_body_string(dft_req_t *r, json_t *body, const char *name, size_t
     return json_string_value(v);
 }
 
+const char *dft_body_optional_string(dft_req_t *r, json_t *body, const char *name, size_t max)
+{
+    json_t *v = json_object_get(body, name);
+    if (v == NULL)
+        return "";
+    if (!json_is_string(v) || json_string_length(v) > max || strlen(json_string_value(v)) != json_string_length(v)) {
+        dft_respond_field_error(r, name, "invalid", "This field must be a string of limited length.");
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
 int dft_req_limit(dft_req_t *r, char limit[8])
 {
     const dft_str_t *l = dft_req_query(r, "limit");

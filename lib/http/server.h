@@ -130,6 +130,8 @@ json_t *dft_req_json_object(dft_req_t *r, const char *const *allowed);
 int dft_body_only_fields(dft_req_t *r, json_t *body, const char *const *allowed);
 /* The string member `name` of 1..max bytes without NUL; NULL after a 400. */
 const char *dft_body_string(dft_req_t *r, json_t *body, const char *name, size_t max);
+/* An optional string member of at most max bytes (may be empty); "" when absent; NULL after a 400. */
+const char *dft_body_optional_string(dft_req_t *r, json_t *body, const char *name, size_t max);
 /* ?limit= (1..100, default 20) as text into limit[8]; 0, or -1 after a 400. */
 int dft_req_limit(dft_req_t *r, char limit[8]);
 
