@@ -316,6 +316,90 @@ static void list_movements(dft_req_t *r)
     dft_db_respond(r, &scope, DFT_DB_READ, "file_movements", params, 1);
 }
 
+/* -------------------------------------------------------------- notes */
+
+static void list_notes(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    char id[37];
+    if (dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
+        return;
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
+    dft_db_respond(r, &scope, DFT_DB_READ, "notes_list", params, 1);
+}
+
+static void verify_notes(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    char id[37];
+    if (dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
+        return;
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
+    dft_db_respond(r, &scope, DFT_DB_READ, "notes_verify", params, 1);
+}
+
+static void on_note(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    if (reply->err.code != DFT_OK)
+        dft_respond_error(r, &reply->err);
+    else
+        dft_respond_json(r, strcmp(r->route->method, "POST") == 0 ? 201 : 200, reply->value, reply->len);
+}
+
+/* The note text of the body: 1..20000 bytes. */
+static const char *note_body(dft_req_t *r)
+{
+    static const char *const allowed[] = {"body", NULL};
+    json_t *body = dft_req_json_object(r, allowed);
+    return body != NULL ? dft_body_string(r, body, "body", 20000) : NULL;
+}
+
+static void add_note(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    char id[37];
+    const char *text;
+    if (dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (text = note_body(r)) == NULL)
+        return;
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, text};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "note_add", params, 2, on_note, r);
+}
+
+/* {n} of the path as text; a malformed number is a note nobody has (404). */
+static const char *note_number(dft_req_t *r)
+{
+    const dft_str_t *n = dft_req_param(r, "n");
+    int64_t v;
+    if (dft_parse_int64(n->base, n->len, 1, 1000000, &v) != 0) {
+        dft_respond_code(r, DFT_E_NOT_FOUND, "No such note.");
+        return NULL;
+    }
+    return h2o_strdup(&r->h2o->pool, n->base, n->len).base;
+}
+
+static void edit_note(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    char id[37];
+    const char *n, *text;
+    if (dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (n = note_number(r)) == NULL || (text = note_body(r)) == NULL)
+        return;
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, n, text};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "note_edit", params, 3, on_note, r);
+}
+
+static void delete_note(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    char id[37];
+    const char *n;
+    if (dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (n = note_number(r)) == NULL)
+        return;
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, n, NULL};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "note_edit", params, 3, on_note, r);
+}
+
 static const char *const list_query[] = {"box", "status", "priority", "section", "q", "limit", "cursor", NULL};
 
 static const dft_route_t routes[] = {
@@ -325,6 +409,13 @@ static const dft_route_t routes[] = {
     {.method = "POST", .path = "/v1/departments/{dept}/files/{file_id}/movements", .name = "moveFile", .handler = move_file},
     {.method = "GET", .path = "/v1/departments/{dept}/files/{file_id}/movements", .name = "listMovements",
      .handler = list_movements},
+    {.method = "GET", .path = "/v1/departments/{dept}/files/{file_id}/notes", .name = "listNotes", .handler = list_notes},
+    {.method = "POST", .path = "/v1/departments/{dept}/files/{file_id}/notes", .name = "addNote", .handler = add_note},
+    {.method = "GET", .path = "/v1/departments/{dept}/files/{file_id}/notes/verify", .name = "verifyNotes",
+     .handler = verify_notes},
+    {.method = "PATCH", .path = "/v1/departments/{dept}/files/{file_id}/notes/{n}", .name = "editNote", .handler = edit_note},
+    {.method = "DELETE", .path = "/v1/departments/{dept}/files/{file_id}/notes/{n}", .name = "deleteNote",
+     .handler = delete_note},
 };
 
 const dft_route_table_t dft_files_routes = {routes, DFT_ARRAY_SIZE(routes)};

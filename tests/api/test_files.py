@@ -290,3 +290,57 @@ def test_audit_chain_is_intact(w, db):
         assert int(seq) == i and p == prev
         prev = hsh
     assert len(rows) > 10
+
+
+def notes_url(w, f):
+    return files_url(w) + "/%s/notes" % f["id"]
+
+
+def test_notesheet_drafts_finals_and_chain(c, w, db):
+    f, etag = create(c, w, "alice", subject="Notesheet file")
+    r = c.post(notes_url(w, f), headers=h(c, w, "alice"), json={"body": "Para 1: the proposal is examined."})
+    assert r.status_code == 201, r.text
+    assert r.json()["n"] == 1 and r.json()["status"] == "draft" and r.json()["hash"] is None
+    c.post(notes_url(w, f), headers=h(c, w, "alice"), json={"body": "Para 2: typo here"})
+    c.post(notes_url(w, f), headers=h(c, w, "alice"), json={"body": "Para 3: put up."})
+    # the author edits and deletes drafts; the rest renumber
+    assert c.patch(notes_url(w, f) + "/2", headers=h(c, w, "alice"), json={"body": "Para 2: fixed"}).status_code == 200
+    assert c.delete(notes_url(w, f) + "/2", headers=h(c, w, "alice")).status_code == 200
+    notes = c.get(notes_url(w, f), headers=h(c, w, "alice")).json()["items"]
+    assert [(n["n"], n["body"]) for n in notes] == [(1, "Para 1: the proposal is examined."), (2, "Para 3: put up.")]
+    # nobody holding the file writes on it
+    assert_problem(c.post(notes_url(w, f), headers=h(c, w, "bob"), json={"body": "x"}), 404)
+    r = move(c, w, "alice", f, etag, action="forward", to=w["bob"])
+    f, etag = r.json(), r.headers["etag"]
+    notes = c.get(notes_url(w, f), headers=h(c, w, "bob")).json()["items"]
+    assert [n["status"] for n in notes] == ["final", "final"] and all(len(n["hash"]) == 64 for n in notes)
+    assert_problem(c.patch(notes_url(w, f) + "/1", headers=h(c, w, "alice"), json={"body": "rewrite"}), 403)
+    # bob's draft is his alone until the file moves
+    assert c.post(notes_url(w, f), headers=h(c, w, "bob"), json={"body": "वित्त विभाग की राय"}).status_code == 201
+    assert_problem(c.patch(notes_url(w, f) + "/1", headers=h(c, w, "bob"), json={"body": "rewrite"}), 409)
+    assert len(c.get(notes_url(w, f), headers=h(c, w, "alice")).json()["items"]) == 2
+    move(c, w, "bob", f, etag, action="return")
+    v = c.get(notes_url(w, f) + "/verify", headers=h(c, w, "alice")).json()
+    assert v == {"ok": True, "checked": 3, "first_broken": None}
+    # a note changed behind the server's back is caught
+    db.psql("ALTER TABLE dept_%s.notes DISABLE TRIGGER notes_guard; "
+            "UPDATE dept_%s.notes SET body = 'Para 3: approved.' WHERE file_id = '%s' AND n = 2; "
+            "ALTER TABLE dept_%s.notes ENABLE TRIGGER notes_guard;" % (w["a"], w["a"], f["id"], w["a"]))
+    v = c.get(notes_url(w, f) + "/verify", headers=h(c, w, "alice")).json()
+    assert v == {"ok": False, "checked": 2, "first_broken": 2}
+    # and the database itself refuses to change a final note, even for the department's own role
+    p = db.psql("BEGIN; SET LOCAL ROLE dept_%s; UPDATE dept_%s.notes SET body = 'x' WHERE file_id = '%s';"
+                % (w["a"], w["a"], f["id"]), check=False)
+    assert p.returncode != 0 and "never changes" in p.stderr
+
+
+def test_notes_are_invisible_to_outsiders(c, w):
+    f, _ = create(c, w, "alice")
+    c.post(notes_url(w, f), headers=h(c, w, "alice"), json={"body": "private"})
+    assert_problem(c.get(notes_url(w, f), headers=h(c, w, "dave")), 404)
+    assert_problem(c.get(notes_url(w, f) + "/verify", headers=h(c, w, "dave")), 404)
+    assert_problem(c.get(notes_url(w, f), headers=h(c, w, "eve")), 403)
+    # records officer sees the file but not alice's draft
+    assert c.get(notes_url(w, f), headers=h(c, w, "rec")).json()["items"] == []
+    assert_problem(c.post(notes_url(w, f), headers=h(c, w, "alice"), json={"body": ""}), 400)
+    assert_problem(c.post(notes_url(w, f), headers=h(c, w, "alice"), json={"body": "x" * 20001}), 400)
