@@ -400,6 +400,16 @@ static void delete_note(dft_req_t *r)
     dft_db_run(r, &scope, DFT_DB_WRITE, "note_edit", params, 3, on_note, r);
 }
 
+/* ------------------------------------------------------------ reports */
+
+static void get_pendency(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    if (dept_scope(r, &scope) != 0)
+        return;
+    dft_db_respond(r, &scope, DFT_DB_READ, "pendency", NULL, 0);
+}
+
 static const char *const list_query[] = {"box", "status", "priority", "section", "q", "limit", "cursor", NULL};
 
 static const dft_route_t routes[] = {
@@ -416,6 +426,7 @@ static const dft_route_t routes[] = {
     {.method = "PATCH", .path = "/v1/departments/{dept}/files/{file_id}/notes/{n}", .name = "editNote", .handler = edit_note},
     {.method = "DELETE", .path = "/v1/departments/{dept}/files/{file_id}/notes/{n}", .name = "deleteNote",
      .handler = delete_note},
+    {.method = "GET", .path = "/v1/departments/{dept}/reports/pendency", .name = "getPendency", .handler = get_pendency},
 };
 
 const dft_route_table_t dft_files_routes = {routes, DFT_ARRAY_SIZE(routes)};

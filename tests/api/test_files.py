@@ -344,3 +344,18 @@ def test_notes_are_invisible_to_outsiders(c, w):
     assert c.get(notes_url(w, f), headers=h(c, w, "rec")).json()["items"] == []
     assert_problem(c.post(notes_url(w, f), headers=h(c, w, "alice"), json={"body": ""}), 400)
     assert_problem(c.post(notes_url(w, f), headers=h(c, w, "alice"), json={"body": "x" * 20001}), 400)
+
+
+def test_pendency_own_line_and_department_for_its_admin(c, w, db):
+    f, etag = create(c, w, "alice", subject="Pending with bob")
+    move(c, w, "alice", f, etag, action="forward", to=w["bob"], due_date="2020-01-01")
+    mine = c.get("/v1/departments/%s/reports/pendency" % w["a"], headers=h(c, w, "bob")).json()
+    assert mine["scope"] == "self" and [i["officer"] for i in mine["items"]] == [w["bob"]]
+    assert mine["items"][0]["files_held"] >= 1 and mine["items"][0]["overdue"] >= 1
+    assert mine["items"][0]["oldest_waiting_seconds"] >= 0
+    admin, _ = Officers(db, "/tmp").add(w["a"], "officer,hr_admin")  # hr_admin: still only its own line
+    assert c.get("/v1/departments/%s/reports/pendency" % w["a"], headers=bearer(tokens(c, admin)["access_token"])).json()["items"] == []
+    assert_problem(c.get("/v1/departments/%s/reports/pendency" % w["a"], headers=h(c, w, "eve")), 403)
+    w["boss"] = Officers(db, "/tmp").add(w["a"], "officer,dept_admin")[0]
+    dept = c.get("/v1/departments/%s/reports/pendency" % w["a"], headers=otp_token(c, w, "boss")).json()
+    assert dept["scope"] == "department" and w["bob"] in [i["officer"] for i in dept["items"]]
