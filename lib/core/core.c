@@ -149,11 +149,55 @@ void dft_buf_printf(dft_buf_t *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2;
+    else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        if (c == 0xe0)
+            lo = 0xa0;
+        else if (c == 0xed)
+            hi = 0x9f; /* no surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        if (c == 0xf0)
+            lo = 0x90;
+        else if (c == 0xf4)
+            hi = 0x8f;
+    } else {
+        return 0;
+    }
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; ++i)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    return len;
+}
+
 void dft_buf_json_escape(dft_buf_t *b, const char *s, size_t n)
 {
     dft_buf_reserve(b, n + 8);
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
+        size_t len = utf8_len((const unsigned char *)s + i, n - i);
+        if (len == 0 || c == 0) { /* invalid UTF-8 or NUL: U+FFFD, so the output is always valid JSON */
+            dft_buf_append(b, "\xef\xbf\xbd", 3);
+            ++i;
+            continue;
+        }
+        if (len > 1) {
+            dft_buf_append(b, s + i, len);
+            i += len;
+            continue;
+        }
         switch (c) {
         case '"':
             dft_buf_append(b, "\\\"", 2);
@@ -179,6 +223,7 @@ void dft_buf_json_escape(dft_buf_t *b, const char *s, size_t n)
                 dft_buf_append(b, (const char *)&c, 1);
             }
         }
+        ++i;
     }
 }
 

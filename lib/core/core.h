@@ -44,7 +44,8 @@ void dft_buf_reserve(dft_buf_t *b, size_t extra);
 void dft_buf_append(dft_buf_t *b, const char *s, size_t n);
 void dft_buf_puts(dft_buf_t *b, const char *s);
 __attribute__((format(printf, 2, 3))) void dft_buf_printf(dft_buf_t *b, const char *fmt, ...);
-/* Appends s as the body of a JSON string (no quotes), escaping as RFC 8259 requires. */
+/* Appends s as the body of a JSON string (no quotes), escaping as RFC 8259 requires;
+ * invalid UTF-8 and NUL become U+FFFD, so the result is always valid JSON. */
 void dft_buf_json_escape(dft_buf_t *b, const char *s, size_t n);
 void dft_buf_dispose(dft_buf_t *b);
 

@@ -56,6 +56,16 @@ TEST(test_problem__escapes_control_bytes)
     json_decref(j);
 }
 
+TEST(test_problem__invalid_utf8_and_nul_become_replacement_characters)
+{
+    dft_error_t err = {.code = DFT_E_INVALID, .detail = "ok \xc3\x28 \xe0\x80\x80 \xed\xa0\x80 \xf5 \xe0\xa4\xab"};
+    json_t *j = render(&err, "/p\0q", NULL, 0);
+    CHECK(j != NULL);
+    CHECK_STR(json_string_value(json_object_get(j, "detail")),
+              "ok \xef\xbf\xbd( \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd \xe0\xa4\xab");
+    json_decref(j);
+}
+
 TEST(test_problem__every_code_has_status_slug_and_titles)
 {
     for (int c = DFT_E_INVALID; c < DFT_CODE_COUNT; ++c) {
@@ -73,6 +83,7 @@ const test_case_t problem_cases[] = {
     CASE(test_problem__renders_all_members),
     CASE(test_problem__omits_absent_members_and_speaks_hindi),
     CASE(test_problem__escapes_control_bytes),
+    CASE(test_problem__invalid_utf8_and_nul_become_replacement_characters),
     CASE(test_problem__every_code_has_status_slug_and_titles),
     {NULL, NULL},
 };
