@@ -211,3 +211,16 @@ def test_header_flood_beyond_h2o_parser_is_refused_and_server_keeps_serving(serv
         assert s.recv(100).startswith(b"HTTP/1.1 400")
     with httpx.Client(base_url=server.url) as fresh:
         assert fresh.get("/healthz").status_code == 200
+
+
+def test_problem_body_is_valid_json_for_a_path_with_invalid_utf8(server):
+    """The path is echoed as `instance`; invalid UTF-8 in it must not make the body invalid JSON."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
+        s.sendall(b"GET /caf\xe9/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 404")
+    problem = json.loads(body.decode("utf-8"))  # strict: raises on invalid UTF-8
+    assert problem["status"] == 404 and "\ufffd" in problem["instance"]
