@@ -497,8 +497,10 @@ static void conn_start(conn_t *c)
     dft_db_t *db = c->db;
     char opts[64];
     snprintf(opts, sizeof(opts), "-c statement_timeout=%lld", (long long)db->config->db_statement_timeout_ms);
-    const char *keys[] = {"dbname", "options", "application_name", NULL};
-    const char *vals[] = {db->config->db_dsn, opts, "daftar", NULL};
+    /* keepalives: a database host that vanishes without a reset is noticed in seconds, not hours */
+    const char *keys[] = {"dbname", "options", "application_name", "keepalives", "keepalives_idle",
+                          "keepalives_interval", "keepalives_count", "tcp_user_timeout", NULL};
+    const char *vals[] = {db->config->db_dsn, opts, "daftar", "1", "10", "3", "3", "15000", NULL};
     c->pg = PQconnectStartParams(keys, vals, 1);
     if (c->pg == NULL || PQstatus(c->pg) == CONNECTION_BAD) {
         conn_fail(c, "cannot start connecting");
@@ -658,8 +660,7 @@ static int coming_up(const dft_db_t *db)
 
 static void dispatch(dft_db_t *db)
 {
-    conn_t *touched[8] = {0};
-    size_t num_touched = 0;
+    int sent = 0;
     while (!h2o_linklist_is_empty(&db->waiting)) {
         conn_t *c = pick(db);
         if (c == NULL)
@@ -679,15 +680,12 @@ static void dispatch(dft_db_t *db)
         }
         h2o_linklist_insert(&c->inflight, &job->link);
         ++c->num_inflight;
-        size_t k = 0;
-        while (k < num_touched && touched[k] != c)
-            ++k;
-        if (k == num_touched && num_touched < DFT_ARRAY_SIZE(touched))
-            touched[num_touched++] = c;
+        sent = 1;
     }
-    for (size_t k = 0; k < num_touched; ++k)
-        if (touched[k]->state == CONN_READY)
-            flush(touched[k]);
+    /* PQpipelineSync already sent what fit in the socket; flush the rest (a no-op when nothing is left) */
+    for (size_t i = 0; sent && i < db->num_conns; ++i)
+        if (db->conns[i].state == CONN_READY)
+            flush(&db->conns[i]);
 }
 
 static void on_tick(h2o_timeout_entry_t *entry)
