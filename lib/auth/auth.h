@@ -80,6 +80,9 @@ int dft_client_id_valid(const char *s, size_t len);
 char *dft_token_issue(const char *kid, const char *private_pem, const dft_auth_params_t *params, const char *uid,
                       const char *claims_json, unsigned flags, int64_t now);
 
+/* The department's document key (HKDF of the master key); 0, or -1 without a master key. */
+int dft_auth_document_key(const char *dept, unsigned char out[32]);
+
 /* Wires authentication into a server (hooks, feeds, worker pool). */
 void dft_auth_attach(dft_server_t *server);
 

@@ -143,24 +143,54 @@ static void put_hex(dft_buf_t *b, const unsigned char *p, size_t n)
     b->data[b->len] = '\0';
 }
 
-void dft_seal_hex(const unsigned char key[32], const unsigned char *plain, size_t n, dft_buf_t *b)
+void dft_seal(const unsigned char key[32], const unsigned char *plain, size_t n, dft_buf_t *out)
 {
-    unsigned char nonce[12], tag[16];
-    unsigned char *ct = dft_malloc(n + 16);
+    unsigned char nonce[12];
     int len = 0, fin = 0;
     if (RAND_bytes(nonce, sizeof(nonce)) != 1)
         dft_fatal("RAND_bytes failed");
+    dft_buf_reserve(out, 12 + n + 16 + 16);
+    unsigned char *o = (unsigned char *)out->data + out->len;
+    memcpy(o, nonce, 12);
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
     if (ctx == NULL || EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, nonce) != 1 ||
-        EVP_EncryptUpdate(ctx, ct, &len, plain, (int)n) != 1 || EVP_EncryptFinal_ex(ctx, ct + len, &fin) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag) != 1)
+        EVP_EncryptUpdate(ctx, o + 12, &len, plain, (int)n) != 1 || EVP_EncryptFinal_ex(ctx, o + 12 + len, &fin) != 1 ||
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, o + 12 + len + fin) != 1)
         dft_fatal("AES-256-GCM encryption failed");
     EVP_CIPHER_CTX_free(ctx);
-    put_hex(b, nonce, sizeof(nonce));
-    put_hex(b, ct, (size_t)(len + fin));
-    put_hex(b, tag, sizeof(tag));
-    dft_wipe(ct, n);
-    free(ct);
+    out->len += 12 + (size_t)(len + fin) + 16;
+    out->data[out->len] = '\0';
+}
+
+int dft_open(const unsigned char key[32], const unsigned char *sealed, size_t n, dft_buf_t *out)
+{
+    if (n < 12 + 16)
+        return -1;
+    size_t ctlen = n - 12 - 16;
+    dft_buf_reserve(out, ctlen + 16);
+    unsigned char *o = (unsigned char *)out->data + out->len;
+    int len = 0, fin = 0;
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int ok = ctx != NULL && EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, sealed) == 1 &&
+             EVP_DecryptUpdate(ctx, o, &len, sealed + 12, (int)ctlen) == 1 &&
+             EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, (void *)(sealed + n - 16)) == 1 &&
+             EVP_DecryptFinal_ex(ctx, o + len, &fin) == 1;
+    EVP_CIPHER_CTX_free(ctx);
+    if (!ok) {
+        dft_wipe(o, ctlen);
+        return -1;
+    }
+    out->len += (size_t)(len + fin);
+    out->data[out->len] = '\0';
+    return 0;
+}
+
+void dft_seal_hex(const unsigned char key[32], const unsigned char *plain, size_t n, dft_buf_t *b)
+{
+    dft_buf_t raw = {0};
+    dft_seal(key, plain, n, &raw);
+    put_hex(b, (unsigned char *)raw.data, raw.len);
+    dft_buf_dispose(&raw);
 }
 
 int dft_open_hex(const unsigned char key[32], const char *hex, dft_buf_t *b)
@@ -169,23 +199,26 @@ int dft_open_hex(const unsigned char key[32], const char *hex, dft_buf_t *b)
     if (hl % 2 != 0 || hl < 2 * (12 + 16))
         return -1;
     size_t n = hl / 2;
-    unsigned char *raw = dft_malloc(n), *pt = dft_malloc(n);
-    int ok = 0, len = 0, fin = 0;
-    if (unhex(hex, n, raw) == 0) {
-        size_t ctlen = n - 12 - 16;
-        EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-        ok = ctx != NULL && EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, raw) == 1 &&
-             EVP_DecryptUpdate(ctx, pt, &len, raw + 12, (int)ctlen) == 1 &&
-             EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, raw + n - 16) == 1 &&
-             EVP_DecryptFinal_ex(ctx, pt + len, &fin) == 1;
-        EVP_CIPHER_CTX_free(ctx);
-    }
-    if (ok)
-        dft_buf_append(b, (const char *)pt, (size_t)(len + fin));
-    dft_wipe(pt, n);
+    unsigned char *raw = dft_malloc(n);
+    int rc = unhex(hex, n, raw) == 0 ? dft_open(key, raw, n, b) : -1;
     free(raw);
-    free(pt);
-    return ok ? 0 : -1;
+    return rc;
+}
+
+void dft_hkdf32(const unsigned char ikm[32], const char *info, unsigned char out[32])
+{
+    EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+    EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, "SHA256", 0),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)ikm, 32),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info, strlen(info)),
+        OSSL_PARAM_construct_end(),
+    };
+    if (ctx == NULL || EVP_KDF_derive(ctx, out, 32, params) != 1)
+        dft_fatal("HKDF failed");
+    EVP_KDF_CTX_free(ctx);
+    EVP_KDF_free(kdf);
 }
 
 /* ------------------------------------------------------------- scrypt */

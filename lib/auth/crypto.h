@@ -30,6 +30,11 @@ int dft_master_key_parse(const char *hex, unsigned char key[32]);
 void dft_seal_hex(const unsigned char key[32], const unsigned char *plain, size_t n, dft_buf_t *b);
 /* Opens what dft_seal_hex made; 0 or -1 (wrong key, tampered). plain is appended to b. */
 int dft_open_hex(const unsigned char key[32], const char *hex, dft_buf_t *b);
+/* The same in raw bytes: nonce(12) || ciphertext || tag(16). */
+void dft_seal(const unsigned char key[32], const unsigned char *plain, size_t n, dft_buf_t *out);
+int dft_open(const unsigned char key[32], const unsigned char *sealed, size_t n, dft_buf_t *out);
+/* HKDF-SHA256 of ikm with info: 32 bytes. */
+void dft_hkdf32(const unsigned char ikm[32], const char *info, unsigned char out[32]);
 
 /* scrypt (N = 2^15, r = 8, p = 1, 16-byte salt): "$scrypt$ln=15,r=8,p=1$<salt>$<hash>" (base64url). */
 int dft_password_hash(const char *password, size_t len, dft_buf_t *out);

@@ -177,6 +177,16 @@ int dft_auth_open(const char *hex, dft_buf_t *out)
     return have_master_key ? dft_open_hex(master_key, hex, out) : -1;
 }
 
+int dft_auth_document_key(const char *dept, unsigned char out[32])
+{
+    if (!have_master_key)
+        return -1;
+    char info[64];
+    snprintf(info, sizeof(info), "daftar documents v1 %s", dept);
+    dft_hkdf32(master_key, info, out);
+    return 0;
+}
+
 int dft_auth_can_seal(void)
 {
     return have_master_key;

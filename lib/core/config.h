@@ -19,6 +19,7 @@ typedef struct dft_config_t {
     int64_t threads; /* 0 = one per core */
     int64_t max_body;         /* JSON bodies: larger ones get our 413 problem */
     int64_t max_request_size; /* transport ceiling: h2o refuses larger bodies outright */
+    int64_t max_upload;       /* documents (routes flagged DFT_ROUTE_UPLOAD) */
     int64_t max_json_depth;
     int64_t max_header_bytes; /* names + values of all request headers */
     int64_t h2_max_streams;

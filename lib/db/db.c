@@ -98,8 +98,9 @@ struct dft_db_job_t {
     int mode, stmt, retried, is_setup, internal;
     uint32_t dept_id;
     const char *role, *schema, *uid, *request_id, *client, *clearance, *roles, *otp, *trusted;
-    int nparams;
+    int nparams, binary_result;
     const char *params[DFT_DB_MAX_PARAMS];
+    dft_db_blob_t blob; /* index -1: none */
     uint64_t enqueued_at;
     /* the Sync segment in flight */
     int step, step_done, main_step, num_marks; /* statements sent / finished in this segment */
@@ -400,7 +401,16 @@ static int job_send(conn_t *c, dft_db_job_t *job)
         job->marks[job->num_marks++] = (mark_t){job->step++, 0, key};
         prep_add(c, key);
     }
-    if (!PQsendQueryPrepared(pg, name, job->nparams, job->params, NULL, NULL, 0))
+    int lengths[DFT_DB_MAX_PARAMS] = {0}, formats[DFT_DB_MAX_PARAMS] = {0};
+    const char *values[DFT_DB_MAX_PARAMS];
+    memcpy(values, job->params, sizeof(values));
+    if (job->blob.index >= 0) {
+        values[job->blob.index] = job->blob.data;
+        lengths[job->blob.index] = (int)job->blob.len;
+        formats[job->blob.index] = 1;
+    }
+    if (!PQsendQueryPrepared(pg, name, job->nparams, values, job->blob.index >= 0 ? lengths : NULL,
+                             job->blob.index >= 0 ? formats : NULL, job->binary_result))
         return -1;
     job->main_step = job->step++;
     return PQpipelineSync(pg) ? 0 : -1;
@@ -722,7 +732,8 @@ static void on_tick(h2o_timeout_entry_t *entry)
 /* ------------------------------------------------------------- public */
 
 static void enqueue(dft_thread_t *t, dft_req_t *r, int attach, const dft_db_scope_t *scope, int mode, const char *stmt,
-                    const char *const *params, int nparams, dft_db_cb cb, void *ctx)
+                    const char *const *params, int nparams, const dft_db_blob_t *blob, int binary_result, dft_db_cb cb,
+                    void *ctx)
 {
     dft_db_t *db = t->db;
     int si = find_stmt(stmt);
@@ -743,7 +754,7 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, int attach, const dft_db_scop
                    strlen(trusted) + 4 + (role ? strlen(role) + 1 : 0) +
                    (schema ? strlen(schema) + 1 : 0);
     for (int i = 0; i < nparams; ++i)
-        extra += params[i] ? strlen(params[i]) + 1 : 0;
+        extra += params[i] && !(blob && blob->index == i) ? strlen(params[i]) + 1 : 0;
     dft_db_job_t *job = dft_calloc(1, sizeof(*job) + extra);
     char *p = (char *)(job + 1);
 #define COPY(dst, src)                                                                                                 \
@@ -765,7 +776,7 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, int attach, const dft_db_scop
     if (schema != NULL)
         COPY(job->schema, schema);
     for (int i = 0; i < nparams; ++i)
-        if (params[i] != NULL)
+        if (params[i] != NULL && !(blob && blob->index == i))
             COPY(job->params[i], params[i]);
 #undef COPY
     job->db = db;
@@ -776,6 +787,8 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, int attach, const dft_db_scop
     job->stmt = si;
     job->dept_id = scope != NULL ? scope->dept_id : 0;
     job->nparams = nparams;
+    job->blob = blob ? *blob : (dft_db_blob_t){.index = -1};
+    job->binary_result = binary_result;
     job->enqueued_at = h2o_now(t->ctx.loop);
     job->main_step = -1;
     job->internal = !attach; /* the callback always runs */
@@ -804,19 +817,26 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, int attach, const dft_db_scop
 void dft_db_run(dft_req_t *r, const dft_db_scope_t *scope, int mode, const char *stmt, const char *const *params,
                 int nparams, dft_db_cb cb, void *ctx)
 {
-    enqueue(r->thread, r, 1, scope, mode, stmt, params, nparams, cb, ctx);
+    enqueue(r->thread, r, 1, scope, mode, stmt, params, nparams, NULL, 0, cb, ctx);
+}
+
+void dft_db_run_ext(dft_req_t *r, int attach, const dft_db_scope_t *scope, int mode, const char *stmt,
+                    const char *const *params, int nparams, const dft_db_blob_t *blob, int binary_result, dft_db_cb cb,
+                    void *ctx)
+{
+    enqueue(r->thread, r, attach, scope, mode, stmt, params, nparams, blob, binary_result, cb, ctx);
 }
 
 void dft_db_run_for(dft_req_t *r, const dft_db_scope_t *scope, int mode, const char *stmt, const char *const *params,
                     int nparams, dft_db_cb cb, void *ctx)
 {
-    enqueue(r->thread, r, 0, scope, mode, stmt, params, nparams, cb, ctx);
+    enqueue(r->thread, r, 0, scope, mode, stmt, params, nparams, NULL, 0, cb, ctx);
 }
 
 void dft_db_run_internal(dft_thread_t *t, const dft_db_scope_t *scope, int mode, const char *stmt,
                          const char *const *params, int nparams, dft_db_cb cb, void *ctx)
 {
-    enqueue(t, NULL, 0, scope, mode, stmt, params, nparams, cb, ctx);
+    enqueue(t, NULL, 0, scope, mode, stmt, params, nparams, NULL, 0, cb, ctx);
 }
 
 const char *dft_db_reply_field(const dft_db_reply_t *reply, int col, size_t *len)

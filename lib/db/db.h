@@ -73,6 +73,20 @@ void dft_db_run(dft_req_t *r, const dft_db_scope_t *scope, int mode, const char 
 void dft_db_run_for(dft_req_t *r, const dft_db_scope_t *scope, int mode, const char *stmt, const char *const *params,
                     int nparams, dft_db_cb cb, void *ctx);
 
+/* One binary parameter that is not copied: its owner keeps it alive until the
+ * callback runs (request memory with an attached job, or a flow's own buffer). */
+typedef struct dft_db_blob_t {
+    int index; /* which parameter; its text entry is ignored */
+    const void *data;
+    size_t len;
+} dft_db_blob_t;
+
+/* The general form: attach as dft_db_run (1) or dft_db_run_for (0); an optional
+ * binary parameter; binary_result asks for column values as raw bytes (bytea). */
+void dft_db_run_ext(dft_req_t *r, int attach, const dft_db_scope_t *scope, int mode, const char *stmt,
+                    const char *const *params, int nparams, const dft_db_blob_t *blob, int binary_result, dft_db_cb cb,
+                    void *ctx);
+
 /* The same without a request (background work such as registry refresh). */
 void dft_db_run_internal(dft_thread_t *t, const dft_db_scope_t *scope, int mode, const char *stmt,
                          const char *const *params, int nparams, dft_db_cb cb, void *ctx);

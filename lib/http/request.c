@@ -493,10 +493,6 @@ int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req)
         dft_respond_code(r, DFT_E_HEADERS_TOO_LARGE, "The request headers are larger than this server accepts.");
         return 0;
     }
-    if (req->entity.len > (size_t)s->config->max_body) { /* limits come before routing */
-        dft_respond_code(r, DFT_E_TOO_LARGE, "The body is larger than this server accepts.");
-        return 0;
-    }
 
     size_t path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
     char *scratch = h2o_mem_alloc_pool(&req->pool, req->path.len + 1);
@@ -505,6 +501,12 @@ int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req)
     dft_code_t rc = dft_router_match(s->router, preflight ? "GET" : req->method.base, preflight ? 3 : req->method.len,
                                      req->path.base, path_len, scratch, &m);
     r->route_index = m.route_index;
+    /* limits come before anything else is looked at: documents may be larger than JSON */
+    int upload = rc == DFT_OK && (m.route->flags & DFT_ROUTE_UPLOAD);
+    if (req->entity.len > (size_t)(upload ? s->config->max_upload : s->config->max_body)) {
+        dft_respond_code(r, DFT_E_TOO_LARGE, "The body is larger than this server accepts.");
+        return 0;
+    }
     if (preflight && rc != DFT_E_NOT_FOUND && rc != DFT_E_INVALID) {
         respond_preflight(r, &m);
         return 0;

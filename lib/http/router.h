@@ -27,6 +27,7 @@ typedef void (*dft_handler_fn)(struct dft_req_t *r);
 
 enum {
     DFT_ROUTE_PUBLIC = 1,     /* no token needed */
+    DFT_ROUTE_UPLOAD = 4,     /* raw body up to max_upload instead of max_body */
     DFT_ROUTE_SETUP = 2,      /* open to a restricted token (password change or second-factor enrolment due) */
 };
 

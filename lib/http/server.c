@@ -246,8 +246,8 @@ dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *cons
      * (HTTP/2). So h2o's limit is the transport ceiling, max_request_size, and
      * the per-route limit (max_body for JSON) is checked by us and answered
      * with a problem+json 413 on a connection that stays usable. */
-    if (config->max_request_size < config->max_body) {
-        dft_log(DFT_LOG_ERROR, "config", "max_request_size must be at least max_body");
+    if (config->max_request_size < config->max_body || config->max_request_size < config->max_upload) {
+        dft_log(DFT_LOG_ERROR, "config", "max_request_size must be at least max_body and max_upload");
         return NULL;
     }
     s->h2o.max_request_entity_size = (size_t)config->max_request_size;

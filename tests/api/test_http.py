@@ -119,7 +119,7 @@ def test_oversized_body_413_over_raw_http1(server):
     """A client that sends Content-Length first gets a problem+json 413, not a reset."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
         s.sendall(b"POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                  b"Content-Length: 5000000\r\n\r\n" + b" " * 65536)
+                  b"Content-Length: 30000000\r\n\r\n" + b" " * 65536)
         data = b""
         while True:
             try:
