@@ -15,5 +15,8 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_auth_routes,
     &dft_officer_routes,
     &dft_files_routes,
+    &dft_documents_routes,
+    &dft_receipts_routes,
+    &dft_signature_routes,
 };
 const size_t dft_num_route_tables = DFT_ARRAY_SIZE(dft_route_tables);

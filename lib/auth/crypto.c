@@ -81,6 +81,26 @@ int dft_b64url_decode(const char *in, size_t n, unsigned char *out, size_t outca
     return 0;
 }
 
+int dft_b64_decode(const char *in, size_t n, dft_buf_t *out)
+{
+    size_t pad = 0;
+    while (pad < 2 && n > pad && in[n - 1 - pad] == '=')
+        ++pad;
+    if (pad > 0 && n % 4 != 0)
+        return -1;
+    n -= pad;
+    char *url = dft_malloc(n + 1);
+    for (size_t i = 0; i < n; ++i)
+        url[i] = in[i] == '+' ? '-' : in[i] == '/' ? '_' : (in[i] == '-' || in[i] == '_') ? '!' : in[i];
+    dft_buf_reserve(out, n * 3 / 4 + 1);
+    size_t got = 0;
+    int rc = dft_b64url_decode(url, n, (unsigned char *)out->data + out->len, n * 3 / 4 + 1, &got);
+    free(url);
+    if (rc == 0)
+        out->len += got;
+    return rc;
+}
+
 void dft_sha256_hex(const void *data, size_t n, char *out)
 {
     unsigned char md[32];

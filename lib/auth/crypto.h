@@ -18,6 +18,8 @@
 size_t dft_b64url_encode(const unsigned char *in, size_t n, char *out);
 int dft_b64url_decode(const char *in, size_t n, unsigned char *out, size_t outcap, size_t *outlen);
 
+/* Standard base64 (RFC 4648 section 4, '=' padding optional), appended to out; -1 on bad input. */
+int dft_b64_decode(const char *in, size_t n, dft_buf_t *out);
 /* SHA-256 of data as 64 lowercase hex digits (out[65]). */
 void dft_sha256_hex(const void *data, size_t n, char *out);
 

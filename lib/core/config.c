@@ -59,6 +59,7 @@ static const setting_t settings[] = {
     INT(workers, 2, 1, 64),
     INT(worker_queue_max, 256, 1, 100000),
     INT(login_address_limit, 50, 1, 1000000),
+    STR(signing_ca, ""),
 };
 
 static const setting_t *find_setting(const char *name)

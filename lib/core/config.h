@@ -46,6 +46,7 @@ typedef struct dft_config_t {
     int64_t workers;     /* threads for scrypt and signing */
     int64_t worker_queue_max;
     int64_t login_address_limit; /* failed logins per client address in 15 minutes before 429 */
+    char *signing_ca;            /* PEM bundle of CAs trusted for officers' signing certificates; "" = no signatures */
 } dft_config_t;
 
 void dft_config_init(dft_config_t *c);

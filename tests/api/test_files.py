@@ -9,6 +9,7 @@ import pytest
 from conftest import Server, assert_problem, keyed_env
 from test_auth import PASSWORD, Officers, bearer, claims_for, our_private_key, tokens
 from test_totp import enrol, oathtool
+from pki import CA
 
 TRUSTED = "127.0.0.2"
 
@@ -26,9 +27,14 @@ def w(db, tmp_path_factory):
         "eve": off.add(b, "officer")[0], "conf": off.add(a, "officer", clearance="confidential")[0],
         "conf2": off.add(a, "officer", clearance="confidential")[0],
     }
+    ca = CA()
+    ca_path = str(tmp_path_factory.mktemp("ca") / "ca.pem")
+    with open(ca_path, "wb") as fh:
+        fh.write(ca.pem())
+    env["DAFTAR_SIGNING_CA"] = ca_path
     s = Server(env_extra=env)
     s.wait_ready()
-    yield dict(people, a=a, b=b, server=s, env=env, db=db)
+    yield dict(people, a=a, b=b, server=s, env=env, db=db, ca=ca)
     s.stop()
 
 
@@ -47,24 +53,26 @@ _tokens = {}
 
 
 def h(c, w, who):
-    if who not in _tokens:
-        _tokens[who] = tokens(c, w[who])["access_token"]
-    return bearer(_tokens[who])
+    k = (w["a"], who)  # modules that import this fixture have officers of their own
+    if k not in _tokens:
+        _tokens[k] = tokens(c, w[who])["access_token"]
+    return bearer(_tokens[k])
 
 
 def otp_token(c, w, who, secrets={}, cache={}):
     """A token with a second factor: enrol once, sign in once (a TOTP code is accepted only once,
     so a second sign-in in the same 30 s step would be refused as a replay)."""
-    if who in cache:
-        return cache[who]
-    if who not in secrets:
+    k = (w["a"], who)
+    if k in cache:
+        return cache[k]
+    if k not in secrets:
         t = tokens(c, w[who])
-        secrets[who] = enrol(c, t["access_token"])
+        secrets[k] = enrol(c, t["access_token"])
     r = c.post("/v1/auth/token", json={"grant_type": "password", "uid": w[who], "password": PASSWORD,
-                                       "totp": oathtool(secrets[who], 30)})
+                                       "totp": oathtool(secrets[k], 30)})
     assert r.status_code == 200, r.text
-    cache[who] = bearer(r.json()["access_token"])
-    return cache[who]
+    cache[k] = bearer(r.json()["access_token"])
+    return cache[k]
 
 
 def files_url(w, dept=None):
@@ -304,20 +312,23 @@ def test_notesheet_drafts_finals_and_chain(c, w, db):
     f, etag = create(c, w, "alice", subject="Notesheet file")
     r = c.post(notes_url(w, f), headers=h(c, w, "alice"), json={"body": "Para 1: the proposal is examined."})
     assert r.status_code == 201, r.text
-    assert r.json()["n"] == 1 and r.json()["status"] == "draft" and r.json()["hash"] is None
+    # a draft has the hash it will keep when final (what its author signs)
+    assert r.json()["n"] == 1 and r.json()["status"] == "draft" and len(r.json()["hash"]) == 64
     c.post(notes_url(w, f), headers=h(c, w, "alice"), json={"body": "Para 2: typo here"})
-    c.post(notes_url(w, f), headers=h(c, w, "alice"), json={"body": "Para 3: put up."})
-    # the author edits and deletes drafts; the rest renumber
+    third = c.post(notes_url(w, f), headers=h(c, w, "alice"), json={"body": "Para 3: put up."}).json()
+    # the author edits and deletes drafts; the rest renumber and are chained again
     assert c.patch(notes_url(w, f) + "/2", headers=h(c, w, "alice"), json={"body": "Para 2: fixed"}).status_code == 200
     assert c.delete(notes_url(w, f) + "/2", headers=h(c, w, "alice")).status_code == 200
     notes = c.get(notes_url(w, f), headers=h(c, w, "alice")).json()["items"]
     assert [(n["n"], n["body"]) for n in notes] == [(1, "Para 1: the proposal is examined."), (2, "Para 3: put up.")]
+    assert notes[1]["hash"] != third["hash"]
+    draft_hashes = [n["hash"] for n in notes]
     # nobody holding the file writes on it
     assert_problem(c.post(notes_url(w, f), headers=h(c, w, "bob"), json={"body": "x"}), 404)
     r = move(c, w, "alice", f, etag, action="forward", to=w["bob"])
     f, etag = r.json(), r.headers["etag"]
     notes = c.get(notes_url(w, f), headers=h(c, w, "bob")).json()["items"]
-    assert [n["status"] for n in notes] == ["final", "final"] and all(len(n["hash"]) == 64 for n in notes)
+    assert [n["status"] for n in notes] == ["final", "final"] and [n["hash"] for n in notes] == draft_hashes
     assert_problem(c.patch(notes_url(w, f) + "/1", headers=h(c, w, "alice"), json={"body": "rewrite"}), 403)
     # bob's draft is his alone until the file moves
     assert c.post(notes_url(w, f), headers=h(c, w, "bob"), json={"body": "वित्त विभाग की राय"}).status_code == 201

@@ -1,0 +1,248 @@
+/*
+ * flow.c — see files_internal.h: requests of several steps.
+ */
+#include "files_internal.h"
+
+#include "../core/core.h"
+#include "../tenant/tenant.h"
+
+#include <jansson.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int dft_files_dept_scope(dft_req_t *r, dft_db_scope_t *scope)
+{
+    dft_code_t rc = dft_tenant_resolve(r, dft_req_param(r, "dept"), scope);
+    if (rc == DFT_OK)
+        return 0;
+    dft_respond_code(r, rc, rc == DFT_E_NOT_FOUND ? "No department has this code." : NULL);
+    return -1;
+}
+
+int dft_files_uuid_valid(const char *s, size_t len)
+{
+    if (len != 36)
+        return 0;
+    for (size_t i = 0; i < 36; ++i) {
+        char c = s[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-')
+                return 0;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int dft_files_path_uuid(dft_req_t *r, const char *name, const char *missing, char out[37])
+{
+    const dft_str_t *id = dft_req_param(r, name);
+    if (!dft_files_uuid_valid(id->base, id->len)) {
+        dft_respond_code(r, DFT_E_NOT_FOUND, missing);
+        return -1;
+    }
+    memcpy(out, id->base, 36);
+    out[36] = '\0';
+    return 0;
+}
+
+const char *dft_files_note_number(dft_req_t *r)
+{
+    const dft_str_t *n = dft_req_param(r, "n");
+    int64_t v;
+    if (dft_parse_int64(n->base, n->len, 1, 1000000, &v) != 0) {
+        dft_respond_code(r, DFT_E_NOT_FOUND, "No such note.");
+        return NULL;
+    }
+    return h2o_strdup(&r->h2o->pool, n->base, n->len).base;
+}
+
+const char *dft_files_cursor(dft_req_t *r)
+{
+    const dft_str_t *cursor = dft_req_query(r, "cursor");
+    if (cursor == NULL || cursor->len == 0)
+        return "";
+    const char *us = memchr(cursor->base, '_', cursor->len);
+    size_t digits = us ? (size_t)(us - cursor->base) : 0;
+    if (us == NULL || digits == 0 || digits > 19 || strspn(cursor->base, "0123456789") < digits ||
+        !dft_files_uuid_valid(us + 1, cursor->len - digits - 1)) {
+        dft_respond_field_error(r, "cursor", "malformed", "cursor must be a next_cursor value from a previous page.");
+        return NULL;
+    }
+    return h2o_strdup(&r->h2o->pool, cursor->base, cursor->len).base;
+}
+
+static int one_of(const char *const *set, const char *s, size_t len)
+{
+    for (; *set != NULL; ++set)
+        if (strlen(*set) == len && memcmp(*set, s, len) == 0)
+            return 1;
+    return 0;
+}
+
+const char *dft_files_enum(dft_req_t *r, json_t *body, const char *name, const char *const *set, const char *def)
+{
+    json_t *v = json_object_get(body, name);
+    if (v == NULL) {
+        if (def == NULL)
+            dft_respond_field_error(r, name, "required", "This member is required.");
+        return def;
+    }
+    if (!json_is_string(v) || !one_of(set, json_string_value(v), json_string_length(v))) {
+        dft_respond_field_error(r, name, "invalid", "This value is not one of those allowed.");
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+const char *dft_files_query_enum(dft_req_t *r, const char *name, const char *const *set, const char *def)
+{
+    const dft_str_t *v = dft_req_query(r, name);
+    if (v == NULL)
+        return def;
+    if (!one_of(set, v->base, v->len)) {
+        dft_respond_field_error(r, name, "invalid", "This value is not one of those allowed.");
+        return NULL;
+    }
+    return h2o_strdup(&r->h2o->pool, v->base, v->len).base;
+}
+
+int dft_files_idempotency_key(dft_req_t *r, const char **key)
+{
+    *key = NULL;
+    ssize_t i = h2o_find_header_by_str(&r->h2o->headers, H2O_STRLIT("idempotency-key"), -1);
+    if (i < 0)
+        return 0;
+    h2o_iovec_t v = r->h2o->headers.entries[i].value;
+    if (!dft_request_id_valid(v.base, v.len)) {
+        dft_respond_field_error(r, "Idempotency-Key", "invalid", "Idempotency-Key is 1-64 of A-Za-z0-9._:-");
+        return -1;
+    }
+    *key = h2o_strdup(&r->h2o->pool, v.base, v.len).base;
+    return 0;
+}
+
+void dft_files_respond_with_etag(dft_req_t *r, int status, const dft_db_reply_t *reply)
+{
+    size_t vlen = 0;
+    const char *version = dft_db_reply_field(reply, 1, &vlen);
+    if (version != NULL && vlen < 12) {
+        char etag[16];
+        snprintf(etag, sizeof(etag), "\"%.*s\"", (int)vlen, version);
+        dft_add_header(r, "etag", etag);
+    }
+    dft_respond_json(r, status, reply->value, reply->len);
+}
+
+void dft_files_on_created(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    if (reply->err.code != DFT_OK) {
+        dft_respond_error(r, &reply->err);
+        return;
+    }
+    json_t *j = reply->value ? json_loadb(reply->value, reply->len, 0, NULL) : NULL, *created = NULL, *v;
+    const char *name;
+    json_object_foreach(j, name, v) {
+        if (strcmp(name, "replayed") != 0)
+            created = v;
+    }
+    char *out = created ? json_dumps(created, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (out == NULL) {
+        json_decref(j);
+        dft_respond_code(r, DFT_E_INTERNAL, "a create statement returned unusable data");
+        return;
+    }
+    if (json_is_true(json_object_get(j, "replayed")))
+        dft_add_header(r, "idempotent-replayed", "true");
+    dft_db_reply_t shown = *reply;
+    shown.value = out;
+    shown.len = strlen(out);
+    dft_files_respond_with_etag(r, 201, &shown);
+    free(out);
+    json_decref(j);
+}
+
+int dft_files_date(dft_req_t *r, json_t *body, const char *name, const char **out)
+{
+    *out = NULL;
+    if (json_object_get(body, name) == NULL)
+        return 0;
+    const char *d = dft_body_string(r, body, name, 10);
+    if (d == NULL)
+        return -1;
+    int64_t y, m, day;
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (strlen(d) != 10 || d[4] != '-' || d[7] != '-' || dft_parse_int64(d, 4, 1900, 2999, &y) != 0 ||
+        dft_parse_int64(d + 5, 2, 1, 12, &m) != 0 || dft_parse_int64(d + 8, 2, 1, days[m - 1], &day) != 0 ||
+        (m == 2 && day == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)))) {
+        dft_respond_field_error(r, name, "invalid", "A date is YYYY-MM-DD.");
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+/* ------------------------------------------------------------- flows */
+
+static void flow_detach(void *p)
+{
+    ((dft_flow_t *)p)->req = NULL;
+}
+
+void *dft_flow_new(size_t size, dft_req_t *r, const dft_db_scope_t *scope, void (*dispose)(dft_flow_t *f))
+{
+    dft_flow_t *f = dft_calloc(1, size);
+    f->req = r;
+    f->dispose = dispose;
+    if (scope != NULL) { /* NULL: the flow works in the catalog */
+        snprintf(f->role, sizeof(f->role), "%s", scope->role);
+        f->scope = (dft_db_scope_t){.dept_id = scope->dept_id, .role = f->role, .schema = f->role};
+    }
+    r->pending = f;
+    r->detach = flow_detach;
+    return f;
+}
+
+void dft_flow_free(dft_flow_t *f)
+{
+    if (f->req != NULL && f->req->pending == f)
+        f->req->pending = NULL;
+    if (f->dispose != NULL)
+        f->dispose(f);
+    free(f);
+}
+
+dft_req_t *dft_flow_request(dft_flow_t *f)
+{
+    dft_req_t *r = f->req;
+    if (r == NULL)
+        dft_flow_free(f);
+    return r;
+}
+
+void dft_flow_submit(dft_flow_t *f, void (*run)(dft_task_t *), void (*done)(dft_task_t *))
+{
+    f->task.run = run;
+    f->task.done = done;
+    if (dft_worker_submit(f->req->thread, &f->task) != 0) {
+        dft_error_t busy = {.code = DFT_E_UNAVAILABLE, .detail = "Too busy; retry shortly.", .retry_after = 2};
+        dft_respond_error(f->req, &busy);
+        dft_flow_free(f);
+    }
+}
+
+int dft_flow_failed(dft_flow_t *f, const dft_db_reply_t *reply, const char *missing)
+{
+    if (reply->err.code == DFT_OK && reply->value != NULL)
+        return 0;
+    if (reply->err.code != DFT_OK)
+        dft_respond_error(f->req, &reply->err);
+    else
+        dft_respond_code(f->req, DFT_E_NOT_FOUND, missing);
+    dft_flow_free(f);
+    return -1;
+}

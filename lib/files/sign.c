@@ -1,0 +1,243 @@
+/*
+ * sign.c — see sign.h. Certificates and CMS through OpenSSL 3. The trust
+ * store is built once at start-up and only read afterwards (X509_STORE is
+ * safe for concurrent verification). OpenSSL's error text never leaves this
+ * file: callers get a fixed sentence for the officer.
+ */
+#include "sign.h"
+
+#include "../auth/crypto.h"
+#include "../core/core.h"
+
+#include <openssl/bio.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <limits.h>
+#include <string.h>
+#include <time.h>
+
+static X509_STORE *trust;
+
+int dft_sign_init(const char *ca_path)
+{
+    if (ca_path == NULL || ca_path[0] == '\0')
+        return 0;
+    X509_STORE *s = X509_STORE_new();
+    if (s == NULL || X509_STORE_load_file(s, ca_path) != 1) {
+        ERR_clear_error();
+        X509_STORE_free(s);
+        return -1;
+    }
+    trust = s;
+    return 0;
+}
+
+int dft_sign_available(void)
+{
+    return trust != NULL;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static void time_text(const ASN1_TIME *t, char out[24])
+{
+    struct tm tm;
+    out[0] = '\0';
+    if (t != NULL && ASN1_TIME_to_tm(t, &tm) == 1)
+        strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* RFC 2253 with bytes above 0x7f escaped, so the text is ASCII; truncated to fit. */
+static void name_text(const X509_NAME *name, char out[256])
+{
+    out[0] = '\0';
+    BIO *b = BIO_new(BIO_s_mem());
+    if (b == NULL)
+        return;
+    if (X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253) >= 0) {
+        int n = BIO_read(b, out, 255);
+        out[n > 0 ? n : 0] = '\0';
+    }
+    BIO_free(b);
+}
+
+static void cert_info(X509 *x, dft_cert_info_t *info)
+{
+    unsigned char md[32];
+    unsigned int n = 0;
+    static const char hex[] = "0123456789abcdef";
+    X509_digest(x, EVP_sha256(), md, &n);
+    for (unsigned i = 0; i < 32; ++i) {
+        info->fingerprint[2 * i] = hex[md[i] >> 4];
+        info->fingerprint[2 * i + 1] = hex[md[i] & 15];
+    }
+    info->fingerprint[64] = '\0';
+    name_text(X509_get_subject_name(x), info->subject);
+    name_text(X509_get_issuer_name(x), info->issuer);
+    info->serial[0] = '\0';
+    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+    char *s = bn ? BN_bn2hex(bn) : NULL;
+    if (s != NULL)
+        snprintf(info->serial, sizeof(info->serial), "%s", s);
+    OPENSSL_free(s);
+    BN_free(bn);
+    time_text(X509_get0_notBefore(x), info->not_before);
+    time_text(X509_get0_notAfter(x), info->not_after);
+}
+
+/* Valid now, issued by a trusted CA, an end-entity certificate that may sign. */
+static int cert_usable(X509 *x, const char **why)
+{
+    if (trust == NULL) {
+        *why = "Digital signatures are not configured on this server.";
+        return -1;
+    }
+    if (X509_cmp_current_time(X509_get0_notAfter(x)) <= 0) {
+        *why = "The certificate has expired.";
+        return -1;
+    }
+    if (X509_cmp_current_time(X509_get0_notBefore(x)) >= 0) {
+        *why = "The certificate is not valid yet.";
+        return -1;
+    }
+    if (X509_check_ca(x) != 0) {
+        *why = "A certification authority's certificate cannot sign notes.";
+        return -1;
+    }
+    uint32_t ku = X509_get_key_usage(x);
+    if (ku != UINT32_MAX && (ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
+        *why = "The certificate's key usage does not allow signing.";
+        return -1;
+    }
+    X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+    int ok = ctx != NULL && X509_STORE_CTX_init(ctx, trust, x, NULL) == 1 && X509_verify_cert(ctx) == 1;
+    X509_STORE_CTX_free(ctx);
+    if (!ok) {
+        *why = "The certificate is not issued by a certification authority this server trusts.";
+        return -1;
+    }
+    return 0;
+}
+
+/* One DER certificate, all of the bytes; NULL otherwise. */
+static X509 *der_cert(const unsigned char *der, size_t len)
+{
+    const unsigned char *p = der;
+    X509 *x = len <= LONG_MAX ? d2i_X509(NULL, &p, (long)len) : NULL;
+    if (x != NULL && p != der + len) {
+        X509_free(x);
+        x = NULL;
+    }
+    return x;
+}
+
+/* ------------------------------------------------------- certificates */
+
+int dft_cert_check(const unsigned char *der, size_t len, dft_cert_info_t *info, const char **why)
+{
+    X509 *x = der_cert(der, len);
+    int rc = -1;
+    if (x == NULL)
+        *why = "This is not an X.509 certificate (PEM, or DER in base64).";
+    else if (cert_usable(x, why) == 0)
+        rc = 0;
+    if (x != NULL)
+        cert_info(x, info);
+    X509_free(x);
+    ERR_clear_error();
+    return rc;
+}
+
+int dft_cert_from_text(const char *text, size_t len, dft_buf_t *der)
+{
+    static const char begin[] = "-----BEGIN CERTIFICATE-----";
+    if (len < sizeof(begin) - 1 || memcmp(text, begin, sizeof(begin) - 1) != 0)
+        return dft_b64_decode(text, len, der);
+    BIO *b = len <= INT_MAX ? BIO_new_mem_buf(text, (int)len) : NULL;
+    X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+    unsigned char *p = NULL;
+    int n = x ? i2d_X509(x, &p) : -1;
+    if (n > 0)
+        dft_buf_append(der, (const char *)p, (size_t)n);
+    OPENSSL_free(p);
+    X509_free(x);
+    BIO_free(b);
+    ERR_clear_error();
+    return n > 0 ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- CMS */
+
+static void signing_time(CMS_SignerInfo *si, char out[24])
+{
+    out[0] = '\0';
+    int idx = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
+    X509_ATTRIBUTE *a = idx >= 0 ? CMS_signed_get_attr(si, idx) : NULL;
+    ASN1_TYPE *t = a ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
+    if (t != NULL && (t->type == V_ASN1_UTCTIME || t->type == V_ASN1_GENERALIZEDTIME))
+        time_text((const ASN1_TIME *)t->value.asn1_string, out);
+}
+
+int dft_cms_verify(const unsigned char *cms, size_t cms_len, const unsigned char *content, size_t content_len,
+                   const dft_der_t *certs, size_t ncerts, int check_chain, dft_cert_info_t *signer,
+                   char signed_at[24], const char **why)
+{
+    int rc = -1;
+    X509 *match = NULL;
+    STACK_OF(X509) *sk = NULL;
+    BIO *data = NULL;
+    const unsigned char *p = cms;
+    CMS_ContentInfo *ci = cms_len <= LONG_MAX ? d2i_CMS_ContentInfo(NULL, &p, (long)cms_len) : NULL;
+    if (ci == NULL || p != cms + cms_len || OBJ_obj2nid(CMS_get0_type(ci)) != NID_pkcs7_signed) {
+        *why = "The signature is not a DER-encoded CMS (PKCS#7) signed-data structure.";
+        goto done;
+    }
+    if (!CMS_is_detached(ci)) {
+        *why = "Send a detached signature: the signed note hash must not be inside it.";
+        goto done;
+    }
+    STACK_OF(CMS_SignerInfo) *infos = CMS_get0_SignerInfos(ci);
+    if (infos == NULL || sk_CMS_SignerInfo_num(infos) != 1) {
+        *why = "The signature must have exactly one signer.";
+        goto done;
+    }
+    CMS_SignerInfo *si = sk_CMS_SignerInfo_value(infos, 0);
+    for (size_t i = 0; i < ncerts && match == NULL; ++i) {
+        X509 *x = der_cert(certs[i].data, certs[i].len);
+        if (x != NULL && CMS_SignerInfo_cert_cmp(si, x) == 0)
+            match = x;
+        else
+            X509_free(x);
+    }
+    if (match == NULL) {
+        *why = "The signature was not made with a certificate you registered (POST /v1/me/certificates).";
+        goto done;
+    }
+    if (check_chain && cert_usable(match, why) != 0)
+        goto done;
+    sk = sk_X509_new_null();
+    data = content_len <= INT_MAX ? BIO_new_mem_buf(content, (int)content_len) : NULL;
+    if (sk == NULL || data == NULL || !sk_X509_push(sk, match)) {
+        *why = "The signature could not be checked.";
+        goto done;
+    }
+    if (CMS_verify(ci, sk, NULL, data, NULL, CMS_NOINTERN | CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) != 1) {
+        *why = "The signature does not match the note's hash: it was made over other bytes, or is damaged.";
+        goto done;
+    }
+    cert_info(match, signer);
+    signing_time(si, signed_at);
+    rc = 0;
+done:
+    if (sk != NULL)
+        sk_X509_free(sk); /* match is freed below, not through the stack */
+    X509_free(match);
+    BIO_free(data);
+    CMS_ContentInfo_free(ci);
+    ERR_clear_error();
+    return rc;
+}

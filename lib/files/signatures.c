@@ -1,0 +1,328 @@
+/*
+ * signatures.c — officers' signing certificates (/v1/me/certificates) and
+ * digital signatures on notes (.../notes/{n}/signature).
+ *
+ * Signing a note: the database gives the note's hash and the author's
+ * registered certificates; a worker verifies the detached CMS signature over
+ * the hash with those certificates and the trusted CAs (sign.c); the
+ * database stores it, checking the note did not change meanwhile, and the
+ * note (with the drafts before it) becomes final. Reading a signature
+ * verifies the stored CMS again.
+ */
+#include "files.h"
+#include "files_internal.h"
+#include "sign.h"
+
+#include "../auth/crypto.h"
+#include "../core/core.h"
+#include "../core/log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CERTS 10
+#define MAX_SIGNATURE_B64 65536
+#define MAX_CERTIFICATE_TEXT 16384
+
+typedef struct sign_t {
+    dft_flow_t flow; /* first */
+    char file[37], n[12], hash[65];
+    dft_buf_t cms;
+    dft_buf_t der;  /* registered certificates, one after another */
+    dft_der_t certs[MAX_CERTS];
+    size_t ncerts;
+    json_t *shown; /* GET: the stored signature, shown with the result */
+    int rc, valid_now;
+    const char *why;
+    dft_cert_info_t signer;
+    char signing_time[24];
+} sign_t;
+
+static void sign_dispose(dft_flow_t *f)
+{
+    sign_t *s = (sign_t *)f;
+    dft_buf_dispose(&s->cms);
+    dft_buf_dispose(&s->der);
+    json_decref(s->shown);
+}
+
+/* Decodes base64 DER certificates of a JSON array into s->certs. */
+static void load_certs(sign_t *s, json_t *list)
+{
+    size_t i, offsets[MAX_CERTS];
+    json_t *v;
+    json_array_foreach(list, i, v) {
+        if (s->ncerts == MAX_CERTS || !json_is_string(v))
+            break;
+        offsets[s->ncerts] = s->der.len;
+        if (dft_b64_decode(json_string_value(v), json_string_length(v), &s->der) == 0) {
+            s->certs[s->ncerts].len = s->der.len - offsets[s->ncerts];
+            ++s->ncerts;
+        } else {
+            s->der.len = offsets[s->ncerts];
+        }
+    }
+    for (size_t k = 0; k < s->ncerts; ++k)
+        s->certs[k].data = (const unsigned char *)s->der.data + offsets[k];
+}
+
+static int unavailable(dft_req_t *r)
+{
+    if (dft_sign_available())
+        return 0;
+    dft_respond_code(r, DFT_E_UNAVAILABLE, "Digital signatures are not configured on this server.");
+    return -1;
+}
+
+/* ------------------------------------------------------------ signing */
+
+static void on_signed(void *ctx, const dft_db_reply_t *reply)
+{
+    sign_t *s = ctx;
+    dft_req_t *r = dft_flow_request(&s->flow);
+    if (r == NULL || dft_flow_failed(&s->flow, reply, "No such note.") != 0)
+        return;
+    dft_respond_json(r, 201, reply->value, reply->len);
+    dft_flow_free(&s->flow);
+}
+
+static void run_verify(dft_task_t *task)
+{
+    sign_t *s = (sign_t *)task;
+    s->rc = dft_cms_verify((const unsigned char *)s->cms.data, s->cms.len, (const unsigned char *)s->hash, 64, s->certs,
+                           s->ncerts, s->shown == NULL, &s->signer, s->signing_time, &s->why);
+    if (s->shown != NULL && s->ncerts == 1) { /* showing: is the certificate still good today? */
+        dft_cert_info_t info;
+        const char *why;
+        s->valid_now = dft_cert_check(s->certs[0].data, s->certs[0].len, &info, &why) == 0;
+    }
+}
+
+static void on_verified(dft_task_t *task)
+{
+    sign_t *s = (sign_t *)task;
+    dft_req_t *r = dft_flow_request(&s->flow);
+    if (r == NULL)
+        return;
+    if (s->rc != 0) {
+        dft_respond_code(r, DFT_E_UNPROCESSABLE, s->why);
+        dft_flow_free(&s->flow);
+        return;
+    }
+    const char *params[] = {s->file,
+                            s->n,
+                            s->hash,
+                            s->signer.fingerprint,
+                            s->signer.subject,
+                            s->signer.issuer,
+                            s->signer.serial,
+                            s->signer.not_after,
+                            s->signing_time[0] ? s->signing_time : NULL,
+                            NULL};
+    dft_db_blob_t blob = {9, s->cms.data, s->cms.len};
+    dft_db_run_ext(r, 0, &s->flow.scope, DFT_DB_WRITE, "note_sign", params, 10, &blob, 0, on_signed, s);
+}
+
+static void on_to_sign(void *ctx, const dft_db_reply_t *reply)
+{
+    sign_t *s = ctx;
+    if (dft_flow_request(&s->flow) == NULL || dft_flow_failed(&s->flow, reply, "No such note.") != 0)
+        return;
+    json_t *j = json_loadb(reply->value, reply->len, 0, NULL);
+    const char *hash = json_string_value(json_object_get(j, "hash"));
+    if (hash == NULL || strlen(hash) != 64) {
+        json_decref(j);
+        dft_respond_code(s->flow.req, DFT_E_INTERNAL, "note_to_sign returned unusable data");
+        dft_flow_free(&s->flow);
+        return;
+    }
+    memcpy(s->hash, hash, 65);
+    load_certs(s, json_object_get(j, "certificates"));
+    json_decref(j);
+    if (s->ncerts == 0) {
+        dft_respond_code(s->flow.req, DFT_E_UNPROCESSABLE,
+                         "Register your signing certificate first (POST /v1/me/certificates).");
+        dft_flow_free(&s->flow);
+        return;
+    }
+    dft_flow_submit(&s->flow, run_verify, on_verified);
+}
+
+static void sign_note(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    char id[37];
+    const char *n;
+    if (unavailable(r) != 0 || dft_files_dept_scope(r, &scope) != 0 ||
+        dft_files_path_uuid(r, "file_id", "No such file.", id) != 0 || (n = dft_files_note_number(r)) == NULL)
+        return;
+    static const char *const allowed[] = {"signature", NULL};
+    json_t *body = dft_req_json_object(r, allowed);
+    const char *b64;
+    if (body == NULL || (b64 = dft_body_string(r, body, "signature", MAX_SIGNATURE_B64)) == NULL)
+        return;
+    dft_buf_t cms = {0};
+    if (dft_b64_decode(b64, strlen(b64), &cms) != 0 || cms.len == 0) {
+        dft_buf_dispose(&cms);
+        dft_respond_field_error(r, "signature", "invalid", "signature is the DER CMS signature in base64.");
+        return;
+    }
+    sign_t *s = dft_flow_new(sizeof(*s), r, &scope, sign_dispose);
+    s->cms = cms;
+    memcpy(s->file, id, sizeof(s->file));
+    snprintf(s->n, sizeof(s->n), "%s", n);
+    const char *params[] = {s->file, s->n};
+    dft_db_run_for(r, &s->flow.scope, DFT_DB_WRITE, "note_to_sign", params, 2, on_to_sign, s);
+}
+
+/* ------------------------------------------------------------ showing */
+
+static void on_checked(dft_task_t *task)
+{
+    sign_t *s = (sign_t *)task;
+    dft_req_t *r = dft_flow_request(&s->flow);
+    if (r == NULL)
+        return;
+    json_object_set_new(s->shown, "valid", json_boolean(s->rc == 0));
+    json_object_set_new(s->shown, "problem", s->rc == 0 ? json_null() : json_string(s->why));
+    json_object_set_new(s->shown, "certificate_valid_now", json_boolean(s->valid_now));
+    char *out = json_dumps(s->shown, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    dft_respond_json(r, 200, out, strlen(out));
+    free(out);
+    dft_flow_free(&s->flow);
+}
+
+static void on_stored(void *ctx, const dft_db_reply_t *reply)
+{
+    sign_t *s = ctx;
+    if (dft_flow_request(&s->flow) == NULL || dft_flow_failed(&s->flow, reply, "This note has no signature.") != 0)
+        return;
+    json_t *j = json_loadb(reply->value, reply->len, 0, NULL);
+    const char *hash = json_string_value(json_object_get(j, "note_hash"));
+    const char *cms = json_string_value(json_object_get(j, "cms"));
+    s->shown = json_incref(json_object_get(j, "signature"));
+    if (hash != NULL && strlen(hash) == 64)
+        memcpy(s->hash, hash, 65);
+    json_t *cert = json_array();
+    json_array_append(cert, json_object_get(j, "certificate"));
+    load_certs(s, cert);
+    json_decref(cert);
+    int ok = s->shown != NULL && cms != NULL && dft_b64_decode(cms, strlen(cms), &s->cms) == 0;
+    json_decref(j);
+    if (!ok) {
+        dft_respond_code(s->flow.req, DFT_E_INTERNAL, "note_signature returned unusable data");
+        dft_flow_free(&s->flow);
+        return;
+    }
+    dft_flow_submit(&s->flow, run_verify, on_checked);
+}
+
+static void get_signature(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    char id[37];
+    const char *n;
+    if (dft_files_dept_scope(r, &scope) != 0 || dft_files_path_uuid(r, "file_id", "No such file.", id) != 0 ||
+        (n = dft_files_note_number(r)) == NULL)
+        return;
+    sign_t *s = dft_flow_new(sizeof(*s), r, &scope, sign_dispose);
+    memcpy(s->file, id, sizeof(s->file));
+    snprintf(s->n, sizeof(s->n), "%s", n);
+    const char *params[] = {s->file, s->n};
+    dft_db_run_for(r, &s->flow.scope, DFT_DB_READ, "note_signature", params, 2, on_stored, s);
+}
+
+/* ------------------------------------------------------- certificates */
+
+typedef struct cert_t {
+    dft_flow_t flow; /* first */
+    char *text;
+    size_t len;
+    dft_buf_t der;
+    dft_cert_info_t info;
+    int rc;
+    const char *why;
+} cert_t;
+
+static void cert_dispose(dft_flow_t *f)
+{
+    cert_t *c = (cert_t *)f;
+    free(c->text);
+    dft_buf_dispose(&c->der);
+}
+
+static void run_cert_check(dft_task_t *task)
+{
+    cert_t *c = (cert_t *)task;
+    c->why = "This is not an X.509 certificate (PEM, or DER in base64).";
+    c->rc = dft_cert_from_text(c->text, c->len, &c->der);
+    if (c->rc == 0)
+        c->rc = dft_cert_check((const unsigned char *)c->der.data, c->der.len, &c->info, &c->why);
+}
+
+static void on_registered(void *ctx, const dft_db_reply_t *reply)
+{
+    cert_t *c = ctx;
+    dft_req_t *r = dft_flow_request(&c->flow);
+    if (r == NULL || dft_flow_failed(&c->flow, reply, "No such officer.") != 0)
+        return;
+    dft_respond_json(r, 201, reply->value, reply->len);
+    dft_flow_free(&c->flow);
+}
+
+static void on_cert_checked(dft_task_t *task)
+{
+    cert_t *c = (cert_t *)task;
+    dft_req_t *r = dft_flow_request(&c->flow);
+    if (r == NULL)
+        return;
+    if (c->rc != 0) {
+        dft_respond_code(r, DFT_E_UNPROCESSABLE, c->why);
+        dft_flow_free(&c->flow);
+        return;
+    }
+    const char *params[] = {c->info.fingerprint, c->info.subject,   c->info.issuer, c->info.serial,
+                            c->info.not_before,  c->info.not_after, NULL};
+    dft_db_blob_t blob = {6, c->der.data, c->der.len};
+    dft_db_run_ext(r, 0, NULL, DFT_DB_WRITE, "certificate_add", params, 7, &blob, 0, on_registered, c);
+}
+
+static void register_certificate(dft_req_t *r)
+{
+    if (unavailable(r) != 0)
+        return;
+    static const char *const allowed[] = {"certificate", NULL};
+    json_t *body = dft_req_json_object(r, allowed);
+    const char *text;
+    if (body == NULL || (text = dft_body_string(r, body, "certificate", MAX_CERTIFICATE_TEXT)) == NULL)
+        return;
+    cert_t *c = dft_flow_new(sizeof(*c), r, NULL, cert_dispose);
+    c->len = strlen(text);
+    c->text = dft_strndup(text, c->len);
+    dft_flow_submit(&c->flow, run_cert_check, on_cert_checked);
+}
+
+static void list_certificates(dft_req_t *r)
+{
+    dft_db_respond(r, NULL, DFT_DB_READ, "certificates_list", NULL, 0);
+}
+
+static const dft_route_t routes[] = {
+    {.method = "POST", .path = "/v1/me/certificates", .name = "registerCertificate", .handler = register_certificate},
+    {.method = "GET", .path = "/v1/me/certificates", .name = "listCertificates", .handler = list_certificates},
+    {.method = "PUT", .path = "/v1/departments/{dept}/files/{file_id}/notes/{n}/signature", .name = "signNote",
+     .handler = sign_note},
+    {.method = "GET", .path = "/v1/departments/{dept}/files/{file_id}/notes/{n}/signature", .name = "getNoteSignature",
+     .handler = get_signature},
+};
+
+const dft_route_table_t dft_signature_routes = {routes, DFT_ARRAY_SIZE(routes)};
+
+int dft_files_attach(dft_server_t *server)
+{
+    if (dft_sign_init(server->config->signing_ca) != 0) {
+        dft_log(DFT_LOG_ERROR, "config", "signing_ca: cannot load trusted CA certificates from the file");
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,3 @@
+-- receipt_document_add: see {schema}.receipt_document_add. $1 receipt, $2 filename, $3 type, $4 size,
+-- $5 sha256, $6 encrypted, $7 content (binary).
+SELECT {schema}.receipt_document_add($1::uuid, $2, $3, $4::bigint, $5, $6::boolean, $7::bytea)

@@ -1,0 +1,59 @@
+"""A test PKI: a CA, officer certificates (valid, expired, short-lived, from another CA), and detached CMS
+signatures over a note's hash, made the way a signing tool (or a USB token's software) makes them."""
+import base64
+import datetime
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs7
+from cryptography.x509.oid import NameOID
+
+
+def _name(cn):
+    return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "IN"), x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+class CA:
+    def __init__(self, cn="daftar test CA"):
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.datetime.utcnow()
+        self.cert = (x509.CertificateBuilder().subject_name(_name(cn)).issuer_name(_name(cn))
+                     .public_key(self.key.public_key()).serial_number(x509.random_serial_number())
+                     .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+                     .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+                     .sign(self.key, hashes.SHA256()))
+
+    def pem(self):
+        return self.cert.public_bytes(serialization.Encoding.PEM)
+
+    def issue(self, cn, not_before=None, not_after=None, seconds=None):
+        """An officer's signing certificate; `seconds` makes one that expires that soon."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.datetime.utcnow()
+        nb = not_before or now - datetime.timedelta(hours=1)
+        na = not_after or (now + datetime.timedelta(seconds=seconds) if seconds else now + datetime.timedelta(days=10))
+        cert = (x509.CertificateBuilder().subject_name(_name(cn)).issuer_name(self.cert.subject)
+                .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(nb).not_valid_after(na)
+                .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                             data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                             crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+                .sign(self.key, hashes.SHA256()))
+        return Signer(key, cert)
+
+
+class Signer:
+    def __init__(self, key, cert):
+        self.key, self.cert = key, cert
+
+    def pem(self):
+        return self.cert.public_bytes(serialization.Encoding.PEM).decode()
+
+    def sign(self, data):
+        """Detached CMS (DER, base64) over data: bytes, or a note's hash as text."""
+        if isinstance(data, str):
+            data = data.encode()
+        der = (pkcs7.PKCS7SignatureBuilder().set_data(data).add_signer(self.cert, self.key, hashes.SHA256())
+               .sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary]))
+        return base64.b64encode(der).decode()
