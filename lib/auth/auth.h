@@ -80,8 +80,13 @@ int dft_client_id_valid(const char *s, size_t len);
 char *dft_token_issue(const char *kid, const char *private_pem, const dft_auth_params_t *params, const char *uid,
                       const char *claims_json, unsigned flags, int64_t now);
 
-/* The department's document key (HKDF of the master key); 0, or -1 without a master key. */
-int dft_auth_document_key(const char *dept, unsigned char out[32]);
+/* Department data keys (for documents): a random 32-byte key per department,
+ * kept in the catalog sealed under the master key (AES-256-GCM, hex), so a
+ * new master key only re-seals 32 bytes per department. */
+/* Opens a sealed data key (len bytes of hex); 0, or -1 (no master key, tampered, wrong key). */
+int dft_auth_data_key_open(const char *sealed, size_t len, unsigned char out[32]);
+/* A new random data key and its sealed form (appended to sealed); 0, or -1 without a master key. */
+int dft_auth_data_key_new(unsigned char key[32], dft_buf_t *sealed);
 
 /* Wires authentication into a server (hooks, feeds, worker pool). */
 void dft_auth_attach(dft_server_t *server);

@@ -23,6 +23,7 @@
 #include "crypto.h"
 
 #include <jansson.h>
+#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -177,13 +178,28 @@ int dft_auth_open(const char *hex, dft_buf_t *out)
     return have_master_key ? dft_open_hex(master_key, hex, out) : -1;
 }
 
-int dft_auth_document_key(const char *dept, unsigned char out[32])
+int dft_auth_data_key_open(const char *sealed, size_t len, unsigned char out[32])
 {
-    if (!have_master_key)
+    char hex[160];
+    dft_buf_t raw = {0};
+    if (sealed == NULL || len == 0 || len >= sizeof(hex))
         return -1;
-    char info[64];
-    snprintf(info, sizeof(info), "daftar documents v1 %s", dept);
-    dft_hkdf32(master_key, info, out);
+    memcpy(hex, sealed, len);
+    hex[len] = '\0';
+    int ok = dft_auth_open(hex, &raw) == 0 && raw.len == 32;
+    if (ok)
+        memcpy(out, raw.data, 32);
+    if (raw.data != NULL)
+        dft_wipe(raw.data, raw.len);
+    dft_buf_dispose(&raw);
+    return ok ? 0 : -1;
+}
+
+int dft_auth_data_key_new(unsigned char key[32], dft_buf_t *sealed)
+{
+    if (!have_master_key || RAND_bytes(key, 32) != 1)
+        return -1;
+    dft_seal_hex(master_key, key, 32, sealed);
     return 0;
 }
 

@@ -39,13 +39,14 @@ static const target_t to_receipt = {"receipt_id", "No such receipt.", "receipt_c
 typedef struct upload_t {
     dft_flow_t flow; /* first */
     const target_t *target;
-    char id[37], dept[32], sha256[65], size[24];
+    char id[37], sha256[65], size[24];
     const char *type;
     char *filename;
     unsigned char *body;
     size_t len;
     int encrypt;
-    dft_buf_t sealed;
+    unsigned char key[32]; /* the department's data key, when encrypt */
+    dft_buf_t sealed;      /* the document encrypted, or a new sealed data key on its way */
 } upload_t;
 
 static void upload_dispose(dft_flow_t *f)
@@ -55,6 +56,7 @@ static void upload_dispose(dft_flow_t *f)
         dft_wipe(u->body, u->len);
     free(u->body);
     free(u->filename);
+    dft_wipe(u->key, sizeof(u->key));
     dft_buf_dispose(&u->sealed);
 }
 
@@ -75,12 +77,8 @@ static void run_digest(dft_task_t *task)
 {
     upload_t *u = (upload_t *)task;
     dft_sha256_hex(u->body, u->len, u->sha256);
-    if (u->encrypt) {
-        unsigned char key[32];
-        if (dft_auth_document_key(u->dept, key) == 0)
-            dft_seal(key, u->body, u->len, &u->sealed);
-        dft_wipe(key, sizeof(key));
-    }
+    if (u->encrypt)
+        dft_seal(u->key, u->body, u->len, &u->sealed);
 }
 
 static void on_digested(dft_task_t *task)
@@ -100,13 +98,46 @@ static void on_digested(dft_task_t *task)
     dft_db_run_ext(r, 0, &u->flow.scope, DFT_DB_WRITE, u->target->add, params, 7, &blob, 0, on_added, u);
 }
 
+/* The department's data key is open in u->key: on to the worker; or the server cannot. */
+static void with_key(upload_t *u, int opened)
+{
+    u->sealed.len = 0;
+    if (opened != 0) {
+        dft_respond_code(u->flow.req, DFT_E_UNAVAILABLE, "Confidential documents cannot be stored on this server now.");
+        dft_flow_free(&u->flow);
+        return;
+    }
+    dft_flow_submit(&u->flow, run_digest, on_digested);
+}
+
+static void on_key_ensured(void *ctx, const dft_db_reply_t *reply)
+{
+    upload_t *u = ctx;
+    if (dft_flow_request(&u->flow) == NULL || dft_flow_failed(&u->flow, reply, u->target->missing) != 0)
+        return;
+    with_key(u, dft_auth_data_key_open(reply->value, reply->len, u->key));
+}
+
 static void on_classified(void *ctx, const dft_db_reply_t *reply)
 {
     upload_t *u = ctx;
     if (dft_flow_request(&u->flow) == NULL || dft_flow_failed(&u->flow, reply, u->target->missing) != 0)
         return;
     u->encrypt = strcmp(reply->value, "confidential") == 0 || strcmp(reply->value, "secret") == 0;
-    dft_flow_submit(&u->flow, run_digest, on_digested);
+    if (!u->encrypt) {
+        dft_flow_submit(&u->flow, run_digest, on_digested);
+        return;
+    }
+    size_t len = 0;
+    const char *sealed = dft_db_reply_field(reply, 1, &len);
+    if (sealed != NULL) {
+        with_key(u, dft_auth_data_key_open(sealed, len, u->key));
+    } else if (dft_auth_data_key_new(u->key, &u->sealed) != 0) { /* the department's first: make its key */
+        with_key(u, -1);
+    } else {
+        const char *params[] = {u->sealed.data};
+        dft_db_run_for(u->flow.req, &u->flow.scope, DFT_DB_WRITE, "data_key_ensure", params, 1, on_key_ensured, u);
+    }
 }
 
 /* A filename to keep: 1..200 bytes, no path, no control characters. */
@@ -149,7 +180,6 @@ static void upload(dft_req_t *r, const target_t *target)
     upload_t *u = dft_flow_new(sizeof(*u), r, &scope, upload_dispose);
     u->target = target;
     memcpy(u->id, id, sizeof(u->id));
-    snprintf(u->dept, sizeof(u->dept), "%s", scope.role + 5); /* dept_<code> */
     u->type = doc_types[ti].type;
     u->filename = dft_strndup(name->base, name->len);
     u->len = req->entity.len;
@@ -178,10 +208,10 @@ static void on_document(void *ctx, const dft_db_reply_t *reply)
         dft_respond_error(r, &reply->err);
         return;
     }
-    size_t clen = 0, tlen = 0, nlen = 0, hlen = 0, elen = 0;
+    size_t clen = 0, tlen = 0, nlen = 0, hlen = 0, elen = 0, klen = 0;
     const char *content = dft_db_reply_field(reply, 0, &clen), *type = dft_db_reply_field(reply, 1, &tlen);
     const char *name = dft_db_reply_field(reply, 2, &nlen), *sha = dft_db_reply_field(reply, 3, &hlen);
-    const char *enc = dft_db_reply_field(reply, 4, &elen);
+    const char *enc = dft_db_reply_field(reply, 4, &elen), *sealed = dft_db_reply_field(reply, 5, &klen);
     if (content == NULL || type == NULL || name == NULL || sha == NULL || enc == NULL) {
         dft_respond_code(r, DFT_E_NOT_FOUND, "No such document.");
         return;
@@ -190,10 +220,8 @@ static void on_document(void *ctx, const dft_db_reply_t *reply)
     if (elen == 4 && memcmp(enc, "true", 4) == 0) {
         unsigned char key[32];
         dft_buf_t plain = {0};
-        const dft_str_t *dept = dft_req_param(r, "dept");
-        char code[32];
-        snprintf(code, sizeof(code), "%.*s", (int)dept->len, dept->base);
-        int ok = dft_auth_document_key(code, key) == 0 && dft_open(key, (const unsigned char *)content, clen, &plain) == 0;
+        int ok = dft_auth_data_key_open(sealed, klen, key) == 0 &&
+                 dft_open(key, (const unsigned char *)content, clen, &plain) == 0;
         dft_wipe(key, sizeof(key));
         if (!ok) {
             dft_buf_dispose(&plain);

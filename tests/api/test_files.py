@@ -438,3 +438,11 @@ def test_confidential_document_is_encrypted_at_rest(w, db):
     assert encrypted == "t" and pos == "0" and int(length) == len(PDF) + 28
     with client(w) as u:  # untrusted network: the document does not exist
         assert_problem(u.get(docs_url(w, f) + "/" + d["id"], headers=ho), 404)
+    # the department's data key is in the catalog only sealed under the master key; its role sees
+    # its own key alone and cannot replace it
+    sealed = db.psql("SELECT data_key FROM daftar.departments WHERE code = '%s'" % w["a"]).stdout.strip()
+    assert len(sealed) == 120
+    assert db.psql("SET ROLE dept_%s; SELECT count(*) FROM daftar.dept_key" % w["b"]).stdout.strip() == "1"
+    assert db.psql("SET ROLE dept_%s; SELECT data_key IS NULL FROM daftar.dept_key" % w["b"]).stdout.strip() == "t"
+    p = db.psql("SET ROLE dept_%s; UPDATE daftar.dept_key SET data_key = repeat('0', 120)" % w["a"], check=False)
+    assert p.returncode != 0 and "set once" in p.stderr
