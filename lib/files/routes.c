@@ -112,6 +112,11 @@ static void list_files(dft_req_t *r)
     }
     if ((cursor = dft_files_cursor(r)) == NULL)
         return;
+    const dft_str_t *holder = dft_req_query(r, "holder");
+    if (holder != NULL && !dft_uid_valid(holder->base, holder->len)) {
+        dft_respond_field_error(r, "holder", "check_digit", "holder is an officer's UID.");
+        return;
+    }
     h2o_mem_pool_t *pool = &r->h2o->pool;
     const char *params[] = {box,
                             status,
@@ -119,8 +124,9 @@ static void list_files(dft_req_t *r)
                             section ? h2o_strdup(pool, section->base, section->len).base : "",
                             q ? h2o_strdup(pool, q->base, q->len).base : "",
                             cursor,
-                            limit};
-    dft_db_respond(r, &scope, DFT_DB_READ, "files_list", params, 7);
+                            limit,
+                            holder ? h2o_strdup(pool, holder->base, holder->len).base : ""};
+    dft_db_respond(r, &scope, DFT_DB_READ, "files_list", params, 8);
 }
 
 /* ---------------------------------------------------------- movements */
@@ -319,7 +325,7 @@ static void get_pendency(dft_req_t *r)
     dft_db_respond(r, &scope, DFT_DB_READ, "pendency", NULL, 0);
 }
 
-static const char *const list_query[] = {"box", "status", "priority", "section", "q", "limit", "cursor", NULL};
+static const char *const list_query[] = {"box", "status", "priority", "section", "holder", "q", "limit", "cursor", NULL};
 
 static const dft_route_t routes[] = {
     {.method = "POST", .path = "/v1/departments/{dept}/files", .name = "createFile", .handler = create_file},

@@ -1,7 +1,8 @@
 -- files_list: one page of the files the caller may see, newest change first.
 -- $1 box (inbox | sent | created | all), $2 status, $3 priority, $4 section (each '' = any),
 -- $5 text to search in subject and file number ('' = none), $6 cursor: updated_at (µs since epoch)
--- and id of the last file of the previous page, as 'micros_uuid' ('' = first page), $7 limit.
+-- and id of the last file of the previous page, as 'micros_uuid' ('' = first page), $7 limit,
+-- $8 holder UID ('' = any).
 WITH page AS (
     SELECT f AS file, f.id, (extract(epoch FROM f.updated_at) * 1000000)::bigint AS micros
     FROM {schema}.files f
@@ -17,6 +18,7 @@ WITH page AS (
       AND ($2 = '' OR f.status = $2)
       AND ($3 = '' OR f.priority = $3)
       AND ($4 = '' OR f.section = $4)
+      AND ($8 = '' OR f.holder = $8)
       AND ($5 = '' OR to_tsvector('simple', f.subject || ' ' || f.file_number) @@ plainto_tsquery('simple', $5)
            OR strpos(lower(f.file_number), lower($5)) > 0 OR strpos(lower(f.subject), lower($5)) > 0)
       AND ($6 = '' OR ((extract(epoch FROM f.updated_at) * 1000000)::bigint, f.id)

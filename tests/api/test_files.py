@@ -272,6 +272,14 @@ def test_inbox_sent_created_and_paging(c, w):
     assert len(seen) == len(set(seen)) == len(ids("alice", "all"))
 
 
+def test_filter_by_holder(c, w):
+    f, etag = create(c, w, "alice", subject="For the holder filter")
+    move(c, w, "alice", f, etag, action="forward", to=w["bob"])
+    held = c.get(files_url(w), params={"box": "all", "holder": w["bob"]}, headers=h(c, w, "rec")).json()["items"]
+    assert f["id"] in [x["id"] for x in held] and all(x["holder"] == w["bob"] for x in held)
+    assert_problem(c.get(files_url(w), params={"holder": "12345"}, headers=h(c, w, "rec")), 400)
+
+
 @pytest.mark.parametrize("body", [{}, {"subject": "x"}, {"subject": "", "section": "A"}, {"subject": "x", "section": "a b"},
                                   {"subject": "x", "section": "A", "classification": "top"},
                                   {"subject": "x", "section": "A", "holder": "10000000012"},
