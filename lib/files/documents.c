@@ -280,7 +280,7 @@ static void list_documents(dft_req_t *r)
     if (dft_files_dept_scope(r, &scope) != 0 || dft_files_path_uuid(r, "file_id", "No such file.", id) != 0)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
-    dft_db_respond(r, &scope, DFT_DB_READ, "documents_list", params, 1);
+    dft_db_respond(r, &scope, DFT_DB_WRITE, "documents_list", params, 1); /* audits */
 }
 
 static const char *const upload_query[] = {"filename", NULL};

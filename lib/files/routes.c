@@ -240,7 +240,7 @@ static void list_movements(dft_req_t *r)
     if (dft_files_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
-    dft_db_respond(r, &scope, DFT_DB_READ, "file_movements", params, 1);
+    dft_db_respond(r, &scope, DFT_DB_WRITE, "file_movements", params, 1); /* audits */
 }
 
 /* -------------------------------------------------------------- notes */
@@ -252,7 +252,7 @@ static void list_notes(dft_req_t *r)
     if (dft_files_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
-    dft_db_respond(r, &scope, DFT_DB_READ, "notes_list", params, 1);
+    dft_db_respond(r, &scope, DFT_DB_WRITE, "notes_list", params, 1); /* audits */
 }
 
 static void verify_notes(dft_req_t *r)

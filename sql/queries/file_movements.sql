@@ -1,4 +1,5 @@
--- file_movements: the track of a file the caller may see: who held it from when to when.
+-- file_movements: the track of a file the caller may see: who held it from when to when
+-- (audited for confidential and secret files).
 SELECT json_build_object('items', json_agg(json_build_object(
            'seq', t.seq, 'action', t.action, 'from', t.from_uid, 'to', t.to_uid, 'remarks', t.remarks,
            'due_date', t.due_date,
@@ -6,6 +7,5 @@ SELECT json_build_object('items', json_agg(json_build_object(
            'until', to_char(t.until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
        ORDER BY t.seq))
 FROM (SELECT m.*, lead(m.at) OVER (ORDER BY m.seq) AS until
-      FROM {schema}.files f JOIN {schema}.movements m ON m.file_id = f.id
-      WHERE f.id = $1::uuid AND {schema}.may_see(f)) t
+      FROM {schema}.visible_file($1::uuid, 'file.track') f JOIN {schema}.movements m ON m.file_id = f.id) t
 HAVING count(*) > 0

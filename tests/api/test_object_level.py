@@ -74,6 +74,11 @@ def test_every_file_route_refuses_a_confidential_files_holder_off_the_trusted_ne
         for method, url, kw in routes(w, f, doc, etag):  # the holder, on the trusted network: through
             if method == "GET" and not url.endswith("/signature"):
                 assert call(t, ho, method, url, kw).status_code == 200, url
+    # every read of its content was audited
+    audited = w["db"].psql("SELECT string_agg(DISTINCT action, ',' ORDER BY action) FROM dept_%s.audit_events "
+                           "WHERE object_id = '%s' AND (action LIKE '%%.read' OR action IN ('file.track', 'documents.list'))"
+                           % (w["a"], f["id"])).stdout.strip()
+    assert {"file.read", "notes.read", "document.read", "file.track", "documents.list"} <= set(audited.split(","))
     with client(w) as u:
         for method, url, kw in routes(w, f, doc, etag):
             r = call(u, ho, method, url, kw)
