@@ -103,3 +103,10 @@ def test_confidential_receipt_is_encrypted_and_files_only_into_a_confidential_fi
         assert_problem(u.get(receipts_url(w) + "/" + x["id"], headers=ho), 404)
         assert_problem(u.get(receipts_url(w) + "/%s/document" % x["id"], headers=ho), 404)
         assert x["id"] not in [y["id"] for y in u.get(receipts_url(w), headers=ho).json()["items"]]
+
+
+def test_unfiled_receipts_count_in_pendency(c, w):
+    assert register(c, w, "rec", subject="Waiting in the diary").status_code == 201
+    mine = c.get("/v1/departments/%s/reports/pendency" % w["a"], headers=h(c, w, "rec")).json()["items"]
+    assert [i["officer"] for i in mine] == [w["rec"]]
+    assert mine[0]["receipts_waiting"] >= 1 and mine[0]["files_held"] == 0 and mine[0]["oldest_receipt_waiting_seconds"] >= 0
