@@ -11,6 +11,7 @@
 #include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,16 +183,14 @@ void dft_seal(const unsigned char key[32], const unsigned char *plain, size_t n,
     out->data[out->len] = '\0';
 }
 
-int dft_open(const unsigned char key[32], const unsigned char *sealed, size_t n, dft_buf_t *out)
+int dft_open_to(const unsigned char key[32], const unsigned char *sealed, size_t n, unsigned char *o)
 {
     if (n < 12 + 16)
         return -1;
     size_t ctlen = n - 12 - 16;
-    dft_buf_reserve(out, ctlen + 16);
-    unsigned char *o = (unsigned char *)out->data + out->len;
     int len = 0, fin = 0;
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-    int ok = ctx != NULL && EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, sealed) == 1 &&
+    int ok = ctx != NULL && ctlen <= INT_MAX && EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, sealed) == 1 &&
              EVP_DecryptUpdate(ctx, o, &len, sealed + 12, (int)ctlen) == 1 &&
              EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, (void *)(sealed + n - 16)) == 1 &&
              EVP_DecryptFinal_ex(ctx, o + len, &fin) == 1;
@@ -200,7 +199,18 @@ int dft_open(const unsigned char key[32], const unsigned char *sealed, size_t n,
         dft_wipe(o, ctlen);
         return -1;
     }
-    out->len += (size_t)(len + fin);
+    return 0;
+}
+
+int dft_open(const unsigned char key[32], const unsigned char *sealed, size_t n, dft_buf_t *out)
+{
+    if (n < 12 + 16)
+        return -1;
+    size_t ctlen = n - 12 - 16;
+    dft_buf_reserve(out, ctlen + 16);
+    if (dft_open_to(key, sealed, n, (unsigned char *)out->data + out->len) != 0)
+        return -1;
+    out->len += ctlen;
     out->data[out->len] = '\0';
     return 0;
 }

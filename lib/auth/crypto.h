@@ -35,6 +35,8 @@ int dft_open_hex(const unsigned char key[32], const char *hex, dft_buf_t *b);
 /* The same in raw bytes: nonce(12) || ciphertext || tag(16). */
 void dft_seal(const unsigned char key[32], const unsigned char *plain, size_t n, dft_buf_t *out);
 int dft_open(const unsigned char key[32], const unsigned char *sealed, size_t n, dft_buf_t *out);
+/* The same into o, which holds n - 28 bytes. */
+int dft_open_to(const unsigned char key[32], const unsigned char *sealed, size_t n, unsigned char *o);
 /* HKDF-SHA256 of ikm with info: 32 bytes. */
 void dft_hkdf32(const unsigned char ikm[32], const char *info, unsigned char out[32]);
 

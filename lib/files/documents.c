@@ -201,11 +201,65 @@ static void upload_receipt_document(dft_req_t *r)
 
 /* ----------------------------------------------------------- download */
 
+/* A download: plain documents are answered from the database's reply; an
+ * encrypted one is copied and decrypted on a worker, into memory the
+ * response then owns. */
+typedef struct download_t {
+    dft_flow_t flow; /* first */
+    unsigned char key[32];
+    unsigned char *sealed;
+    size_t len;
+    unsigned char *plain; /* h2o shared memory, linked to the request's pool when answered */
+    const char *type;     /* in the request's pool */
+} download_t;
+
+static void download_dispose(dft_flow_t *f)
+{
+    download_t *d = (download_t *)f;
+    dft_wipe(d->key, sizeof(d->key));
+    free(d->sealed);
+    if (d->plain != NULL) {
+        dft_wipe(d->plain, d->len - 28);
+        h2o_mem_release_shared(d->plain);
+    }
+}
+
+static void run_open(dft_task_t *task)
+{
+    download_t *d = (download_t *)task;
+    d->plain = h2o_mem_alloc_shared(NULL, d->len - 28 + 1, NULL);
+    if (dft_open_to(d->key, d->sealed, d->len, d->plain) != 0) {
+        h2o_mem_release_shared(d->plain);
+        d->plain = NULL;
+    }
+}
+
+static void on_opened(dft_task_t *task)
+{
+    download_t *d = (download_t *)task;
+    dft_req_t *r = dft_flow_request(&d->flow);
+    if (r == NULL)
+        return;
+    if (d->plain == NULL) {
+        dft_respond_code(r, DFT_E_INTERNAL, "document does not decrypt with the department's key");
+    } else {
+        h2o_mem_link_shared(&r->h2o->pool, d->plain); /* the response owns it now */
+        h2o_mem_release_shared(d->plain);
+        dft_respond(r, 200, d->type, h2o_iovec_init(d->plain, d->len - 28));
+        d->plain = NULL;
+    }
+    dft_flow_free(&d->flow);
+}
+
 static void on_document(void *ctx, const dft_db_reply_t *reply)
 {
-    dft_req_t *r = ctx;
+    download_t *d = ctx;
+    dft_req_t *r = dft_flow_request(&d->flow);
+    if (r == NULL)
+        return;
     if (reply->err.code != DFT_OK) {
         dft_respond_error(r, &reply->err);
+        dft_flow_free(&d->flow);
         return;
     }
     size_t clen = 0, tlen = 0, nlen = 0, hlen = 0, elen = 0, klen = 0;
@@ -214,25 +268,8 @@ static void on_document(void *ctx, const dft_db_reply_t *reply)
     const char *enc = dft_db_reply_field(reply, 4, &elen), *sealed = dft_db_reply_field(reply, 5, &klen);
     if (content == NULL || type == NULL || name == NULL || sha == NULL || enc == NULL) {
         dft_respond_code(r, DFT_E_NOT_FOUND, "No such document.");
+        dft_flow_free(&d->flow);
         return;
-    }
-    h2o_iovec_t body;
-    if (elen == 4 && memcmp(enc, "true", 4) == 0) {
-        unsigned char key[32];
-        dft_buf_t plain = {0};
-        int ok = dft_auth_data_key_open(sealed, klen, key) == 0 &&
-                 dft_open(key, (const unsigned char *)content, clen, &plain) == 0;
-        dft_wipe(key, sizeof(key));
-        if (!ok) {
-            dft_buf_dispose(&plain);
-            dft_respond_code(r, DFT_E_INTERNAL, "document does not decrypt with this server's key");
-            return;
-        }
-        body = h2o_strdup(&r->h2o->pool, plain.data, plain.len);
-        dft_wipe(plain.data, plain.len);
-        dft_buf_dispose(&plain);
-    } else {
-        body = h2o_strdup(&r->h2o->pool, content, clen);
     }
     char etag[70], disposition[700];
     snprintf(etag, sizeof(etag), "\"%.*s\"", (int)hlen, sha);
@@ -248,7 +285,29 @@ static void on_document(void *ctx, const dft_db_reply_t *reply)
     }
     disposition[k] = '\0';
     dft_add_header(r, "content-disposition", disposition);
-    dft_respond(r, 200, h2o_strdup(&r->h2o->pool, type, tlen).base, body);
+    d->type = h2o_strdup(&r->h2o->pool, type, tlen).base;
+    if (!(elen == 4 && memcmp(enc, "true", 4) == 0)) {
+        dft_respond(r, 200, d->type, h2o_strdup(&r->h2o->pool, content, clen));
+        dft_flow_free(&d->flow);
+        return;
+    }
+    if (clen < 28 || dft_auth_data_key_open(sealed, klen, d->key) != 0) {
+        dft_respond_code(r, DFT_E_INTERNAL, "document or data key does not open with this server's keys");
+        dft_flow_free(&d->flow);
+        return;
+    }
+    d->len = clen;
+    d->sealed = dft_malloc(clen);
+    memcpy(d->sealed, content, clen);
+    dft_flow_submit(&d->flow, run_open, on_opened);
+}
+
+/* Reads document `stmt` with params and answers with its bytes. */
+static void download(dft_req_t *r, const dft_db_scope_t *scope, const char *stmt, const char *const *params, int n)
+{
+    download_t *d = dft_flow_new(sizeof(*d), r, scope, download_dispose);
+    /* read-write: reading a confidential document writes an audit event */
+    dft_db_run_ext(r, 0, &d->flow.scope, DFT_DB_WRITE, stmt, params, n, NULL, 1, on_document, d);
 }
 
 static void get_file_document(dft_req_t *r)
@@ -258,9 +317,8 @@ static void get_file_document(dft_req_t *r)
     if (dft_files_dept_scope(r, &scope) != 0 || dft_files_path_uuid(r, "file_id", "No such file.", id) != 0 ||
         dft_files_path_uuid(r, "doc_id", "No such document.", doc) != 0)
         return;
-    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, h2o_strdup(&r->h2o->pool, doc, 36).base};
-    /* read-write: reading a confidential document writes an audit event */
-    dft_db_run_ext(r, 1, &scope, DFT_DB_WRITE, "document_get", params, 2, NULL, 1, on_document, r);
+    const char *params[] = {id, doc};
+    download(r, &scope, "document_get", params, 2);
 }
 
 static void get_receipt_document(dft_req_t *r)
@@ -269,8 +327,8 @@ static void get_receipt_document(dft_req_t *r)
     char id[37];
     if (dft_files_dept_scope(r, &scope) != 0 || dft_files_path_uuid(r, "receipt_id", "No such receipt.", id) != 0)
         return;
-    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
-    dft_db_run_ext(r, 1, &scope, DFT_DB_WRITE, "receipt_document_get", params, 1, NULL, 1, on_document, r);
+    const char *params[] = {id};
+    download(r, &scope, "receipt_document_get", params, 1);
 }
 
 static void list_documents(dft_req_t *r)
