@@ -54,6 +54,10 @@ struct dft_thread_t {
     void *db; /* the thread's database pool (lib/db), or NULL */
     void *auth; /* the thread's keys, revocations and token cache (lib/auth), or NULL */
     h2o_multithread_receiver_t *worker_done; /* results of worker tasks (worker.c) */
+    h2o_linklist_t conns; /* every open client connection of the thread (watchdog.c) */
+    size_t num_conns;
+    h2o_timeout_t sweep_timer;
+    h2o_timeout_entry_t sweep_entry;
 };
 
 struct dft_server_t {
@@ -104,6 +108,11 @@ struct dft_req_t {
 dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *const *tables, size_t num_tables);
 /* Runs until SIGTERM/SIGINT has drained the threads; returns the exit status. */
 int dft_server_run(dft_server_t *server);
+
+/* watchdog.c: closes connections that stall (see there). On the thread: start
+ * once before serving; track every accepted socket. */
+void dft_watchdog_start(dft_thread_t *t);
+void dft_watchdog_track(dft_thread_t *t, h2o_socket_t *sock);
 
 /* ---- for handlers ---- */
 
