@@ -105,7 +105,7 @@ static void on_sweep(h2o_timeout_entry_t *entry)
 
     for (h2o_linklist_t *l = t->conns.next; l != &t->conns; l = l->next) {
         tracked_t *tc = H2O_STRUCT_FROM_MEMBER(tracked_t, link, l);
-        uint64_t received, acked;
+        uint64_t received = tc->received, acked = tc->acked; /* kept when the kernel cannot say */
         if (tcp_counts(tc->sock, &received, &acked) != 0 || received != tc->received || acked != tc->acked) {
             tc->received = received;
             tc->acked = acked;
