@@ -141,6 +141,10 @@ int dft_body_only_fields(dft_req_t *r, json_t *body, const char *const *allowed)
 const char *dft_body_string(dft_req_t *r, json_t *body, const char *name, size_t max);
 /* An optional string member of at most max bytes (may be empty); "" when absent; NULL after a 400. */
 const char *dft_body_optional_string(dft_req_t *r, json_t *body, const char *name, size_t max);
+/* Free text: a string of at most max_chars characters (code points, as the contract's
+ * maxLength counts them, so Hindi gets as many as English), non-empty when required;
+ * "" when optional and absent; NULL after a 400. */
+const char *dft_body_text(dft_req_t *r, json_t *body, const char *name, size_t max_chars, int required);
 /* ?limit= (1..100, default 20) as text into limit[8]; 0, or -1 after a 400. */
 int dft_req_limit(dft_req_t *r, char limit[8]);
 
