@@ -39,6 +39,7 @@ static const setting_t settings[] = {
     INT(h2_max_streams, 32, 1, 256),
     INT(header_timeout_ms, 10000, 100, 600000),
     INT(idle_timeout_ms, 30000, 100, 3600000),
+    INT(min_body_rate, 1024, 0, 1073741824),
     INT(shutdown_timeout_ms, 10000, 0, 600000),
     STR(cors_origins, ""),
     STR(trusted_proxies, ""),

@@ -24,7 +24,8 @@ typedef struct dft_config_t {
     int64_t max_header_bytes; /* names + values of all request headers */
     int64_t h2_max_streams;
     int64_t header_timeout_ms;
-    int64_t idle_timeout_ms;
+    int64_t idle_timeout_ms;  /* a connection that moves no byte either way for this long is closed */
+    int64_t min_body_rate;    /* bytes/s an HTTP/2 request body must average after header_timeout_ms; 0 = off */
     int64_t shutdown_timeout_ms;
     char *cors_origins; /* comma-separated allow-list */
     char *trusted_proxies; /* CIDRs whose X-Forwarded-For is believed */

@@ -182,6 +182,18 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
+size_t dft_utf8_chars(const char *s, size_t n)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < n; ++chars) {
+        size_t len = utf8_len((const unsigned char *)s + i, n - i);
+        if (len == 0 || s[i] == '\0')
+            return SIZE_MAX;
+        i += len;
+    }
+    return chars;
+}
+
 void dft_buf_json_escape(dft_buf_t *b, const char *s, size_t n)
 {
     dft_buf_reserve(b, n + 8);

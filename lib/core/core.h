@@ -49,4 +49,7 @@ __attribute__((format(printf, 2, 3))) void dft_buf_printf(dft_buf_t *b, const ch
 void dft_buf_json_escape(dft_buf_t *b, const char *s, size_t n);
 void dft_buf_dispose(dft_buf_t *b);
 
+/* Characters (code points) in s when it is valid UTF-8 without NUL; SIZE_MAX when it is not. */
+size_t dft_utf8_chars(const char *s, size_t n);
+
 #endif

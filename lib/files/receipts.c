@@ -26,9 +26,9 @@ static void create_receipt(dft_req_t *r)
     if (body == NULL)
         return;
     const char *sender, *number, *subject, *mode, *classification, *letter_date, *received_on, *key;
-    if ((sender = dft_body_string(r, body, "sender", 300)) == NULL ||
-        (number = dft_body_optional_string(r, body, "letter_number", 100)) == NULL ||
-        (subject = dft_body_string(r, body, "subject", 2000)) == NULL ||
+    if ((sender = dft_body_text(r, body, "sender", 300, 1)) == NULL ||
+        (number = dft_body_text(r, body, "letter_number", 100, 0)) == NULL ||
+        (subject = dft_body_text(r, body, "subject", 500, 1)) == NULL ||
         (mode = dft_files_enum(r, body, "mode", modes, NULL)) == NULL ||
         (classification = dft_files_enum(r, body, "classification", classifications, "restricted")) == NULL ||
         dft_files_date(r, body, "letter_date", &letter_date) != 0 ||

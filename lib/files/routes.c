@@ -45,8 +45,8 @@ static void create_file(dft_req_t *r)
     json_t *body = dft_req_json_object(r, allowed);
     if (body == NULL)
         return;
-    const char *subject = dft_body_string(r, body, "subject", 2000), *category, *section, *classification, *priority;
-    if (subject == NULL || (category = dft_body_optional_string(r, body, "category", 400)) == NULL ||
+    const char *subject = dft_body_text(r, body, "subject", 500, 1), *category, *section, *classification, *priority;
+    if (subject == NULL || (category = dft_body_text(r, body, "category", 100, 0)) == NULL ||
         (section = dft_body_string(r, body, "section", 16)) == NULL ||
         (classification = dft_files_enum(r, body, "classification", classifications, "restricted")) == NULL ||
         (priority = dft_files_enum(r, body, "priority", priorities, "normal")) == NULL)
@@ -102,7 +102,8 @@ static void list_files(dft_req_t *r)
         return;
     const dft_str_t *section = dft_req_query(r, "section"), *q = dft_req_query(r, "q");
     const char *cursor;
-    if (section != NULL && (section->len > 16 || strspn(section->base, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") < section->len)) {
+    if (section != NULL && (section->len > 16 || strspn(section->base, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") < section->len ||
+                            (section->len > 0 && section->base[0] == '-'))) {
         dft_respond_field_error(r, "section", "invalid", "section is 1-16 of A-Z, 0-9 and '-'.");
         return;
     }
@@ -174,7 +175,7 @@ static void move_file(dft_req_t *r)
     const char *action = dft_files_enum(r, body, "action", actions, NULL), *remarks, *to = NULL, *due = NULL;
     if (action == NULL)
         return;
-    if ((remarks = dft_body_optional_string(r, body, "remarks", 2000)) == NULL)
+    if ((remarks = dft_body_text(r, body, "remarks", 2000, 0)) == NULL)
         return;
     if (json_object_get(body, "to") != NULL) {
         if ((to = dft_body_string(r, body, "to", 16)) == NULL)
@@ -221,8 +222,8 @@ static void update_file(dft_req_t *r)
     if (body == NULL)
         return;
     const char *subject = NULL, *category = NULL, *priority = NULL;
-    if ((json_object_get(body, "subject") != NULL && (subject = dft_body_string(r, body, "subject", 2000)) == NULL) ||
-        (json_object_get(body, "category") != NULL && (category = dft_body_optional_string(r, body, "category", 400)) == NULL) ||
+    if ((json_object_get(body, "subject") != NULL && (subject = dft_body_text(r, body, "subject", 500, 1)) == NULL) ||
+        (json_object_get(body, "category") != NULL && (category = dft_body_text(r, body, "category", 100, 0)) == NULL) ||
         (json_object_get(body, "priority") != NULL && (priority = dft_files_enum(r, body, "priority", priorities, NULL)) == NULL))
         return;
     if (json_object_size(body) == 0) {
@@ -279,7 +280,7 @@ static const char *note_body(dft_req_t *r)
 {
     static const char *const allowed[] = {"body", NULL};
     json_t *body = dft_req_json_object(r, allowed);
-    return body != NULL ? dft_body_string(r, body, "body", 20000) : NULL;
+    return body != NULL ? dft_body_text(r, body, "body", 20000, 1) : NULL;
 }
 
 static void add_note(dft_req_t *r)

@@ -118,6 +118,10 @@ void dft_metrics_render(dft_buf_t *out, dft_metrics_t *const *all, size_t n, con
                    "daftar_db_queue_depth %llu\n"
                    "# HELP daftar_threads Event-loop threads.\n"
                    "# TYPE daftar_threads gauge\n"
-                   "daftar_threads %llu\n",
-                   (unsigned long long)g->inflight, (unsigned long long)g->queue_depth, (unsigned long long)g->threads);
+                   "daftar_threads %llu\n"
+                   "# HELP daftar_connections_open Client connections open (TCP accepted and not yet closed).\n"
+                   "# TYPE daftar_connections_open gauge\n"
+                   "daftar_connections_open %llu\n",
+                   (unsigned long long)g->inflight, (unsigned long long)g->queue_depth, (unsigned long long)g->threads,
+                   (unsigned long long)g->connections);
 }

@@ -28,7 +28,7 @@ void dft_metrics_free(dft_metrics_t *m);
 void dft_metrics_observe(dft_metrics_t *m, size_t route_index, int status, uint64_t micros);
 
 typedef struct dft_metrics_gauges_t {
-    uint64_t inflight, queue_depth, threads;
+    uint64_t inflight, queue_depth, threads, connections;
 } dft_metrics_gauges_t;
 
 /* Renders the sum of `n` thread metrics; route_names[i] names route i. */

@@ -43,6 +43,7 @@ static void get_metrics(dft_req_t *r)
     for (size_t i = 0; i < s->num_threads; ++i) {
         all[i] = s->threads[i].metrics;
         g.inflight += __atomic_load_n(&s->threads[i].inflight, __ATOMIC_RELAXED);
+        g.connections += __atomic_load_n(&s->threads[i].num_conns, __ATOMIC_RELAXED);
         if (s->hooks.queue_depth != NULL)
             g.queue_depth += s->hooks.queue_depth(&s->threads[i]);
     }

@@ -315,6 +315,27 @@ const char *dft_body_optional_string(dft_req_t *r, json_t *body, const char *nam
     return json_string_value(v);
 }
 
+const char *dft_body_text(dft_req_t *r, json_t *body, const char *name, size_t max_chars, int required)
+{
+    json_t *v = json_object_get(body, name);
+    if (v == NULL) {
+        if (!required)
+            return "";
+        dft_respond_field_error(r, name, "required", "This field is required.");
+        return NULL;
+    }
+    size_t chars = json_is_string(v) ? dft_utf8_chars(json_string_value(v), json_string_length(v)) : SIZE_MAX;
+    if (chars == SIZE_MAX || (required && chars == 0)) {
+        dft_respond_field_error(r, name, "invalid", required ? "This field must be a non-empty string." : "This field must be a string.");
+        return NULL;
+    }
+    if (chars > max_chars) {
+        dft_respond_field_error(r, name, "too_long", "This text is longer than allowed.");
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
 int dft_req_limit(dft_req_t *r, char limit[8])
 {
     const dft_str_t *l = dft_req_query(r, "limit");
@@ -517,8 +538,12 @@ int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req)
         dft_respond_code(r, rc, "This path does not support the method.");
         return 0;
     }
+    if (rc == DFT_E_INVALID) { /* bad percent-encoding, NUL, invalid UTF-8 in a segment */
+        dft_respond_field_error(r, "path", "malformed", "The path is not validly encoded.");
+        return 0;
+    }
     if (rc != DFT_OK) {
-        dft_respond_code(r, rc, rc == DFT_E_NOT_FOUND ? "No resource at this path." : "The path is not validly encoded.");
+        dft_respond_code(r, rc, "No resource at this path.");
         return 0;
     }
     r->route = m.route;

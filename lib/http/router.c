@@ -158,6 +158,8 @@ int dft_percent_decode(const char *src, size_t len, char *dst, size_t *out_len, 
             return -1;
         dst[o++] = (char)c;
     }
+    if (dft_utf8_chars(dst, o) == SIZE_MAX)
+        return -1; /* names and values are text: handlers and PostgreSQL see valid UTF-8 only */
     *out_len = o;
     return 0;
 }

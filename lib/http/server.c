@@ -77,10 +77,12 @@ static void on_accept(h2o_socket_t *listener, const char *err)
     if (err != NULL)
         return;
     h2o_accept_ctx_t *actx = listener->data;
+    dft_thread_t *t = H2O_STRUCT_FROM_MEMBER(dft_thread_t, ctx, actx->ctx);
     for (int i = 0; i < 16; ++i) { /* accept a batch, not everything: stay fair to established connections */
         h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
         if (sock == NULL)
             return;
+        dft_watchdog_track(t, sock);
         h2o_accept(actx, sock);
     }
 }
@@ -185,6 +187,7 @@ static void *thread_main(void *arg)
     if (s->fds_tls[t->index] >= 0)
         t->listen_tls = start_listener(t, s->fds_tls[t->index], &t->accept_tls);
     dft_worker_attach_thread(t);
+    dft_watchdog_start(t);
     if (s->hooks.on_start != NULL)
         s->hooks.on_start(t);
     while (!t->done)
@@ -248,6 +251,12 @@ dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *cons
      * with a problem+json 413 on a connection that stays usable. */
     if (config->max_request_size < config->max_body || config->max_request_size < config->max_upload) {
         dft_log(DFT_LOG_ERROR, "config", "max_request_size must be at least max_body and max_upload");
+        return NULL;
+    }
+    /* the watchdog (watchdog.c) takes a connection that moves no byte for idle_timeout_ms for
+     * stalled; one waiting for the database must not look like that */
+    if (config->idle_timeout_ms <= config->db_wait_ms + config->db_statement_timeout_ms) {
+        dft_log(DFT_LOG_ERROR, "config", "idle_timeout_ms must be larger than db_wait_ms + db_statement_timeout_ms");
         return NULL;
     }
     s->h2o.max_request_entity_size = (size_t)config->max_request_size;

@@ -54,6 +54,10 @@ struct dft_thread_t {
     void *db; /* the thread's database pool (lib/db), or NULL */
     void *auth; /* the thread's keys, revocations and token cache (lib/auth), or NULL */
     h2o_multithread_receiver_t *worker_done; /* results of worker tasks (worker.c) */
+    h2o_linklist_t conns; /* every open client connection of the thread (watchdog.c) */
+    size_t num_conns;
+    h2o_timeout_t sweep_timer;
+    h2o_timeout_entry_t sweep_entry;
 };
 
 struct dft_server_t {
@@ -105,6 +109,11 @@ dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *cons
 /* Runs until SIGTERM/SIGINT has drained the threads; returns the exit status. */
 int dft_server_run(dft_server_t *server);
 
+/* watchdog.c: closes connections that stall (see there). On the thread: start
+ * once before serving; track every accepted socket. */
+void dft_watchdog_start(dft_thread_t *t);
+void dft_watchdog_track(dft_thread_t *t, h2o_socket_t *sock);
+
 /* ---- for handlers ---- */
 
 const dft_str_t *dft_req_param(dft_req_t *r, const char *name);
@@ -132,6 +141,10 @@ int dft_body_only_fields(dft_req_t *r, json_t *body, const char *const *allowed)
 const char *dft_body_string(dft_req_t *r, json_t *body, const char *name, size_t max);
 /* An optional string member of at most max bytes (may be empty); "" when absent; NULL after a 400. */
 const char *dft_body_optional_string(dft_req_t *r, json_t *body, const char *name, size_t max);
+/* Free text: a string of at most max_chars characters (code points, as the contract's
+ * maxLength counts them, so Hindi gets as many as English), non-empty when required;
+ * "" when optional and absent; NULL after a 400. */
+const char *dft_body_text(dft_req_t *r, json_t *body, const char *name, size_t max_chars, int required);
 /* ?limit= (1..100, default 20) as text into limit[8]; 0, or -1 after a 400. */
 int dft_req_limit(dft_req_t *r, char limit[8]);
 

@@ -221,6 +221,7 @@ def test_problem_body_is_valid_json_for_a_path_with_invalid_utf8(server):
         while chunk := s.recv(65536):
             data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 404")
+    assert head.startswith(b"HTTP/1.1 400")  # a path segment that is not UTF-8 is malformed
     problem = json.loads(body.decode("utf-8"))  # strict: raises on invalid UTF-8
-    assert problem["status"] == 404 and "\ufffd" in problem["instance"]
+    assert problem["status"] == 400 and "\ufffd" in problem["instance"]
+    assert problem["errors"] == [{"field": "path", "reason": "malformed", "message": "The path is not validly encoded."}]

@@ -15,14 +15,16 @@ static size_t depth(json_t *j)
     if (json_is_object(j)) {
         json_object_foreach(j, k, v)
         {
-            if (depth(v) > d)
-                d = depth(v);
+            size_t c = depth(v); /* once: calling it twice is 2^depth calls on a deep input */
+            if (c > d)
+                d = c;
         }
     } else if (json_is_array(j)) {
         json_array_foreach(j, i, v)
         {
-            if (depth(v) > d)
-                d = depth(v);
+            size_t c = depth(v);
+            if (c > d)
+                d = c;
         }
     } else {
         return 0;

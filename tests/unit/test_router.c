@@ -1,6 +1,7 @@
 /*
  * test_router.c — matching, parameters, 404/405, encodings, query parsing.
  */
+#include "core/core.h"
 #include "http/router.h"
 #include "test.h"
 
@@ -138,6 +139,22 @@ TEST(test_router__rejects_repeated_and_badly_encoded_query)
     CHECK(dft_query_parse(s, strlen(s), list_query, scratch, &q) == DFT_E_INVALID);
 }
 
+TEST(test_router__rejects_query_and_path_text_that_is_not_utf8)
+{
+    dft_query_t q;
+    char scratch[128];
+    const char *bad[] = {"q=%ff%fe", "q=%c0%af", "q=%ed%a0%80", "q=%e0%a4", "q=caf%e9"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); ++i) {
+        CHECK(dft_query_parse(bad[i], strlen(bad[i]), list_query, scratch, &q) == DFT_E_INVALID);
+        CHECK_STR(q.bad_reason, "bad_encoding");
+    }
+    const char *hindi = "q=%E0%A4%AB%E0%A4%BC%E0%A4%BE%E0%A4%87%E0%A4%B2";
+    CHECK(dft_query_parse(hindi, strlen(hindi), list_query, scratch, &q) == DFT_OK);
+    CHECK(dft_utf8_chars("\xe0\xa4\x95" "a", 4) == 2);
+    CHECK(dft_utf8_chars("a\0b", 3) == SIZE_MAX);
+    CHECK(dft_utf8_chars("\xff", 1) == SIZE_MAX);
+}
+
 const test_case_t router_cases[] = {
     CASE(test_router__matches_literal_and_params),
     CASE(test_router__literal_wins_over_param),
@@ -147,5 +164,6 @@ const test_case_t router_cases[] = {
     CASE(test_router__rejects_unknown_param),
     CASE(test_router__parses_query),
     CASE(test_router__rejects_repeated_and_badly_encoded_query),
+    CASE(test_router__rejects_query_and_path_text_that_is_not_utf8),
     {NULL, NULL},
 };
