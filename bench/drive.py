@@ -1,0 +1,229 @@
+"""bench/drive.py — runs the workloads against the started daftar and prints the report.
+
+Every figure comes from this one run: h2load's per-request logs (status, microseconds) give req/s,
+p50, p99 and non-2xx; /proc gives daftar's CPU seconds and resident memory; pgbench runs daftar's
+read-file transaction with as many database connections as daftar has.
+"""
+import json
+import os
+import re
+import subprocess
+import threading
+import time
+
+E = os.environ
+OUT, URL, DPID = E["OUT"], E["URL"], int(E["DPID"])
+S = int(E["SECONDS_PER"])
+READERS = int(E["READERS"])
+DB_CONNECTIONS = int(E["THREADS"]) * int(E["DB_CONNS"])
+results, bars = {}, {}
+
+
+def tok(name):
+    with open(os.path.join(OUT, "token." + name)) as f:
+        return f.read().strip()
+
+
+def cpu_seconds():
+    with open("/proc/%d/stat" % DPID) as f:
+        parts = f.read().rsplit(")", 1)[1].split()
+    return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_kib(field="VmRSS"):
+    with open("/proc/%d/status" % DPID) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+class RssSampler(threading.Thread):
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak, self.stop = 0, False
+
+    def run(self):
+        while not self.stop:
+            self.peak = max(self.peak, rss_kib())
+            time.sleep(0.05)
+
+
+def h2load(name, uris, token, clients, streams, seconds=None, requests=None, data=None, threads=1, rps=None):
+    log = os.path.join(OUT, "log." + name)
+    cmd = ["h2load", "-c", str(clients), "-m", str(streams), "-t", str(threads), "-i", os.path.join(OUT, uris),
+           "--log-file", log] + (["-H", "authorization: Bearer " + token] if token else [])
+    if seconds:
+        cmd += ["-D", str(seconds), "--warm-up-time", "1"]
+    else:
+        cmd += ["-n", str(requests)]
+    if data:
+        cmd += ["-d", data, "-H", "content-type: application/json"]
+    if rps:
+        cmd += ["--rps", str(rps)]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True), log
+
+
+def collect(procs, seconds):
+    for p, log in procs:
+        out = p.communicate()[0]
+        if p.returncode != 0:
+            raise SystemExit("h2load failed: " + out[-2000:])
+    return from_logs([log for _, log in procs], seconds)
+
+
+def from_logs(logs, seconds):
+    lat, non2xx = [], 0
+    for log in logs:
+        with open(log) as f:
+            for line in f:
+                parts = line.split("\t")
+                if len(parts) >= 3:
+                    status, us = int(parts[1]), int(parts[2])
+                    lat.append(us)
+                    non2xx += not (200 <= status < 300)
+    lat.sort()
+    pct = lambda q: round(lat[min(len(lat) - 1, int(q * len(lat)))] / 1000, 2) if lat else None  # noqa: E731
+    return {"requests": len(lat), "req_per_s": round(len(lat) / seconds, 1) if seconds else None,
+            "p50_ms": pct(0.50), "p99_ms": pct(0.99), "non_2xx": non2xx}
+
+
+def phase(name, starters, seconds=None):
+    c0, sampler = cpu_seconds(), RssSampler()
+    sampler.start()
+    t0 = time.time()
+    procs = [start() for start in starters]
+    r = collect(procs, seconds)
+    sampler.stop = True
+    sampler.join()
+    wall = time.time() - t0
+    if seconds is None:
+        r["req_per_s"] = round(r["requests"] / wall, 1)
+    r["cpu_s_per_1000"] = round((cpu_seconds() - c0) * 1000 / max(1, r["requests"]), 3)
+    r["peak_rss_mib"] = round(sampler.peak / 1024, 1)
+    results[name] = r
+    print("%-22s %9s req/s  p50 %7s ms  p99 %7s ms  non-2xx %-5d  CPU %6s s/1000  RSS %6s MiB" % (
+        name, r["req_per_s"], r["p50_ms"], r["p99_ms"], r["non_2xx"], r["cpu_s_per_1000"], r["peak_rss_mib"]), flush=True)
+    return r
+
+
+def readers(uris, clients=4, streams=4, seconds=S, data=None, suffix="", rps=None):
+    return [lambda k=k: h2load("%s.r%d%s" % (uris, k, suffix), "%s.r%d" % (uris, k), tok("r%d" % k), clients, streams,
+                               seconds=seconds, data=data, rps=rps) for k in range(READERS)]
+
+
+def pgbench():
+    scripts = sorted(os.listdir(os.path.join(OUT, "pgbench")))
+    cmd = ["pgbench", "-n", "-M", "prepared", "-c", str(DB_CONNECTIONS), "-j", "2", "-T", str(S), "-h", E["SOCK"],
+           "-p", E["PGPORT"], "-U", "daftar_api", "daftar"]
+    for s in scripts:
+        cmd += ["-f", os.path.join(OUT, "pgbench", s)]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    m = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out.stdout)
+    if not m:
+        raise SystemExit("pgbench failed: " + out.stdout[-1000:] + out.stderr[-1000:])
+    lat = re.search(r"latency average = ([\d.]+) ms", out.stdout)
+    r = {"tps": float(m.group(1)), "latency_avg_ms": float(lat.group(1)) if lat else None, "connections": DB_CONNECTIONS}
+    results["pgbench read-file"] = r
+    print("%-22s %9.1f tps   latency avg %s ms (%d connections)" % ("pgbench read-file", r["tps"],
+          r["latency_avg_ms"], DB_CONNECTIONS), flush=True)
+    return r["tps"]
+
+
+def curl(method, url, token, body=None, headers=()):
+    """(status, headers text, body) of one request over h2c."""
+    hfile, bfile = os.path.join(OUT, "curl.h"), os.path.join(OUT, "curl.b")
+    cmd = ["curl", "-s", "--http2-prior-knowledge", "-X", method, url, "-H", "authorization: Bearer " + token,
+           "-D", hfile, "-o", bfile, "-w", "%{http_code}"]
+    for h in headers:
+        cmd += ["-H", h]
+    if body is not None:
+        cmd += ["-H", "content-type: application/json", "-d", json.dumps(body)]
+    status = int(subprocess.run(cmd, capture_output=True, text=True).stdout or 0)
+    with open(hfile) as h, open(bfile) as b:
+        return status, h.read(), b.read()
+
+
+print("daftar benchmark, scale %s: %d s a workload, daftar %s threads x %s database connections; seeding took %s s"
+      % (E["SCALE"], S, E["THREADS"], E["DB_CONNS"], E["SEED_SECONDS"]), flush=True)
+phase("warm-up", readers("read", seconds=3), 3)
+pg_tps = pgbench()
+base = phase("read-file (h2c)", readers("read"), S)
+phase("read-file (TLS h2)", readers("read-tls", suffix="-tls"), S)
+# paced at the first bar's throughput (0.7 x pgbench) with 16 connections x 4 streams
+PACE = max(1, int(0.7 * pg_tps / (READERS * 4)))
+paced = phase("read-file paced", readers("read", suffix="-paced", rps=PACE), S)
+phase("inbox", readers("inbox"), S)
+
+# add-note: 16 connections x 4 streams = 64 concurrent writers on one file
+with open(os.path.join(OUT, "note.json"), "w") as f:
+    json.dump({"body": "Para: examined under load. पैरा: भार में जाँचा गया।"}, f)
+with open(os.path.join(OUT, "note.file")) as f:
+    file_url = f.read().strip()
+with open(os.path.join(OUT, "note.uri"), "w") as f:
+    f.write(file_url + "/notes\n")
+phase("add-note (64 writers)", [lambda: h2load("note", "note.uri", tok("r0"), 16, 4, seconds=S,
+                                                data=os.path.join(OUT, "note.json"))], S)
+_, head, _ = curl("GET", file_url, tok("r0"))
+etag = re.search(r"(?im)^etag: (.*)$", head).group(1).strip()
+with open(os.path.join(OUT, "uids")) as f:
+    second = f.read().split()[1]
+status, _, body = curl("POST", file_url + "/movements", tok("r0"), {"action": "forward", "to": second},
+                      ["if-match: " + etag])
+if status != 201:
+    raise SystemExit("forwarding the add-note file failed: %d %s" % (status, body))
+status, _, body = curl("GET", file_url + "/notes/verify", tok("r0"))
+verify = json.loads(body)
+_, _, notes = curl("GET", file_url + "/notes", tok("r0"))
+verify["notes"] = len(json.loads(notes)["items"])
+verify["ok"] = verify["ok"] and verify["checked"] == verify["notes"]
+results["add-note (64 writers)"]["chain"] = verify
+print("  notes/verify after the run (the file forwarded, so every note is final): %s" % json.dumps(verify), flush=True)
+
+# login while read-file runs
+with open(os.path.join(OUT, "login.json"), "w") as f:
+    with open(os.path.join(OUT, "password")) as pw:
+        json.dump({"grant_type": "password", "uid": second, "password": pw.read().strip()}, f)
+with open(os.path.join(OUT, "login.uri"), "w") as f:
+    f.write(URL + "/v1/auth/token\n")
+login_start = lambda: h2load("login", "login.uri", None, 2, 1, seconds=S, data=os.path.join(OUT, "login.json"))  # noqa
+during = phase("paced read + logins", readers("read", suffix="-login", rps=PACE) + [login_start], S)
+# split the combined phase: the login process's own log
+login = from_logs([os.path.join(OUT, "log.login")], S)
+results["login"] = login
+print("%-22s %9s logins/s  p50 %7s ms  p99 %7s ms  non-2xx %d" % ("login (during read)", login["req_per_s"],
+      login["p50_ms"], login["p99_ms"], login["non_2xx"]), flush=True)
+reads_only = from_logs([os.path.join(OUT, "log.read.r%d-login" % k) for k in range(READERS)], S)
+results["read-file during logins"] = reads_only
+print("%-22s %9s req/s  p50 %7s ms  p99 %7s ms  non-2xx %d" % ("paced read (logins)", reads_only["req_per_s"],
+      reads_only["p50_ms"], reads_only["p99_ms"], reads_only["non_2xx"]), flush=True)
+
+# 10,000 concurrent streams: 100 connections x 100 streams
+streams = phase("10k streams", [lambda: h2load("streams", "read.r0", tok("r0"), 100, 100, requests=100000, threads=2)])
+
+# departments: the same wide officers' tokens, requests over 10 departments, then over all 1,000
+few = phase("depts: 10 in use", [lambda k=k: h2load("few.w%d" % k, "depts-few.w%d" % k, tok("w%d" % k), 4, 4, seconds=S)
+                                  for k in range(READERS)], S)
+many = phase("depts: 1000 in use", [lambda k=k: h2load("all.w%d" % k, "depts-all.w%d" % k, tok("w%d" % k), 4, 4,
+                                                       seconds=S) for k in range(READERS)], S)
+
+ratio = round(base["req_per_s"] / pg_tps, 2)
+bars = {
+    "read_file_vs_pgbench": {"ratio": ratio, "bar": ">= 0.7", "met": ratio >= 0.7 and base["non_2xx"] == 0},
+    "inbox_add_note_zero_errors": {"met": results["inbox"]["non_2xx"] == 0
+                                   and results["add-note (64 writers)"]["non_2xx"] == 0 and verify.get("ok") is True},
+    "read_file_p99_ms_at_64_in_flight": {"p99_ms": paced["p99_ms"], "req_per_s": paced["req_per_s"],
+                                         "bar": "<= 10 at 0.7 x pgbench", "met": paced["p99_ms"] <= 10},
+    "streams_10000": {"served": streams["requests"], "non_2xx": streams["non_2xx"], "peak_rss_mib": streams["peak_rss_mib"],
+                      "bar": "all served, RSS <= 150 MiB",
+                      "met": streams["requests"] == 100000 and streams["non_2xx"] == 0 and streams["peak_rss_mib"] <= 150},
+    "departments_1000_vs_10": {"ratio": round(many["req_per_s"] / few["req_per_s"], 3), "bar": ">= 0.85",
+                               "met": many["req_per_s"] >= 0.85 * few["req_per_s"]},
+    "read_p99_with_logins": {"ratio": round(reads_only["p99_ms"] / paced["p99_ms"], 2), "logins_per_s": login["req_per_s"],
+                             "bar": "<= 2", "met": reads_only["p99_ms"] <= 2 * paced["p99_ms"]},
+}
+print("bars:")
+for k, v in bars.items():
+    print("  %-34s %s  %s" % (k, "met " if v["met"] else "MISSED", json.dumps({x: y for x, y in v.items() if x != "met"})))
+print(json.dumps({"scale": E["SCALE"], "seconds": S, "peak_rss_mib": round(rss_kib("VmHWM") / 1024, 1),
+                  "workloads": results, "bars": bars}, separators=(",", ":")))

@@ -1,0 +1,73 @@
+-- bench/seed.sql — benchmark data, by SQL (not through the API), into every
+-- department schema that exists. psql variables:
+--   officers_per_dept   officers seeded per department (catalog; no login)
+--   files_per_dept      files per department
+--   notes_per_file      final, correctly chained notes per file
+--   bench_uids          comma-separated UIDs of the officers who log in and drive the load;
+--                       they create and hold half of each department's files
+--   main_depts          how many departments (in code order) get the full data; the rest get 20 files
+-- Notes are inserted a note number at a time for all files of a department
+-- (set-based), each hash computed by the department's own note_hash, so
+-- notes/verify passes.
+\set ON_ERROR_STOP on
+SET client_min_messages = warning;
+
+-- Officers: 11-digit UIDs 9xxxxxxxxxx (never valid for login, distinct from real ones).
+INSERT INTO daftar.officers (uid, name, home_dept)
+SELECT '9' || lpad((d.id * 100000 + i)::text, 10, '0'), 'Bench officer ' || d.code || '-' || i, d.code
+FROM daftar.departments d, generate_series(1, :officers_per_dept) i
+ON CONFLICT DO NOTHING;
+INSERT INTO daftar.memberships (uid, dept, roles)
+SELECT '9' || lpad((d.id * 100000 + i)::text, 10, '0'), d.code, '{officer}'
+FROM daftar.departments d, generate_series(1, :officers_per_dept) i
+ON CONFLICT DO NOTHING;
+
+CREATE TEMP TABLE bench_params AS
+SELECT string_to_array(:'bench_uids', ',') AS bench, :files_per_dept::int AS files, :notes_per_file::int AS notes,
+       :main_depts::int AS main_depts, :officers_per_dept::int AS officers;
+
+DO $$
+DECLARE
+    p bench_params;
+    d record;
+    s text;
+    nfiles int;
+BEGIN
+    SELECT * INTO p FROM bench_params;
+    FOR d IN SELECT id, code, row_number() OVER (ORDER BY code) AS rank FROM daftar.departments ORDER BY code LOOP
+        s := quote_ident('dept_' || d.code);
+        nfiles := CASE WHEN d.rank <= p.main_depts THEN p.files ELSE least(p.files, 20) END;
+        -- files: even ones created and held by the bench officers (round robin), odd ones by seeded officers
+        EXECUTE format($f$
+            INSERT INTO %1$s.files (file_number, subject, category, section, classification, priority, created_by, holder,
+                                    created_at, updated_at)
+            SELECT upper(%2$L) || '/BENCH/2026/' || lpad(i::text, 6, '0'),
+                   CASE i %% 3 WHEN 0 THEN 'वेतन निर्धारण प्रस्ताव ' ELSE 'Budget proposal for scheme ' END || i,
+                   'Bench', 'BENCH', 'restricted', 'normal', u, u,
+                   now() - make_interval(mins => i), now() - make_interval(mins => i)
+            FROM (SELECT i, CASE WHEN i %% 2 = 0 THEN $1[1 + (i / 2) %% cardinality($1)]
+                                 ELSE '9' || lpad((%3$s * 100000 + 1 + i %% %4$s)::text, 10, '0') END AS u
+                  FROM generate_series(1, %5$s) i) g$f$, s, d.code, d.id, p.officers, nfiles)
+        USING p.bench;
+        EXECUTE format('INSERT INTO %1$s.file_counters (year, last) VALUES (2026, %2$s)', s, nfiles);
+        EXECUTE format('INSERT INTO %1$s.file_access (file_id, uid) SELECT id, holder FROM %1$s.files', s);
+        EXECUTE format($f$INSERT INTO %1$s.movements (file_id, seq, action, from_uid, to_uid, at)
+                          SELECT id, 1, 'create', holder, holder, created_at FROM %1$s.files$f$, s);
+        FOR n IN 1..p.notes LOOP
+            EXECUTE format($f$
+                INSERT INTO %1$s.notes (file_id, n, author, body, status, created_at, updated_at, finalized_at, prev_hash, hash)
+                SELECT (y.x).file_id, (y.x).n, (y.x).author, (y.x).body, 'final', (y.x).created_at, (y.x).created_at,
+                       (y.x).created_at, (y.x).prev_hash, %1$s.note_hash((y.x).prev_hash, y.x)
+                FROM (SELECT (f.id, %2$s, f.holder, 'Para %2$s: examined and put up. पैरा %2$s.', 'final',
+                              f.created_at + make_interval(secs => %2$s), f.created_at + make_interval(secs => %2$s),
+                              f.created_at + make_interval(secs => %2$s),
+                              coalesce(prev.hash, repeat('0', 64)), NULL)::%1$s.notes AS x
+                      FROM %1$s.files f
+                      LEFT JOIN %1$s.notes prev ON prev.file_id = f.id AND prev.n = %2$s - 1) y$f$, s, n);
+        END LOOP;
+        EXECUTE format('ANALYZE %1$s.files; ANALYZE %1$s.notes; ANALYZE %1$s.file_access; ANALYZE %1$s.movements', s);
+    END LOOP;
+END
+$$;
+ANALYZE daftar.officers;
+ANALYZE daftar.memberships;

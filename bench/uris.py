@@ -1,0 +1,69 @@
+"""bench/uris.py — the request lists h2load cycles through, from the seeded database.
+
+For reader k: read-file URIs of files reader k holds (random order, all full-data departments), inbox URIs
+of those departments, and one file for add-note. For wide officer k: read-file URIs over 10 departments in
+all, and over all of its departments, for the departments comparison. Also pgbench scripts: the same SQL
+as daftar's read-file, one script per (officer, department, file) sample.
+"""
+import argparse
+import os
+import random
+import subprocess
+
+ap = argparse.ArgumentParser()
+for a in ("sock", "port", "base", "tls-base", "readers", "wide", "depts", "out"):
+    ap.add_argument("--" + a, required=True)
+o = ap.parse_args()
+random.seed(4711)
+
+
+def q(sql):
+    out = subprocess.run(["psql", "-X", "-q", "-tA", "-F", "\t", "-h", o.sock, "-p", o.port, "-U", "postgres", "-d",
+                          "daftar", "-c", sql], check=True, capture_output=True, text=True).stdout
+    return [line.split("\t") for line in out.splitlines() if line]
+
+
+def write(name, lines):
+    with open(os.path.join(o.out, name), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+depts = [r[0] for r in q("SELECT code FROM daftar.departments ORDER BY code")]
+main = depts[:int(o.depts)]
+samples = []
+for k, uid in enumerate(o.readers.split(",")):
+    rows = []
+    for d in main:
+        rows += [(d, r[0]) for r in q("SELECT id FROM dept_%s.files WHERE holder = '%s' ORDER BY id LIMIT 2000" % (d, uid))]
+    random.shuffle(rows)
+    write("read.r%d" % k, ["%s/v1/departments/%s/files/%s" % (o.base, d, f) for d, f in rows])
+    write("read-tls.r%d" % k, ["%s/v1/departments/%s/files/%s" % (getattr(o, "tls_base"), d, f) for d, f in rows])
+    write("inbox.r%d" % k, ["%s/v1/departments/%s/files?box=inbox&limit=20" % (o.base, d) for d in main])
+    samples += [(uid, d, f) for d, f in rows[:25]]
+    if k == 0:
+        write("note.file", ["%s/v1/departments/%s/files/%s" % (o.base, rows[0][0], rows[0][1])])
+for k, uid in enumerate(o.wide.split(",")):
+    mine = [r[0] for r in q("SELECT dept FROM daftar.memberships WHERE uid = '%s' ORDER BY dept" % uid)]
+    for name, use in (("few", mine[:max(1, 10 // len(o.wide.split(",")) + (k < 10 % len(o.wide.split(","))))]), ("all", mine)):
+        rows = []
+        for d in use:
+            rows += [(d, r[0]) for r in q("SELECT id FROM dept_%s.files WHERE holder = '%s' ORDER BY id LIMIT %d"
+                                           % (d, uid, 2000 if name == "few" else 8))]
+        random.shuffle(rows)
+        write("depts-%s.w%d" % (name, k), ["%s/v1/departments/%s/files/%s" % (o.base, d, f) for d, f in rows])
+
+# pgbench: daftar's read-file transaction, literally: the setup statement's nine set_config calls
+# (role, read-only off since file_get audits confidential reads, officer, request id, client address,
+# clearance, roles, otp, trusted network) and the file_get statement; BEGIN/COMMIT because pgbench has
+# no pipelined implicit transaction (daftar sends both statements and one Sync in one round trip).
+os.makedirs(os.path.join(o.out, "pgbench"), exist_ok=True)
+for i, (uid, d, f) in enumerate(random.sample(samples, min(100, len(samples)))):
+    with open(os.path.join(o.out, "pgbench", "read%03d.sql" % i), "w") as fh:
+        fh.write("BEGIN;\n"
+                 "SELECT set_config('role', 'dept_%s', true), set_config('transaction_read_only', 'off', true), "
+                 "set_config('daftar.officer_uid', '%s', true), set_config('daftar.request_id', 'bench', true), "
+                 "set_config('daftar.client_addr', '127.0.0.1', true), set_config('daftar.clearance', '1', true), "
+                 "set_config('daftar.roles', ',officer,', true), set_config('daftar.otp', 'f', true), "
+                 "set_config('daftar.trusted', 'f', true);\n"
+                 "SELECT x.j, x.j->>'version' FROM (SELECT dept_%s.file_get('%s'::uuid) AS j) x WHERE x.j IS NOT NULL;\n"
+                 "COMMIT;\n" % (d, uid, d, f))
