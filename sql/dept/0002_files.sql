@@ -274,8 +274,6 @@ BEGIN
 END
 $$;
 
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
-REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA {schema} FROM PUBLIC;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {schema} TO {role};
+-- (the migration runner grants {role} the schema's tables and functions: lib/tenant/admin.c)
 GRANT USAGE ON SCHEMA daftar TO {role};
 GRANT SELECT ON daftar.dept_members TO {role};

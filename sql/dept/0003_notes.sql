@@ -164,6 +164,4 @@ $$;
 CREATE TRIGGER movements_finalize_notes AFTER INSERT ON {schema}.movements FOR EACH ROW
     WHEN (NEW.action <> 'create') EXECUTE FUNCTION {schema}.files_finalize_notes();
 
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
-REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA {schema} FROM PUBLIC;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {schema} TO {role};
+-- (the migration runner grants {role} the schema's tables and functions: lib/tenant/admin.c)

@@ -205,6 +205,4 @@ BEGIN
 END
 $$;
 
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
-REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA {schema} FROM PUBLIC;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {schema} TO {role};
+-- (the migration runner grants {role} the schema's tables and functions: lib/tenant/admin.c)

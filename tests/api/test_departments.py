@@ -1,10 +1,12 @@
 """Departments over the API: registry, routing by department, live changes."""
+import os
+import subprocess
 import time
 
 import httpx
 import pytest
 
-from conftest import Server, assert_problem
+from conftest import BIN, Server, assert_problem, suffix
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +127,20 @@ def test_many_departments_each_answers_with_its_own_rows(db):
                     assert r.json()["code"] == code and r.json()["name"] == "Dept %d" % i
     finally:
         s.stop()
+
+
+def test_departments_added_at_once_all_arrive_whole(db):
+    """Several `dept add` at once all succeed, each schema fully migrated (the migration lock serialises them:
+    their grants on the shared catalog schema would otherwise collide, "tuple concurrently updated")."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DAFTAR_")}
+    env.update(db.env())
+    codes = ["par_%s_%d" % (suffix(4), i) for i in range(6)]
+    procs = [subprocess.Popen([BIN, "dept", "add", c, "--name", "Parallel"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True) for c in codes]
+    outs = [p.communicate(timeout=120)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, outs
+    latest = db.psql("SELECT max(version) FROM daftar.schema_migrations WHERE scope LIKE 'dept:%'").stdout.strip()
+    for c in codes:
+        got = db.psql("SELECT max(version), count(*) FROM daftar.schema_migrations WHERE scope = 'dept:%s'" % c)
+        assert got.stdout.strip() == "%s|%s" % (latest, latest), (c, got.stdout)
+        assert db.psql("SELECT code FROM dept_%s.profile" % c).stdout.strip() == c

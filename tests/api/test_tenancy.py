@@ -50,3 +50,29 @@ def test_department_role_cannot_login(db, two):
     a, _ = two
     out = db.psql("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'dept_%s'" % a)
     assert out.stdout.strip() == "f"
+
+
+def test_every_department_object_is_its_roles_and_no_function_is_public(db, two):
+    """The migration runner's grants (lib/tenant/admin.c): each department role may use every table and function
+    of its schema, other departments' roles and PUBLIC none; for a department added at once (dept add) and for
+    one migrated step by step (a migration re-applied through `daftar migrate`)."""
+    a, b = two
+    # replay the last department migration through `migrate`, the one-transaction-per-migration path
+    db.psql("DELETE FROM daftar.schema_migrations WHERE scope = 'dept:%s' AND version = "
+            "(SELECT max(version) FROM daftar.schema_migrations WHERE scope = 'dept:%s')" % (b, b))
+    db.psql("DROP FUNCTION dept_{0}.held_before(uuid), dept_{0}.may_see_file_of(uuid), dept_{0}.cleared_for(text), "
+            "dept_{0}.keeps_records(text)".format(b))
+    db.cli("migrate")
+    for d, other in ((a, b), (b, a)):
+        tables = db.psql("SELECT count(*), count(*) FILTER (WHERE has_table_privilege('dept_%s', c.oid, "
+                         "'SELECT,INSERT,UPDATE,DELETE')), count(*) FILTER (WHERE has_table_privilege('dept_%s', c.oid, "
+                         "'SELECT')) FROM pg_class c WHERE c.relnamespace = 'dept_%s'::regnamespace AND c.relkind = 'r'"
+                         % (d, other, d)).stdout.strip()
+        n, own, foreign = map(int, tables.split("|"))
+        assert n > 10 and own == n and foreign == 0, tables
+        funcs = db.psql("SELECT count(*), count(*) FILTER (WHERE has_function_privilege('dept_%s', p.oid, 'EXECUTE')), "
+                        "count(*) FILTER (WHERE has_function_privilege('dept_%s', p.oid, 'EXECUTE')), "
+                        "count(*) FILTER (WHERE has_function_privilege('daftar_api', p.oid, 'EXECUTE')) "
+                        "FROM pg_proc p WHERE p.pronamespace = 'dept_%s'::regnamespace" % (d, other, d)).stdout.strip()
+        n, own, foreign, api = map(int, funcs.split("|"))
+        assert n > 20 and own == n and foreign == 0 and api == 0, funcs
