@@ -18,9 +18,11 @@
 #include <libpq-fe.h>
 #include <stdio.h>
 
-#define DFT_AUTH_MAX_MEMBERSHIPS 16
+#define DFT_AUTH_MAX_MEMBERSHIPS 100 /* sql/catalog/0011_membership_cap.sql holds officers to it */
 #define DFT_AUTH_SKEW 30
-#define DFT_AUTH_MAX_TOKEN 4096
+/* The largest token issued: 100 memberships of 31-character codes with all seven roles
+ * are about 19 KB once signed; the issuer refuses to make a longer one. */
+#define DFT_AUTH_MAX_TOKEN 20480
 
 enum {
     DFT_ROLE_OFFICER = 1 << 0,

@@ -24,9 +24,11 @@
 
 #include <jansson.h>
 #include <openssl/rand.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define CACHE_SIZE 4096 /* verified tokens remembered per thread (direct-mapped) */
 
@@ -279,15 +281,20 @@ static int authenticate(dft_req_t *r)
     int64_t now = (int64_t)time(NULL);
     uint64_t h = fnv1a(tok, len);
     cache_entry_t *e = &a->cache[h & (CACHE_SIZE - 1)];
-    dft_principal_t *p = h2o_mem_alloc_pool(&req->pool, sizeof(*p));
+    dft_principal_t *p;
     if (e->token != NULL && e->hash == h && strlen(e->token) == len && memcmp(e->token, tok, len) == 0) {
-        *p = e->principal;
+        /* the request keeps its own copy (the entry may be replaced while it
+         * waits for the database), of the memberships in use only */
+        size_t size = offsetof(dft_principal_t, memberships) + e->principal.num_memberships * sizeof(dft_membership_t);
+        p = h2o_mem_alloc_pool(&req->pool, size);
+        memcpy(p, &e->principal, size);
         if (now >= p->exp + DFT_AUTH_SKEW) {
             unauthenticated(r, "The token has expired.");
             return -1;
         }
     } else {
         const char *why;
+        p = h2o_mem_alloc_pool(&req->pool, sizeof(*p));
         if (dft_token_verify(tok, len, lookup_public, a->ring, &params, now, p, &why) != 0) {
             dft_log(DFT_LOG_INFO, "auth", "request %s: token refused: %s", r->request_id, why);
             unauthenticated(r, "The token is not valid.");
@@ -329,5 +336,11 @@ void dft_auth_attach(dft_server_t *s)
     s->hooks.authenticate = authenticate;
     dft_db_add_feed(&keys_feed);
     dft_db_add_feed(&revocations_feed);
-    dft_worker_start((size_t)s->config->workers, (size_t)s->config->worker_queue_max);
+    /* scrypt is memory-hard (32 MiB a hash): beside using a core, each
+     * running hash crowds the caches the loops and PostgreSQL use, so by
+     * default at most half the cores hash at once (bench/: 1 worker on 2
+     * cores keeps read p99 under 2x during a login flood, 2 do not). */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t workers = s->config->workers > 0 ? (size_t)s->config->workers : (size_t)(cores > 3 ? cores / 2 : 1);
+    dft_worker_start(workers, (size_t)s->config->worker_queue_max, (int)s->config->worker_nice);
 }

@@ -285,6 +285,10 @@ char *dft_token_issue(const char *kid, const char *private_pem, const dft_auth_p
         jwt_set_alg(jwt, JWT_ALG_ES256, (const unsigned char *)private_pem, (int)strlen(private_pem)) == 0 &&
         jwt_add_header(jwt, "kid", kid) == 0 && jwt_add_grants_json(jwt, claims) == 0)
         out = jwt_encode_str(jwt);
+    if (out != NULL && strlen(out) > DFT_AUTH_MAX_TOKEN) { /* verification would refuse it */
+        free(out);
+        out = NULL;
+    }
     jwt_free(jwt);
     free(claims);
     return out;

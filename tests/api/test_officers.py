@@ -101,3 +101,26 @@ def test_membership_change_takes_effect_and_revokes_old_tokens(c, setup):
     me = c.get("/v1/me", headers=bearer(tokens(c, uid)["access_token"])).json()
     assert me["memberships"][0]["roles"] == ["officer", "records_officer"]
     assert_problem(c.patch("/v1/departments/%s/officers/%s" % (setup["a"], uid), headers=h, json={}), 400)
+
+
+def test_an_officer_of_a_hundred_departments_gets_a_working_token_and_no_101st(c, setup, db):
+    """Tokens carry memberships: the catalog holds an officer to as many as a token can carry (100, more than a
+    state's ~75 departments), so a statewide officer's token works and a 101st membership is refused."""
+    uid, _ = setup["off"].add(setup["a"], "officer,records_officer")
+    codes = ["mc%s_%02d" % (uid[-4:], i) for i in range(100)]
+    # registry rows are enough for the token (the memberships' foreign key), schemas are not needed
+    db.psql("INSERT INTO daftar.departments (code, name) SELECT unnest('{%s}'::text[]), 'Cap test'" % ",".join(codes))
+    db.psql("INSERT INTO daftar.memberships (uid, dept, roles) SELECT '%s', unnest('{%s}'::text[]), "
+            "'{officer,records_officer,section_officer}'" % (uid, ",".join(codes[:99])))
+    t = tokens(c, uid)["access_token"]
+    assert len(t) > 4096  # over the old limit of the verifier
+    me = c.get("/v1/me", headers=bearer(t))
+    assert me.status_code == 200, me.text
+    assert len(me.json()["memberships"]) == 100
+    assert c.get("/v1/departments/%s/files" % setup["a"], headers=bearer(t)).status_code == 200
+    over = db.psql("INSERT INTO daftar.memberships (uid, dept, roles) VALUES ('%s', '%s', '{officer}')"
+                   % (uid, codes[99]), check=False)
+    assert over.returncode != 0 and "at most 100 departments" in over.stderr
+    p = db.cli("officer", "grant", uid, "--dept", codes[99], "--role", "officer", check=False)
+    assert p.returncode != 0 and "at most 100 departments" in (p.stdout + p.stderr)
+    assert db.psql("SELECT count(*) FROM daftar.memberships WHERE uid = '%s'" % uid).stdout.strip() == "100"
