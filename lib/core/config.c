@@ -57,8 +57,9 @@ static const setting_t settings[] = {
     STR(jwt_audience, "daftar-api"),
     INT(access_ttl, 900, 60, 900),
     INT(refresh_ttl, 2592000, 3600, 7776000),
-    INT(workers, 2, 1, 64),
+    INT(workers, 0, 0, 64),
     INT(worker_queue_max, 256, 1, 100000),
+    INT(worker_nice, 19, 0, 19),
     INT(login_address_limit, 50, 1, 1000000),
     STR(signing_ca, ""),
 };

@@ -6,16 +6,28 @@
 
 #include "../core/core.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static dft_task_t *head, *tail;
 static size_t queued, limit;
+static int niceness;
 
 static void *worker_main(void *arg)
 {
     (void)arg;
+    /* PRIO_PROCESS with a thread id changes only this thread (Linux). Best
+     * effort: failing leaves the worker at the loops' priority. */
+    id_t tid = (id_t)syscall(SYS_gettid);
+    errno = 0;
+    int now = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0 && now < niceness)
+        (void)setpriority(PRIO_PROCESS, tid, niceness);
     for (;;) {
         pthread_mutex_lock(&mutex);
         while (head == NULL)
@@ -42,9 +54,10 @@ static void on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messag
     }
 }
 
-void dft_worker_start(size_t n, size_t queue_max)
+void dft_worker_start(size_t n, size_t queue_max, int nice)
 {
     limit = queue_max;
+    niceness = nice;
     for (size_t i = 0; i < n; ++i) {
         pthread_t tid;
         h2o_multithread_create_thread(&tid, NULL, worker_main, NULL);

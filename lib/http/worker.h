@@ -4,6 +4,9 @@
  * executes on a worker; `done` runs back on the submitting loop thread,
  * delivered through h2o's multithread queue.
  *
+ * Workers run at a lower priority (worker_nice) than the event loops: a
+ * stream of logins must not raise the latency of reads.
+ *
  * The queue is bounded: dft_worker_submit fails when it is full, so a login
  * flood turns into 503s instead of unbounded memory.
  */
@@ -21,8 +24,10 @@ struct dft_task_t {
     void (*done)(dft_task_t *task); /* on the submitting loop thread */
 };
 
-/* Starts n worker threads (once, before serving). */
-void dft_worker_start(size_t n, size_t queue_max);
+/* Starts n worker threads (once, before serving) at niceness nice: on Linux
+ * niceness is per thread, so the event loops keep theirs and win the cores
+ * when both want them; idle cores still go to the workers. */
+void dft_worker_start(size_t n, size_t queue_max, int nice);
 /* Registers the thread's receiver; call on the loop thread at start. */
 void dft_worker_attach_thread(dft_thread_t *t);
 /* 0, or -1 when the queue is full (the task is not taken). */

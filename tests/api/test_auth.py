@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from conftest import Server, assert_problem, keyed_env
+from conftest import BIN, Server, assert_problem, keyed_env
 
 PASSWORD = "correct horse battery staple"
 
@@ -407,3 +407,26 @@ def test_password_hashing_does_not_stall_other_requests(api, world):
     # 30 scrypt hashes took `elapsed` seconds; had they run on the event loops, cheap
     # requests would have waited for them. Wide margin: behaviour, not speed.
     assert max(lat) < max(0.5, elapsed / 4), (max(lat), elapsed)
+
+
+def thread_niceness(pid):
+    """Niceness of each thread of pid (field 19 of /proc/PID/task/TID/stat)."""
+    out = []
+    for tid in os.listdir("/proc/%d/task" % pid):
+        with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+            out.append(int(f.read().rsplit(")", 1)[1].split()[16]))
+    return sorted(out)
+
+
+def test_workers_yield_the_cores_to_the_event_loops(db, env):
+    """The scrypt/signing workers run at worker_nice; every other thread keeps the process's niceness."""
+    s = Server(env_extra=dict(env, DAFTAR_WORKERS="3", DAFTAR_WORKER_NICE="7"))
+    try:
+        nice = thread_niceness(s.proc.pid)
+        assert nice.count(7) == 3, nice
+        assert nice.count(0) == len(nice) - 3, nice
+    finally:
+        s.stop()
+    bad = subprocess.run([BIN, "serve"], env=dict(os.environ, **env, DAFTAR_WORKER_NICE="20"), capture_output=True,
+                         text=True, timeout=20)
+    assert bad.returncode != 0 and "worker_nice" in bad.stderr
