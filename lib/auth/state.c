@@ -342,5 +342,5 @@ void dft_auth_attach(dft_server_t *s)
      * cores keeps read p99 under 2x during a login flood, 2 do not). */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t workers = s->config->workers > 0 ? (size_t)s->config->workers : (size_t)(cores > 3 ? cores / 2 : 1);
-    dft_worker_start(workers, (size_t)s->config->worker_queue_max, (int)s->config->worker_nice);
+    dft_worker_start(workers, (size_t)s->config->worker_queue_max, (uint64_t)s->config->worker_starve_ms);
 }

@@ -59,7 +59,7 @@ static const setting_t settings[] = {
     INT(refresh_ttl, 2592000, 3600, 7776000),
     INT(workers, 0, 0, 64),
     INT(worker_queue_max, 256, 1, 100000),
-    INT(worker_nice, 19, 0, 19),
+    INT(worker_starve_ms, 500, 0, 60000),
     INT(login_address_limit, 50, 1, 1000000),
     STR(signing_ca, ""),
 };

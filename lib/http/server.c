@@ -301,9 +301,12 @@ int dft_server_run(dft_server_t *s)
     dft_log(DFT_LOG_INFO, "listening", "http=%s tls=%s threads=%zu", s->config->listen[0] ? s->config->listen : "off",
             s->config->tls_listen[0] ? s->config->tls_listen : "off", s->num_threads);
 
-    int sig = 0;
-    while (sigwait(&set, &sig) != 0 || (sig != SIGTERM && sig != SIGINT))
-        ; /* EINTR (ptrace attach and the like) is not a shutdown request */
+    /* EINTR (ptrace attach and the like) is not a shutdown request; every
+     * 100 ms the main thread also looks after the workers' scheduling class */
+    struct timespec watch = {0, 100 * 1000 * 1000};
+    int sig;
+    while ((sig = sigtimedwait(&set, NULL, &watch)) != SIGTERM && sig != SIGINT)
+        dft_worker_watch();
     dft_log(DFT_LOG_INFO, "shutdown", "signal %d: draining (up to %lld ms)", sig, (long long)s->config->shutdown_timeout_ms);
     for (size_t i = 0; i < s->num_threads; ++i)
         h2o_multithread_send_message(&s->threads[i].control, &((control_msg_t *)dft_calloc(1, sizeof(control_msg_t)))->super);

@@ -1,35 +1,49 @@
 /*
  * worker.c — see worker.h. One mutex-protected FIFO shared by the workers;
  * it is off the request path of every request that does not hash or sign.
+ * The scheduling class of each worker is changed by thread id (Linux applies
+ * sched_setscheduler and setpriority to the one thread).
  */
 #include "worker.h"
 
 #include "../core/core.h"
 
-#include <errno.h>
 #include <pthread.h>
-#include <sys/resource.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#define MAX_WORKERS 64
 
 static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static dft_task_t *head, *tail;
 static size_t queued, limit;
-static int niceness;
+static uint64_t starve_after; /* ms; 0 = workers stay in the normal class */
+static pid_t tids[MAX_WORKERS];
+static uint64_t running[MAX_WORKERS]; /* queued_at of the task worker i runs; 0 = none */
+static size_t num_tids;
+static int lifted; /* the workers are in the normal class because a task waited too long */
+
+/* Best effort: a failure leaves the thread in the class it had. */
+static void set_class(pid_t tid, int idle)
+{
+    struct sched_param none = {0};
+    (void)sched_setscheduler(tid, idle ? SCHED_IDLE : SCHED_OTHER, &none);
+}
 
 static void *worker_main(void *arg)
 {
     (void)arg;
-    /* PRIO_PROCESS with a thread id changes only this thread (Linux). Best
-     * effort: failing leaves the worker at the loops' priority. */
-    id_t tid = (id_t)syscall(SYS_gettid);
-    errno = 0;
-    int now = getpriority(PRIO_PROCESS, tid);
-    if (errno == 0 && now < niceness)
-        (void)setpriority(PRIO_PROCESS, tid, niceness);
+    pid_t tid = (pid_t)syscall(SYS_gettid);
+    pthread_mutex_lock(&mutex);
+    size_t me = num_tids++; /* dft_worker_start starts at most MAX_WORKERS */
+    tids[me] = tid;
+    set_class(tid, starve_after > 0 && !lifted);
+    pthread_mutex_unlock(&mutex);
     for (;;) {
         pthread_mutex_lock(&mutex);
+        running[me] = 0;
         while (head == NULL)
             pthread_cond_wait(&cond, &mutex);
         dft_task_t *task = head;
@@ -37,6 +51,7 @@ static void *worker_main(void *arg)
         if (head == NULL)
             tail = NULL;
         --queued;
+        running[me] = task->queued_at;
         pthread_mutex_unlock(&mutex);
         task->run(task);
         h2o_multithread_send_message(task->thread->worker_done, &task->super);
@@ -54,11 +69,11 @@ static void on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messag
     }
 }
 
-void dft_worker_start(size_t n, size_t queue_max, int nice)
+void dft_worker_start(size_t n, size_t queue_max, uint64_t starve_ms)
 {
     limit = queue_max;
-    niceness = nice;
-    for (size_t i = 0; i < n; ++i) {
+    starve_after = starve_ms;
+    for (size_t i = 0; i < n && i < MAX_WORKERS; ++i) {
         pthread_t tid;
         h2o_multithread_create_thread(&tid, NULL, worker_main, NULL);
         pthread_detach(tid);
@@ -75,6 +90,7 @@ int dft_worker_submit(dft_thread_t *t, dft_task_t *task)
 {
     task->thread = t;
     task->next = NULL;
+    task->queued_at = dft_now_ms();
     pthread_mutex_lock(&mutex);
     if (queued >= limit) {
         pthread_mutex_unlock(&mutex);
@@ -89,4 +105,22 @@ int dft_worker_submit(dft_thread_t *t, dft_task_t *task)
     pthread_cond_signal(&cond);
     pthread_mutex_unlock(&mutex);
     return 0;
+}
+
+void dft_worker_watch(void)
+{
+    if (starve_after == 0)
+        return;
+    uint64_t now = dft_now_ms();
+    pthread_mutex_lock(&mutex);
+    /* a task waits too long in the queue, or runs too long because an idle-class thread gets no core */
+    int starving = head != NULL && now - head->queued_at >= starve_after;
+    for (size_t i = 0; i < num_tids && !starving; ++i)
+        starving = running[i] != 0 && now - running[i] >= starve_after;
+    if (starving != lifted) {
+        lifted = starving;
+        for (size_t i = 0; i < num_tids; ++i)
+            set_class(tids[i], !lifted);
+    }
+    pthread_mutex_unlock(&mutex);
 }

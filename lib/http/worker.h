@@ -4,8 +4,13 @@
  * executes on a worker; `done` runs back on the submitting loop thread,
  * delivered through h2o's multithread queue.
  *
- * Workers run at a lower priority (worker_nice) than the event loops: a
- * stream of logins must not raise the latency of reads.
+ * Workers run under SCHED_IDLE: a loop thread or a PostgreSQL backend that
+ * wakes up takes their core at once, so a stream of logins does not raise
+ * the latency of reads (niceness does not do that on Linux's EEVDF
+ * scheduler: bench/README.md). Idle-class threads can starve when the cores
+ * are saturated, so once the oldest queued task has waited worker_starve_ms,
+ * dft_worker_watch lifts the workers to the normal class until the queue is
+ * fresh again: under overload logins slow down, they do not stop.
  *
  * The queue is bounded: dft_worker_submit fails when it is full, so a login
  * flood turns into 503s instead of unbounded memory.
@@ -20,17 +25,20 @@ struct dft_task_t {
     h2o_multithread_message_t super; /* first: the message that carries it home */
     dft_task_t *next;
     dft_thread_t *thread;
+    uint64_t queued_at;             /* ms, monotonic; set by dft_worker_submit */
     void (*run)(dft_task_t *task);  /* on a worker thread: touch nothing of the loop */
     void (*done)(dft_task_t *task); /* on the submitting loop thread */
 };
 
-/* Starts n worker threads (once, before serving) at niceness nice: on Linux
- * niceness is per thread, so the event loops keep theirs and win the cores
- * when both want them; idle cores still go to the workers. */
-void dft_worker_start(size_t n, size_t queue_max, int nice);
+/* Starts n worker threads (once, before serving); starve_ms 0 keeps them in
+ * the normal scheduling class. */
+void dft_worker_start(size_t n, size_t queue_max, uint64_t starve_ms);
 /* Registers the thread's receiver; call on the loop thread at start. */
 void dft_worker_attach_thread(dft_thread_t *t);
 /* 0, or -1 when the queue is full (the task is not taken). */
 int dft_worker_submit(dft_thread_t *t, dft_task_t *task);
+/* Lifts the workers out of the idle class while a task has waited too long,
+ * and puts them back after; called a few times a second by the main thread. */
+void dft_worker_watch(void);
 
 #endif

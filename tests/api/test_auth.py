@@ -409,24 +409,52 @@ def test_password_hashing_does_not_stall_other_requests(api, world):
     assert max(lat) < max(0.5, elapsed / 4), (max(lat), elapsed)
 
 
-def thread_niceness(pid):
-    """Niceness of each thread of pid (field 19 of /proc/PID/task/TID/stat)."""
+
+def thread_policies(pid):
+    """Scheduling policy of each thread of pid (field 41 of /proc/PID/task/TID/stat; 5 = SCHED_IDLE)."""
     out = []
     for tid in os.listdir("/proc/%d/task" % pid):
-        with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
-            out.append(int(f.read().rsplit(")", 1)[1].split()[16]))
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                out.append(int(f.read().rsplit(")", 1)[1].split()[38]))
+        except FileNotFoundError:
+            pass
     return sorted(out)
 
 
-def test_workers_yield_the_cores_to_the_event_loops(db, env):
-    """The scrypt/signing workers run at worker_nice; every other thread keeps the process's niceness."""
-    s = Server(env_extra=dict(env, DAFTAR_WORKERS="3", DAFTAR_WORKER_NICE="7"))
+def test_workers_yield_the_cores_and_are_lifted_when_starved(db, env, world):
+    """The scrypt/signing workers are SCHED_IDLE (the loops and PostgreSQL take the cores first); a task that
+    waited worker_starve_ms lifts them to the normal class until the queue is fresh again."""
+    s = Server(env_extra=dict(env, DAFTAR_WORKERS="3"))
     try:
-        nice = thread_niceness(s.proc.pid)
-        assert nice.count(7) == 3, nice
-        assert nice.count(0) == len(nice) - 3, nice
+        pol = thread_policies(s.proc.pid)
+        assert pol.count(5) == 3 and pol.count(0) == len(pol) - 3, pol
     finally:
         s.stop()
-    bad = subprocess.run([BIN, "serve"], env=dict(os.environ, **env, DAFTAR_WORKER_NICE="20"), capture_output=True,
-                         text=True, timeout=20)
-    assert bad.returncode != 0 and "worker_nice" in bad.stderr
+    s = Server(env_extra=dict(env, DAFTAR_WORKERS="1", DAFTAR_WORKER_STARVE_MS="150"))
+    try:
+        s.wait_ready()
+        idle_counts = []
+
+        def logins():
+            with httpx.Client(base_url=s.url, timeout=60) as c:
+                assert login(c, world["admin_b"]).status_code == 200
+
+        threads = [threading.Thread(target=logins) for _ in range(8)]  # one worker: the queue waits > 150 ms
+        for t in threads:
+            t.start()
+        while any(t.is_alive() for t in threads):
+            idle_counts.append(thread_policies(s.proc.pid).count(5))
+            time.sleep(0.005)
+        for t in threads:
+            t.join()
+        assert 0 in idle_counts, idle_counts  # lifted while logins waited
+        deadline = time.monotonic() + 2
+        while thread_policies(s.proc.pid).count(5) != 1:  # back in the idle class once the queue is fresh
+            assert time.monotonic() < deadline, thread_policies(s.proc.pid)
+            time.sleep(0.02)
+    finally:
+        s.stop()
+    bad = subprocess.run([BIN, "serve"], env=dict(os.environ, **env, DAFTAR_WORKER_STARVE_MS="60001"),
+                         capture_output=True, text=True, timeout=20)
+    assert bad.returncode != 0 and "worker_starve_ms" in bad.stderr
