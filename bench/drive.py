@@ -14,7 +14,7 @@ import time
 E = os.environ
 OUT, URL, DPID = E["OUT"], E["URL"], int(E["DPID"])
 S = int(E["SECONDS_PER"])
-READERS = int(E["READERS"])
+READERS, WIDE = int(E["READERS"]), int(E["WIDE"])
 DB_CONNECTIONS = int(E["THREADS"]) * int(E["DB_CONNS"])
 results, bars = {}, {}
 
@@ -49,12 +49,14 @@ class RssSampler(threading.Thread):
             time.sleep(0.05)
 
 
-def h2load(name, uris, token, clients, streams, seconds=None, requests=None, data=None, threads=1, rps=None):
+def h2load(name, uris, token, clients, streams, seconds=None, requests=None, data=None, threads=1, rps=None, warm_up=1):
     log = os.path.join(OUT, "log." + name)
+    if os.path.exists(log):  # h2load appends: one log per phase
+        raise SystemExit("bench: log %s written twice" % log)
     cmd = ["h2load", "-c", str(clients), "-m", str(streams), "-t", str(threads), "-i", os.path.join(OUT, uris),
            "--log-file", log] + (["-H", "authorization: Bearer " + token] if token else [])
     if seconds:
-        cmd += ["-D", str(seconds), "--warm-up-time", "1"]
+        cmd += ["-D", str(seconds), "--warm-up-time", str(warm_up)]
     else:
         cmd += ["-n", str(requests)]
     if data:
@@ -146,13 +148,11 @@ def curl(method, url, token, body=None, headers=()):
 
 print("daftar benchmark, scale %s: %d s a workload, daftar %s threads x %s database connections; seeding took %s s"
       % (E["SCALE"], S, E["THREADS"], E["DB_CONNS"], E["SEED_SECONDS"]), flush=True)
-phase("warm-up", readers("read", seconds=3), 3)
+phase("warm-up", readers("read", seconds=3, suffix="-warm"), 3)
 pg_tps = pgbench()
+# 16 connections x 4 streams: 64 requests in flight, the concurrency of the p99 bar
 base = phase("read-file (h2c)", readers("read"), S)
 phase("read-file (TLS h2)", readers("read-tls", suffix="-tls"), S)
-# paced at the first bar's throughput (0.7 x pgbench) with 16 connections x 4 streams
-PACE = max(1, int(0.7 * pg_tps / (READERS * 4)))
-paced = phase("read-file paced", readers("read", suffix="-paced", rps=PACE), S)
 phase("inbox", readers("inbox"), S)
 
 # add-note: 16 connections x 4 streams = 64 concurrent writers on one file
@@ -186,41 +186,56 @@ with open(os.path.join(OUT, "login.json"), "w") as f:
         json.dump({"grant_type": "password", "uid": second, "password": pw.read().strip()}, f)
 with open(os.path.join(OUT, "login.uri"), "w") as f:
     f.write(URL + "/v1/auth/token\n")
+# Reads paced at half pgbench's rate (so the cores have room to hash), without and then with a login
+# stream at full speed (2 clients, each sending its next login as soon as the last is answered).
+PACE = max(1, int(0.5 * pg_tps / (READERS * 4)))
+paced = phase("read-file paced", readers("read", suffix="-paced", rps=PACE), S)
 login_start = lambda: h2load("login", "login.uri", None, 2, 1, seconds=S, data=os.path.join(OUT, "login.json"))  # noqa
-during = phase("paced read + logins", readers("read", suffix="-login", rps=PACE) + [login_start], S)
-# split the combined phase: the login process's own log
+phase("paced read + logins", readers("read", suffix="-login", rps=PACE) + [login_start], S)
+# split the combined phase: the login process's own log, and the readers'
 login = from_logs([os.path.join(OUT, "log.login")], S)
 results["login"] = login
 print("%-22s %9s logins/s  p50 %7s ms  p99 %7s ms  non-2xx %d" % ("login (during read)", login["req_per_s"],
       login["p50_ms"], login["p99_ms"], login["non_2xx"]), flush=True)
-reads_only = from_logs([os.path.join(OUT, "log.read.r%d-login" % k) for k in range(READERS)], S)
-results["read-file during logins"] = reads_only
-print("%-22s %9s req/s  p50 %7s ms  p99 %7s ms  non-2xx %d" % ("paced read (logins)", reads_only["req_per_s"],
-      reads_only["p50_ms"], reads_only["p99_ms"], reads_only["non_2xx"]), flush=True)
+during = from_logs([os.path.join(OUT, "log.read.r%d-login" % k) for k in range(READERS)], S)
+results["read-file during logins"] = during
+print("%-22s %9s req/s  p50 %7s ms  p99 %7s ms  non-2xx %d" % ("paced read (logins)", during["req_per_s"],
+      during["p50_ms"], during["p99_ms"], during["non_2xx"]), flush=True)
 
 # 10,000 concurrent streams: 100 connections x 100 streams
 streams = phase("10k streams", [lambda: h2load("streams", "read.r0", tok("r0"), 100, 100, requests=100000, threads=2)])
 
-# departments: the same wide officers' tokens, requests over 10 departments, then over all 1,000
-few = phase("depts: 10 in use", [lambda k=k: h2load("few.w%d" % k, "depts-few.w%d" % k, tok("w%d" % k), 4, 4, seconds=S)
-                                  for k in range(READERS)], S)
-many = phase("depts: 1000 in use", [lambda k=k: h2load("all.w%d" % k, "depts-all.w%d" % k, tok("w%d" % k), 4, 4,
-                                                       seconds=S) for k in range(READERS)], S)
+# departments: the same 16 officers' tokens and connections (1 x 4 streams each), requests over the 10
+# full-data departments, then over all 1,000. Steady state after 3 s of warm-up each: a database
+# connection prepares file_get once per department it serves, and each PostgreSQL backend compiles
+# the department's plpgsql functions on first use (about 4,000 of each here).
+def wide(name):
+    return [lambda k=k: h2load("%s.w%d" % (name, k), "depts-%s.w%d" % (name, k), tok("w%d" % k), 1, 4, seconds=S,
+                               warm_up=3) for k in range(WIDE)]
+
+
+few = phase("depts: 10 in use", wide("few"), S)
+many = phase("depts: 1000 in use", wide("all"), S)
 
 ratio = round(base["req_per_s"] / pg_tps, 2)
 bars = {
-    "read_file_vs_pgbench": {"ratio": ratio, "bar": ">= 0.7", "met": ratio >= 0.7 and base["non_2xx"] == 0},
+    "read_file_vs_pgbench": {"ratio": ratio, "bar": ">= 0.7, no error",
+                             "met": ratio >= 0.7 and base["non_2xx"] == 0},
     "inbox_add_note_zero_errors": {"met": results["inbox"]["non_2xx"] == 0
                                    and results["add-note (64 writers)"]["non_2xx"] == 0 and verify.get("ok") is True},
-    "read_file_p99_ms_at_64_in_flight": {"p99_ms": paced["p99_ms"], "req_per_s": paced["req_per_s"],
-                                         "bar": "<= 10 at 0.7 x pgbench", "met": paced["p99_ms"] <= 10},
+    "read_file_p99_ms_at_64_in_flight": {"p99_ms": base["p99_ms"], "req_per_s": base["req_per_s"],
+                                         "bar": "<= 10 at the first bar's throughput", "met": base["p99_ms"] <= 10
+                                         and base["req_per_s"] >= 0.7 * pg_tps},
     "streams_10000": {"served": streams["requests"], "non_2xx": streams["non_2xx"], "peak_rss_mib": streams["peak_rss_mib"],
                       "bar": "all served, RSS <= 150 MiB",
                       "met": streams["requests"] == 100000 and streams["non_2xx"] == 0 and streams["peak_rss_mib"] <= 150},
-    "departments_1000_vs_10": {"ratio": round(many["req_per_s"] / few["req_per_s"], 3), "bar": ">= 0.85",
-                               "met": many["req_per_s"] >= 0.85 * few["req_per_s"]},
-    "read_p99_with_logins": {"ratio": round(reads_only["p99_ms"] / paced["p99_ms"], 2), "logins_per_s": login["req_per_s"],
-                             "bar": "<= 2", "met": reads_only["p99_ms"] <= 2 * paced["p99_ms"]},
+    "departments_1000_vs_10": {"ratio": round(many["req_per_s"] / few["req_per_s"], 3), "bar": ">= 0.85, no error",
+                               "met": many["req_per_s"] >= 0.85 * few["req_per_s"]
+                               and few["non_2xx"] == 0 and many["non_2xx"] == 0},
+    "read_p99_with_logins": {"ratio": round(during["p99_ms"] / paced["p99_ms"], 2), "logins_per_s": login["req_per_s"],
+                             "paced_req_per_s": paced["req_per_s"], "bar": "<= 2, logins succeed",
+                             "met": during["p99_ms"] <= 2 * paced["p99_ms"] and during["non_2xx"] == 0
+                             and login["requests"] > 0 and login["non_2xx"] == 0},
 }
 print("bars:")
 for k, v in bars.items():

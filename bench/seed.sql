@@ -4,7 +4,7 @@
 --   files_per_dept      files per department
 --   notes_per_file      final, correctly chained notes per file
 --   bench_uids          comma-separated UIDs of the officers who log in and drive the load;
---                       they create and hold half of each department's files
+--                       those who are members of a department create and hold half of its files
 --   main_depts          how many departments (in code order) get the full data; the rest get 20 files
 -- Notes are inserted a note number at a time for all files of a department
 -- (set-based), each hash computed by the department's own note_hash, so
@@ -12,14 +12,17 @@
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 
--- Officers: 11-digit UIDs 9xxxxxxxxxx (never valid for login, distinct from real ones).
+-- Officers: 11-digit UIDs 9xxxxxxxxxx (never valid for login, distinct from real ones),
+-- officers_per_dept in each full-data department, 5 in each of the others.
+CREATE TEMP TABLE bench_officers AS
+SELECT '9' || lpad((d.id * 100000 + i)::text, 10, '0') AS uid, d.code, i
+FROM (SELECT id, code, row_number() OVER (ORDER BY code) AS rank FROM daftar.departments) d,
+     LATERAL generate_series(1, CASE WHEN d.rank <= :main_depts THEN :officers_per_dept ELSE 5 END) i;
 INSERT INTO daftar.officers (uid, name, home_dept)
-SELECT '9' || lpad((d.id * 100000 + i)::text, 10, '0'), 'Bench officer ' || d.code || '-' || i, d.code
-FROM daftar.departments d, generate_series(1, :officers_per_dept) i
+SELECT uid, 'Bench officer ' || code || '-' || i, code FROM bench_officers
 ON CONFLICT DO NOTHING;
 INSERT INTO daftar.memberships (uid, dept, roles)
-SELECT '9' || lpad((d.id * 100000 + i)::text, 10, '0'), d.code, '{officer}'
-FROM daftar.departments d, generate_series(1, :officers_per_dept) i
+SELECT uid, code, '{officer}' FROM bench_officers
 ON CONFLICT DO NOTHING;
 
 CREATE TEMP TABLE bench_params AS
@@ -32,11 +35,14 @@ DECLARE
     d record;
     s text;
     nfiles int;
+    members text[];
 BEGIN
     SELECT * INTO p FROM bench_params;
     FOR d IN SELECT id, code, row_number() OVER (ORDER BY code) AS rank FROM daftar.departments ORDER BY code LOOP
         s := quote_ident('dept_' || d.code);
         nfiles := CASE WHEN d.rank <= p.main_depts THEN p.files ELSE least(p.files, 20) END;
+        members := ARRAY(SELECT m.uid FROM daftar.memberships m WHERE m.dept = d.code AND m.uid = ANY (p.bench)
+                         ORDER BY m.uid);
         -- files: even ones created and held by the bench officers (round robin), odd ones by seeded officers
         EXECUTE format($f$
             INSERT INTO %1$s.files (file_number, subject, category, section, classification, priority, created_by, holder,
@@ -45,10 +51,11 @@ BEGIN
                    CASE i %% 3 WHEN 0 THEN 'वेतन निर्धारण प्रस्ताव ' ELSE 'Budget proposal for scheme ' END || i,
                    'Bench', 'BENCH', 'restricted', 'normal', u, u,
                    now() - make_interval(mins => i), now() - make_interval(mins => i)
-            FROM (SELECT i, CASE WHEN i %% 2 = 0 THEN $1[1 + (i / 2) %% cardinality($1)]
+            FROM (SELECT i, CASE WHEN i %% 2 = 0 AND cardinality($1) > 0 THEN $1[1 + (i / 2) %% cardinality($1)]
                                  ELSE '9' || lpad((%3$s * 100000 + 1 + i %% %4$s)::text, 10, '0') END AS u
-                  FROM generate_series(1, %5$s) i) g$f$, s, d.code, d.id, p.officers, nfiles)
-        USING p.bench;
+                  FROM generate_series(1, %5$s) i) g$f$, s, d.code, d.id,
+                  CASE WHEN d.rank <= p.main_depts THEN p.officers ELSE 5 END, nfiles)
+        USING members;
         EXECUTE format('INSERT INTO %1$s.file_counters (year, last) VALUES (2026, %2$s)', s, nfiles);
         EXECUTE format('INSERT INTO %1$s.file_access (file_id, uid) SELECT id, holder FROM %1$s.files', s);
         EXECUTE format($f$INSERT INTO %1$s.movements (file_id, seq, action, from_uid, to_uid, at)

@@ -1,8 +1,8 @@
 """bench/uris.py — the request lists h2load cycles through, from the seeded database.
 
 For reader k: read-file URIs of files reader k holds (random order, all full-data departments), inbox URIs
-of those departments, and one file for add-note. For wide officer k: read-file URIs over 10 departments in
-all, and over all of its departments, for the departments comparison. Also pgbench scripts: the same SQL
+of those departments, and one file for add-note. For wide officer k: read-file URIs over the 10 full-data
+departments, and over all of its departments (1,000 in all over the 16), for the departments comparison. Also pgbench scripts: the same SQL
 as daftar's read-file, one script per (officer, department, file) sample.
 """
 import argparse
@@ -44,11 +44,12 @@ for k, uid in enumerate(o.readers.split(",")):
         write("note.file", ["%s/v1/departments/%s/files/%s" % (o.base, rows[0][0], rows[0][1])])
 for k, uid in enumerate(o.wide.split(",")):
     mine = [r[0] for r in q("SELECT dept FROM daftar.memberships WHERE uid = '%s' ORDER BY dept" % uid)]
-    for name, use in (("few", mine[:max(1, 10 // len(o.wide.split(",")) + (k < 10 % len(o.wide.split(","))))]), ("all", mine)):
+    # few: the full-data departments (10 in all); all: up to 8 files in each of its ~72 (1,000 in all)
+    for name, use, per in (("few", main, 2000), ("all", mine, 8)):
         rows = []
         for d in use:
             rows += [(d, r[0]) for r in q("SELECT id FROM dept_%s.files WHERE holder = '%s' ORDER BY id LIMIT %d"
-                                           % (d, uid, 2000 if name == "few" else 8))]
+                                           % (d, uid, per))]
         random.shuffle(rows)
         write("depts-%s.w%d" % (name, k), ["%s/v1/departments/%s/files/%s" % (o.base, d, f) for d, f in rows])
 
