@@ -13,16 +13,14 @@
 SET client_min_messages = warning;
 
 -- Officers: 11-digit UIDs 9xxxxxxxxxx (never valid for login, distinct from real ones),
--- officers_per_dept in each full-data department, 5 in each of the others.
-CREATE TEMP TABLE bench_officers AS
-SELECT '9' || lpad((d.id * 100000 + i)::text, 10, '0') AS uid, d.code, i
-FROM (SELECT id, code, row_number() OVER (ORDER BY code) AS rank FROM daftar.departments) d,
-     LATERAL generate_series(1, CASE WHEN d.rank <= :main_depts THEN :officers_per_dept ELSE 5 END) i;
+-- officers_per_dept in every department.
 INSERT INTO daftar.officers (uid, name, home_dept)
-SELECT uid, 'Bench officer ' || code || '-' || i, code FROM bench_officers
+SELECT '9' || lpad((d.id * 100000 + i)::text, 10, '0'), 'Bench officer ' || d.code || '-' || i, d.code
+FROM daftar.departments d, generate_series(1, :officers_per_dept) i
 ON CONFLICT DO NOTHING;
 INSERT INTO daftar.memberships (uid, dept, roles)
-SELECT uid, code, '{officer}' FROM bench_officers
+SELECT '9' || lpad((d.id * 100000 + i)::text, 10, '0'), d.code, '{officer}'
+FROM daftar.departments d, generate_series(1, :officers_per_dept) i
 ON CONFLICT DO NOTHING;
 
 CREATE TEMP TABLE bench_params AS
@@ -53,8 +51,7 @@ BEGIN
                    now() - make_interval(mins => i), now() - make_interval(mins => i)
             FROM (SELECT i, CASE WHEN i %% 2 = 0 AND cardinality($1) > 0 THEN $1[1 + (i / 2) %% cardinality($1)]
                                  ELSE '9' || lpad((%3$s * 100000 + 1 + i %% %4$s)::text, 10, '0') END AS u
-                  FROM generate_series(1, %5$s) i) g$f$, s, d.code, d.id,
-                  CASE WHEN d.rank <= p.main_depts THEN p.officers ELSE 5 END, nfiles)
+                  FROM generate_series(1, %5$s) i) g$f$, s, d.code, d.id, p.officers, nfiles)
         USING members;
         EXECUTE format('INSERT INTO %1$s.file_counters (year, last) VALUES (2026, %2$s)', s, nfiles);
         EXECUTE format('INSERT INTO %1$s.file_access (file_id, uid) SELECT id, holder FROM %1$s.files', s);
