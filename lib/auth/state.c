@@ -336,10 +336,9 @@ void dft_auth_attach(dft_server_t *s)
     s->hooks.authenticate = authenticate;
     dft_db_add_feed(&keys_feed);
     dft_db_add_feed(&revocations_feed);
-    /* scrypt is memory-hard (32 MiB a hash): beside using a core, each
-     * running hash crowds the caches the loops and PostgreSQL use, so by
-     * default at most half the cores hash at once (bench/: 1 worker on 2
-     * cores keeps read p99 under 2x during a login flood, 2 do not). */
+    /* A hash holds a core for about 0.1 s: by default at most half the cores
+     * hash at once (measured on 2 cores during a login flood: read p99
+     * x1.05-1.5 with 1 worker, x2-3 with 2). */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t workers = s->config->workers > 0 ? (size_t)s->config->workers : (size_t)(cores > 3 ? cores / 2 : 1);
     dft_worker_start(workers, (size_t)s->config->worker_queue_max, (uint64_t)s->config->worker_starve_ms);

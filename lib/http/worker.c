@@ -2,7 +2,7 @@
  * worker.c — see worker.h. One mutex-protected FIFO shared by the workers;
  * it is off the request path of every request that does not hash or sign.
  * The scheduling class of each worker is changed by thread id (Linux applies
- * sched_setscheduler and setpriority to the one thread).
+ * sched_setscheduler to the one thread).
  */
 #include "worker.h"
 

@@ -8,9 +8,9 @@
  * wakes up takes their core at once, so a stream of logins does not raise
  * the latency of reads (niceness does not do that on Linux's EEVDF
  * scheduler: bench/README.md). Idle-class threads can starve when the cores
- * are saturated, so once the oldest queued task has waited worker_starve_ms,
- * dft_worker_watch lifts the workers to the normal class until the queue is
- * fresh again: under overload logins slow down, they do not stop.
+ * are saturated, so once a task has waited or run worker_starve_ms since it
+ * was submitted, dft_worker_watch lifts the workers to the normal class until
+ * no task is that old: under overload logins slow down, they do not stop.
  *
  * The queue is bounded: dft_worker_submit fails when it is full, so a login
  * flood turns into 503s instead of unbounded memory.
