@@ -340,6 +340,6 @@ void dft_auth_attach(dft_server_t *s)
      * hash at once (measured on 2 cores during a login flood: read p99
      * x1.05-1.5 with 1 worker, x2-3 with 2). */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t workers = s->config->workers > 0 ? (size_t)s->config->workers : (size_t)(cores > 3 ? cores / 2 : 1);
+    size_t workers = s->config->workers > 0 ? (size_t)s->config->workers : (size_t)(cores > 1 ? cores / 2 : 1);
     dft_worker_start(workers, (size_t)s->config->worker_queue_max, (uint64_t)s->config->worker_starve_ms);
 }

@@ -409,7 +409,6 @@ def test_password_hashing_does_not_stall_other_requests(api, world):
     assert max(lat) < max(0.5, elapsed / 4), (max(lat), elapsed)
 
 
-
 def thread_policies(pid):
     """Scheduling policy of each thread of pid (field 41 of /proc/PID/task/TID/stat; 5 = SCHED_IDLE)."""
     out = []
