@@ -55,8 +55,11 @@ for k, uid in enumerate(o.wide.split(",")):
 
 # pgbench: daftar's read-file transaction, literally: the setup statement's nine set_config calls
 # (role, read-only off since file_get audits confidential reads, officer, request id, client address,
-# clearance, roles, otp, trusted network) and the file_get statement; BEGIN/COMMIT because pgbench has
-# no pipelined implicit transaction (daftar sends both statements and one Sync in one round trip).
+# clearance, roles, otp, trusted network) and sql/queries/file_get.sql with the department's schema and
+# the file's id in place of {schema} and $1; BEGIN/COMMIT because pgbench has no pipelined implicit
+# transaction (daftar sends both statements and one Sync in one round trip).
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sql", "queries", "file_get.sql")) as fh:
+    file_get = " ".join(line for line in fh.read().splitlines() if not line.startswith("--"))
 os.makedirs(os.path.join(o.out, "pgbench"), exist_ok=True)
 for i, (uid, d, f) in enumerate(random.sample(samples, min(100, len(samples)))):
     with open(os.path.join(o.out, "pgbench", "read%03d.sql" % i), "w") as fh:
@@ -65,6 +68,6 @@ for i, (uid, d, f) in enumerate(random.sample(samples, min(100, len(samples)))):
                  "set_config('daftar.officer_uid', '%s', true), set_config('daftar.request_id', 'bench', true), "
                  "set_config('daftar.client_addr', '127.0.0.1', true), set_config('daftar.clearance', '1', true), "
                  "set_config('daftar.roles', ',officer,', true), set_config('daftar.otp', 'f', true), "
-                 "set_config('daftar.trusted', 'f', true);\n"
-                 "SELECT x.j, x.j->>'version' FROM (SELECT dept_%s.file_get('%s'::uuid) AS j) x WHERE x.j IS NOT NULL;\n"
-                 "COMMIT;\n" % (d, uid, d, f))
+                 "set_config('daftar.trusted', 'f', true);\n" % (d, uid)
+                 + file_get.replace("{schema}", '"dept_%s"' % d).replace("$1", "'%s'" % f) + ";\n"
+                 "COMMIT;\n")
