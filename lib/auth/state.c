@@ -40,6 +40,7 @@ typedef struct revocation_t {
 typedef struct cache_entry_t {
     uint64_t hash;
     char *token;
+    size_t len;
     dft_principal_t principal;
 } cache_entry_t;
 
@@ -239,10 +240,13 @@ static const char *lookup_public(void *ctx, const char *kid)
 
 /* -------------------------------------------------------- authenticate */
 
-static uint64_t fnv1a(const char *s, size_t n)
+/* The cache slot of a token: FNV-1a over its last 32 bytes, the signature,
+ * which differs between any two tokens we issued (hashing all ~700 bytes
+ * was 1 µs a request); the whole token is compared before a hit. */
+static uint64_t token_hash(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; ++i)
+    for (size_t i = n > 32 ? n - 32 : 0; i < n; ++i)
         h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     return h;
 }
@@ -279,10 +283,10 @@ static int authenticate(dft_req_t *r)
     size_t len = v.len - 7;
     auth_thread_t *a = state(r->thread);
     int64_t now = (int64_t)time(NULL);
-    uint64_t h = fnv1a(tok, len);
+    uint64_t h = token_hash(tok, len);
     cache_entry_t *e = &a->cache[h & (CACHE_SIZE - 1)];
     dft_principal_t *p;
-    if (e->token != NULL && e->hash == h && strlen(e->token) == len && memcmp(e->token, tok, len) == 0) {
+    if (e->token != NULL && e->hash == h && e->len == len && memcmp(e->token, tok, len) == 0) {
         /* the request keeps its own copy (the entry may be replaced while it
          * waits for the database), of the memberships in use only */
         size_t size = offsetof(dft_principal_t, memberships) + e->principal.num_memberships * sizeof(dft_membership_t);
@@ -303,6 +307,7 @@ static int authenticate(dft_req_t *r)
         free(e->token);
         e->hash = h;
         e->token = dft_strndup(tok, len);
+        e->len = len;
         e->principal = *p;
     }
     if (revoked(a, p)) {

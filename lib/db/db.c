@@ -112,8 +112,20 @@ struct dft_db_job_t {
 
 typedef struct stmt_t {
     const char *name, *text;
-    int is_dept;
+    int is_dept, custom_plan;
 } stmt_t;
+
+/* Plans. A connection prepares each statement once per department it
+ * serves, and PostgreSQL's default plans the first five executions of a
+ * prepared statement afresh: with 1,000 departments over a few connections
+ * most executions were among those five (bench/: read-file over 1,000
+ * departments at 0.64 of over 10; 0.85 with generic plans). So sessions use
+ * generic plans, and a statement whose shape depends on its parameters'
+ * values (`$2 = '' OR status = $2`, `CASE $1 ...`: only a plan for the
+ * actual values can use an index) says `-- plan: custom` in its file and
+ * gets custom plans in its own transaction. */
+static const char session_sql[] = "SET plan_cache_mode = force_generic_plan";
+static const char custom_plan_sql[] = "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)";
 
 static stmt_t *stmts;
 static size_t num_stmts;
@@ -132,8 +144,9 @@ static void load_statements(void)
     for (size_t i = 0; i < dft_num_sql_files; ++i) {
         if (strcmp(dft_sql_files[i].group, "queries") != 0)
             continue;
-        stmts[num_stmts++] = (stmt_t){dft_sql_files[i].name, dft_sql_files[i].text,
-                                      strstr(dft_sql_files[i].text, "{schema}") != NULL};
+        const char *text = dft_sql_files[i].text;
+        stmts[num_stmts++] = (stmt_t){dft_sql_files[i].name, text, strstr(text, "{schema}") != NULL,
+                                      strstr(text, "\n-- plan: custom\n") != NULL};
     }
 }
 
@@ -356,6 +369,9 @@ static int job_send(conn_t *c, dft_db_job_t *job)
     char name[32];
     job_reset_segment(job);
     if (job->is_setup) {
+        if (!PQsendQueryParams(pg, session_sql, 0, NULL, NULL, NULL, NULL, 0))
+            return -1;
+        ++job->step;
         for (size_t i = 0; i < num_feeds; ++i) {
             char *q = PQescapeIdentifier(pg, feeds[i]->channel, strlen(feeds[i]->channel)), sql[128];
             if (q == NULL)
@@ -389,6 +405,11 @@ static int job_send(conn_t *c, dft_db_job_t *job)
         return -1;
     ++job->step;
     const stmt_t *st = &stmts[job->stmt];
+    if (st->custom_plan) {
+        if (!PQsendQueryParams(pg, custom_plan_sql, 0, NULL, NULL, NULL, NULL, 0))
+            return -1;
+        ++job->step;
+    }
     uint32_t dept = st->is_dept ? job->dept_id : 0;
     uint64_t key = prep_key(dept, job->stmt);
     stmt_name(name, sizeof(name), dept, job->stmt);

@@ -3,6 +3,8 @@
 -- $5 text to search in subject and file number ('' = none), $6 cursor: updated_at (µs since epoch)
 -- and id of the last file of the previous page, as 'micros_uuid' ('' = first page), $7 limit,
 -- $8 holder UID ('' = any).
+-- Planned for the actual values (lib/db/db.c): '' = any and the box decide which index serves.
+-- plan: custom
 WITH page AS (
     SELECT f AS file, f.id, (extract(epoch FROM f.updated_at) * 1000000)::bigint AS micros
     FROM {schema}.files f
