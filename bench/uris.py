@@ -11,7 +11,7 @@ import random
 import subprocess
 
 ap = argparse.ArgumentParser()
-for a in ("sock", "port", "base", "tls-base", "readers", "wide", "depts", "out"):
+for a in ("sock", "port", "base", "tls-base", "readers", "wide", "depts", "few", "out"):
     ap.add_argument("--" + a, required=True)
 o = ap.parse_args()
 random.seed(4711)
@@ -44,8 +44,8 @@ for k, uid in enumerate(o.readers.split(",")):
         write("note.file", ["%s/v1/departments/%s/files/%s" % (o.base, rows[0][0], rows[0][1])])
 for k, uid in enumerate(o.wide.split(",")):
     mine = [r[0] for r in q("SELECT dept FROM daftar.memberships WHERE uid = '%s' ORDER BY dept" % uid)]
-    # few: the full-data departments (10 in all); all: up to 8 files in each of its ~72 (1,000 in all)
-    for name, use, per in (("few", main, 2000), ("all", mine, 8)):
+    # few: the first 10 departments; all: up to 8 files in each of its ~72 (1,000 in all over the 16)
+    for name, use, per in (("few", depts[:int(o.few)], 2000), ("all", mine, 8)):
         rows = []
         for d in use:
             rows += [(d, r[0]) for r in q("SELECT id FROM dept_%s.files WHERE holder = '%s' ORDER BY id LIMIT %d"
