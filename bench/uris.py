@@ -28,13 +28,18 @@ def write(name, lines):
         f.write("\n".join(lines) + "\n")
 
 
+def held(uid, use, per):
+    """(department, file id) of up to `per` files `uid` holds in each department of `use`: one psql for all."""
+    return [(d, f) for d, f in q(" UNION ALL ".join(
+        "(SELECT '%s', id FROM dept_%s.files WHERE holder = '%s' ORDER BY id LIMIT %d)" % (d, d, uid, per)
+        for d in use))] if use else []
+
+
 depts = [r[0] for r in q("SELECT code FROM daftar.departments ORDER BY code")]
 main = depts[:int(o.depts)]
 samples = []
 for k, uid in enumerate(o.readers.split(",")):
-    rows = []
-    for d in main:
-        rows += [(d, r[0]) for r in q("SELECT id FROM dept_%s.files WHERE holder = '%s' ORDER BY id LIMIT 2000" % (d, uid))]
+    rows = held(uid, main, 2000)
     random.shuffle(rows)
     write("read.r%d" % k, ["%s/v1/departments/%s/files/%s" % (o.base, d, f) for d, f in rows])
     write("read-tls.r%d" % k, ["%s/v1/departments/%s/files/%s" % (getattr(o, "tls_base"), d, f) for d, f in rows])
@@ -46,10 +51,7 @@ for k, uid in enumerate(o.wide.split(",")):
     mine = [r[0] for r in q("SELECT dept FROM daftar.memberships WHERE uid = '%s' ORDER BY dept" % uid)]
     # few: the first 10 departments; all: up to 8 files in each of its ~72 (1,000 in all over the 16)
     for name, use, per in (("few", depts[:int(o.few)], 2000), ("all", mine, 8)):
-        rows = []
-        for d in use:
-            rows += [(d, r[0]) for r in q("SELECT id FROM dept_%s.files WHERE holder = '%s' ORDER BY id LIMIT %d"
-                                           % (d, uid, per))]
+        rows = held(uid, use, per)
         random.shuffle(rows)
         write("depts-%s.w%d" % (name, k), ["%s/v1/departments/%s/files/%s" % (o.base, d, f) for d, f in rows])
 

@@ -37,11 +37,16 @@ typedef struct revocation_t {
     int64_t gen; /* tokens of an older generation are refused */
 } revocation_t;
 
+/* principal: h2o shared memory sized to its memberships; the entry holds one
+ * reference and each request using it another, linked to the request's pool,
+ * so a request keeps it while the entry is replaced and nothing is copied
+ * (a copy per request was 36 bytes a membership: with 75 memberships and
+ * 10,000 streams waiting for the database, 27 MiB). Loop thread only. */
 typedef struct cache_entry_t {
     uint64_t hash;
     char *token;
     size_t len;
-    dft_principal_t principal;
+    dft_principal_t *principal;
 } cache_entry_t;
 
 typedef struct auth_thread_t {
@@ -285,30 +290,28 @@ static int authenticate(dft_req_t *r)
     int64_t now = (int64_t)time(NULL);
     uint64_t h = token_hash(tok, len);
     cache_entry_t *e = &a->cache[h & (CACHE_SIZE - 1)];
-    dft_principal_t *p;
-    if (e->token != NULL && e->hash == h && e->len == len && memcmp(e->token, tok, len) == 0) {
-        /* the request keeps its own copy (the entry may be replaced while it
-         * waits for the database), of the memberships in use only */
-        size_t size = offsetof(dft_principal_t, memberships) + e->principal.num_memberships * sizeof(dft_membership_t);
-        p = h2o_mem_alloc_pool(&req->pool, size);
-        memcpy(p, &e->principal, size);
-        if (now >= p->exp + DFT_AUTH_SKEW) {
-            unauthenticated(r, "The token has expired.");
-            return -1;
-        }
-    } else {
+    if (!(e->token != NULL && e->hash == h && e->len == len && memcmp(e->token, tok, len) == 0)) {
         const char *why;
-        p = h2o_mem_alloc_pool(&req->pool, sizeof(*p));
-        if (dft_token_verify(tok, len, lookup_public, a->ring, &params, now, p, &why) != 0) {
+        dft_principal_t fresh;
+        if (dft_token_verify(tok, len, lookup_public, a->ring, &params, now, &fresh, &why) != 0) {
             dft_log(DFT_LOG_INFO, "auth", "request %s: token refused: %s", r->request_id, why);
             unauthenticated(r, "The token is not valid.");
             return -1;
         }
+        size_t size = offsetof(dft_principal_t, memberships) + fresh.num_memberships * sizeof(dft_membership_t);
+        if (e->principal != NULL)
+            h2o_mem_release_shared(e->principal);
         free(e->token);
+        e->principal = memcpy(h2o_mem_alloc_shared(NULL, size, NULL), &fresh, size);
         e->hash = h;
         e->token = dft_strndup(tok, len);
         e->len = len;
-        e->principal = *p;
+    }
+    const dft_principal_t *p = e->principal;
+    h2o_mem_link_shared(&req->pool, e->principal);
+    if (now >= p->exp + DFT_AUTH_SKEW) {
+        unauthenticated(r, "The token has expired.");
+        return -1;
     }
     if (revoked(a, p)) {
         unauthenticated(r, "The token has been revoked.");

@@ -25,7 +25,7 @@ WITH page AS (
            OR strpos(lower(f.file_number), lower($5)) > 0 OR strpos(lower(f.subject), lower($5)) > 0)
       AND ($6 = '' OR ((extract(epoch FROM f.updated_at) * 1000000)::bigint, f.id)
                       < (split_part($6, '_', 1)::bigint, split_part($6, '_', 2)::uuid))
-    ORDER BY micros DESC, f.id DESC
+    ORDER BY f.updated_at DESC, f.id DESC
     LIMIT $7::int + 1),
 shown AS (SELECT * FROM page ORDER BY micros DESC, id DESC LIMIT $7::int)
 SELECT json_build_object(
