@@ -1,6 +1,6 @@
 -- receipts_list: one page of the receipts the caller may see, newest first.
 -- $1 filed ('yes' | 'no' | '' = any), $2 cursor 'micros_uuid' of the last receipt shown ('' = first page), $3 limit.
--- Planned for the actual values (lib/db/db.c): '' = any and the box decide which index serves.
+-- Planned for the actual values (lib/db/db.c): with '' = any folded away the plan skips the filter.
 -- plan: custom
 WITH page AS (
     SELECT x AS receipt, x.id, (extract(epoch FROM x.created_at) * 1000000)::bigint AS micros
