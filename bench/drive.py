@@ -214,9 +214,9 @@ streams = phase("10k streams", [lambda: h2load("streams", "read.r0", tok("r0"), 
 # departments: the same 16 officers' tokens and connections (1 x 4 streams each), requests over the
 # first 10 departments, then over all 1,000. Steady state after 5 s of warm-up each: a database
 # connection prepares each statement once per department it serves and each PostgreSQL backend loads
-# each department's catalog entries and plpgsql functions on first use (about 4,000 of each here).
+# each department's catalog entries and plans on first use (about 4,000 of each here).
 # Measured twice, alternating (10, 1000, 10, 1000), and compared over both rounds: the machine's speed
-# drifts by a fifth within a minute, and one slow stretch under one phase decided the ratio.
+# drifts by up to a third within minutes, and one slow stretch under one phase decided the ratio.
 def wide(name, warm_up, suffix=""):
     return [lambda k=k: h2load("%s.w%d%s" % (name, k, suffix), "depts-%s.w%d" % (name, k), tok("w%d" % k), 1, 4,
                                seconds=S, warm_up=warm_up) for k in range(WIDE)]
