@@ -274,6 +274,5 @@ BEGIN
 END
 $$;
 
--- (the migration runner grants {role} the schema's tables and functions: lib/tenant/admin.c)
-GRANT USAGE ON SCHEMA daftar TO {role};
-GRANT SELECT ON daftar.dept_members TO {role};
+-- ({role} may use the schema's tables and functions by its default privileges (0001), and reaches the
+-- catalog's dept_members as a member of daftar_dept (catalog 0012); lib/tenant/admin.c checks)

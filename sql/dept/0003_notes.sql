@@ -164,4 +164,4 @@ $$;
 CREATE TRIGGER movements_finalize_notes AFTER INSERT ON {schema}.movements FOR EACH ROW
     WHEN (NEW.action <> 'create') EXECUTE FUNCTION {schema}.files_finalize_notes();
 
--- (the migration runner grants {role} the schema's tables and functions: lib/tenant/admin.c)
+-- ({role} may use the schema's tables and functions by its default privileges (0001); lib/tenant/admin.c checks)

@@ -66,4 +66,4 @@ BEGIN
 END
 $$;
 
--- (the migration runner grants {role} the schema's tables and functions: lib/tenant/admin.c)
+-- ({role} may use the schema's tables and functions by its default privileges (0001); lib/tenant/admin.c checks)

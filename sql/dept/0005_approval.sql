@@ -272,6 +272,5 @@ BEGIN
 END
 $$;
 
--- (the migration runner grants {role} the schema's tables and functions: lib/tenant/admin.c)
-GRANT EXECUTE ON FUNCTION daftar.certificates_mine() TO {role};
-GRANT SELECT (fingerprint, der) ON daftar.certificates TO {role};
+-- ({role} may use the schema's tables and functions by its default privileges (0001), and reaches the
+-- catalog's certificates as a member of daftar_dept (catalog 0012); lib/tenant/admin.c checks)

@@ -1,6 +1,6 @@
 -- 0007_data_key: the department's role reads its sealed data key and sets it
--- the first time a confidential document arrives (see catalog 0010).
-GRANT SELECT, UPDATE (data_key) ON daftar.dept_key TO {role};
+-- the first time a confidential document arrives (see catalog 0010), through
+-- the catalog view dept_key, which it reaches as a member of daftar_dept (catalog 0012).
 
 -- Sets the sealed key unless one is there, and returns the one that is
 -- (another server may have set it first).

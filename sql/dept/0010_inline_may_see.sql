@@ -55,4 +55,4 @@ LANGUAGE sql STABLE AS $$
             OR (x.file_id IS NOT NULL AND {schema}.may_see_file_of(x.file_id)))
 $$;
 
--- (the migration runner grants {role} the new functions: lib/tenant/admin.c)
+-- ({role} may execute the new functions by the default privileges of 0001; lib/tenant/admin.c checks)

@@ -130,8 +130,9 @@ def test_many_departments_each_answers_with_its_own_rows(db):
 
 
 def test_departments_added_at_once_all_arrive_whole(db):
-    """Several `dept add` at once all succeed, each schema fully migrated (the migration lock serialises them:
-    their grants on the shared catalog schema would otherwise collide, "tuple concurrently updated")."""
+    """Several `dept add` at once all succeed, each schema fully migrated. They run side by side (the migration
+    lock is taken shared): they touch no shared ACL since catalog 0012, where each used to GRANT on the catalog's
+    objects and two at once failed with "tuple concurrently updated"."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DAFTAR_")}
     env.update(db.env())
     codes = ["par_%s_%d" % (suffix(4), i) for i in range(6)]

@@ -1,6 +1,8 @@
 """Department isolation is enforced by PostgreSQL itself, not only by our code."""
 import pytest
 
+from conftest import suffix
+
 
 @pytest.fixture(scope="module")
 def two(db):
@@ -53,9 +55,10 @@ def test_department_role_cannot_login(db, two):
 
 
 def test_every_department_object_is_its_roles_and_no_function_is_public(db, two):
-    """The migration runner's grants (lib/tenant/admin.c): each department role may use every table and function
-    of its schema, other departments' roles and PUBLIC none; for a department added at once (dept add) and for
-    one migrated step by step (a migration re-applied through `daftar migrate`)."""
+    """The department schema's default privileges (department 0001, catalog 0012; checked by lib/tenant/admin.c):
+    each department role may use every table and function of its schema, other departments' roles and PUBLIC
+    none; for a department added at once (dept add) and for one migrated step by step (a migration re-applied
+    through `daftar migrate`)."""
     a, b = two
     # replay department migrations 0010 (it creates functions) and later through `migrate`, the
     # one-transaction-per-migration path
@@ -76,3 +79,41 @@ def test_every_department_object_is_its_roles_and_no_function_is_public(db, two)
                         "FROM pg_proc p WHERE p.pronamespace = 'dept_%s'::regnamespace" % (d, other, d)).stdout.strip()
         n, own, foreign, api = map(int, funcs.split("|"))
         assert n > 20 and own == n and foreign == 0 and api == 0, funcs
+
+
+def test_department_roles_reach_the_catalog_through_one_group(db, two):
+    """Catalog 0012: what a department role may use of the shared catalog is granted once, to daftar_dept, of
+    which every department role is a member, so those ACLs do not grow with the departments (nor do adds
+    contend for them); each role still sees only its own department's row of dept_key."""
+    a, b = two
+    acls = db.psql("SELECT coalesce(nspacl::text, '') FROM pg_namespace WHERE nspname = 'daftar' UNION ALL "
+                   "SELECT coalesce(relacl::text, '') FROM pg_class "
+                   "WHERE oid IN ('daftar.dept_members'::regclass, 'daftar.dept_key'::regclass) UNION ALL "
+                   "SELECT coalesce(attacl::text, '') FROM pg_attribute "
+                   "WHERE attrelid IN ('daftar.certificates'::regclass, 'daftar.dept_key'::regclass) AND attnum > 0 "
+                   "UNION ALL SELECT coalesce(proacl::text, '') FROM pg_proc "
+                   "WHERE oid = 'daftar.certificates_mine()'::regprocedure").stdout
+    assert acls.count("daftar_dept=") == 7, acls
+    assert "dept_%s" % a not in acls and "dept_%s" % b not in acls, acls
+    for d in (a, b):
+        assert db.psql("SELECT pg_has_role('dept_%s', 'daftar_dept', 'USAGE')" % d).stdout.strip() == "t"
+        key = db.psql("BEGIN; SET LOCAL ROLE dept_%s; SELECT code FROM daftar.dept_key;" % d, user="daftar_api")
+        assert key.stdout.split() == [d]
+
+
+def test_dept_add_refuses_a_schema_whose_functions_public_may_execute(db):
+    """The runner's check (lib/tenant/admin.c): when the default privileges did not do their work (here PUBLIC
+    is given EXECUTE on the owner's new functions again), the department is not added and nothing of it stays."""
+    code = "chk_" + suffix()
+    db.psql("ALTER DEFAULT PRIVILEGES FOR ROLE daftar_owner GRANT EXECUTE ON FUNCTIONS TO PUBLIC")
+    try:
+        p = db.cli("dept", "add", code, "--name", "Check", check=False)
+    finally:
+        db.psql("ALTER DEFAULT PRIVILEGES FOR ROLE daftar_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC")
+    said = p.stdout + p.stderr
+    assert p.returncode != 0 and "PUBLIC may execute" in said and "me()" in said, said
+    left = db.psql("SELECT (SELECT count(*) FROM daftar.departments WHERE code = '{0}'), (SELECT count(*) FROM "
+                   "pg_namespace WHERE nspname = 'dept_{0}'), (SELECT count(*) FROM pg_roles WHERE rolname = "
+                   "'dept_{0}')".format(code)).stdout.strip()
+    assert left == "0|0|0"
+    db.add_dept("chk")  # and with the defaults back, adding works
