@@ -56,7 +56,7 @@ def h2load(name, uris, token, clients, streams, seconds=None, requests=None, dat
     cmd = ["h2load", "-c", str(clients), "-m", str(streams), "-t", str(threads), "-i", os.path.join(OUT, uris),
            "--log-file", log] + (["-H", "authorization: Bearer " + token] if token else [])
     if seconds:
-        cmd += ["-D", str(seconds), "--warm-up-time", str(warm_up)]
+        cmd += ["-D", str(seconds), "--warm-up-time", "%dms" % (warm_up * 1000)]
     else:
         cmd += ["-n", str(requests)]
     if data:
@@ -214,11 +214,12 @@ streams = phase("10k streams", [lambda: h2load("streams", "read.r0", tok("r0"), 
 # departments: the same 16 officers' tokens and connections (1 x 4 streams each), requests over the
 # first 10 departments or over all 1,000. A warm-up of each first (a database connection prepares each
 # statement once per department it serves, and each PostgreSQL backend loads each department's catalog
-# entries and plans on first use: about 4,000 of each here), then 8 measured phases in the order
-# 10, 1000, 1000, 10, 10, 1000, 1000, 10: the machine's speed drifts by up to a third within minutes, and
-# in this order a steady drift weighs on both sides alike (two alternating rounds were not enough: one
-# slow stretch under one phase decided the ratio). The ratio is over all 8; each adjacent pair's is shown.
-DS = max(3, S // 2)
+# entries and plans on first use: about 4,000 of each here), then 16 short measured phases in the order
+# 10, 1000, 1000, 10, repeated 4 times. This machine's speed alone (a CPU loop, idle machine) varies by a
+# quarter from one second to the next; short phases in that order let such swings and any steady drift
+# weigh on both sides alike (2 and then 4 longer phases were not enough: one slow stretch under one
+# phase decided the ratio). The ratio is over all 16; each adjacent pair's is shown.
+DS = max(2, S // 3)
 
 
 def wide(name, warm_up, suffix, seconds):
@@ -227,10 +228,10 @@ def wide(name, warm_up, suffix, seconds):
 
 
 IN_USE = {"few": 10, "all": 1000}
-phase("depts: warm-up, 10", wide("few", 1, "-warm", 2), 2, 1)
-phase("depts: warm-up, 1000", wide("all", 4, "-warm", 2), 2, 4)
-order = ["few", "all", "all", "few", "few", "all", "all", "few"]
-runs = [(n, phase("depts: %d in use (%d)" % (IN_USE[n], i + 1), wide(n, 1, "-%d" % i, DS), DS))
+phase("depts: warm-up, 10", wide("few", 0.5, "-warm", 1), 1, 0.5)
+phase("depts: warm-up, 1000", wide("all", 3, "-warm", 1), 1, 3)
+order = ["few", "all", "all", "few"] * 4
+runs = [(n, phase("depts: %d in use (%d)" % (IN_USE[n], i + 1), wide(n, 0.5, "-%d" % i, DS), DS, 0.5))
         for i, n in enumerate(order)]
 few, many = ({"req_per_s": sum(r["req_per_s"] for n, r in runs if n == want) / order.count(want),
               "non_2xx": sum(r["non_2xx"] for n, r in runs if n == want)} for want in ("few", "all"))
