@@ -42,7 +42,24 @@ typedef struct handler_t {
 
 /* ---------------------------------------------------------------- sockets */
 
-static int open_listener(const char *hostport, char *why, size_t whylen)
+/* Whether a socket listens on the address already. Our listeners share
+ * their port through SO_REUSEPORT (one per thread), and so could a second
+ * daftar of the same user, silently taking part of the connections (seen in
+ * the benchmark: stray servers halved a measurement); a socket without
+ * SO_REUSEPORT cannot bind a port that one listens on. */
+static int address_in_use(const struct addrinfo *ai)
+{
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+    if (fd < 0)
+        return 0;
+    int taken = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == 0 &&
+                bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno == EADDRINUSE;
+    close(fd);
+    return taken;
+}
+
+/* first: the first of the threads' listeners on this address, which checks that no one else listens there. */
+static int open_listener(const char *hostport, int first, char *why, size_t whylen)
 {
     char host[256];
     uint16_t port;
@@ -56,6 +73,12 @@ static int open_listener(const char *hostport, char *why, size_t whylen)
     snprintf(portstr, sizeof(portstr), "%u", port);
     if (getaddrinfo(host, portstr, &hints, &res) != 0) {
         snprintf(why, whylen, "'%.64s' is not a numeric address", host);
+        return -1;
+    }
+    if (first && port != 0 && address_in_use(res)) {
+        snprintf(why, whylen, "cannot listen on %s: another process listens there (a daftar already running?)",
+                 hostport);
+        freeaddrinfo(res);
         return -1;
     }
     int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), on = 1;
@@ -224,11 +247,11 @@ dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *cons
     char why[256];
     for (size_t i = 0; i < s->num_threads; ++i) {
         s->fds_plain[i] = s->fds_tls[i] = -1;
-        if (config->listen[0] != '\0' && (s->fds_plain[i] = open_listener(config->listen, why, sizeof(why))) < 0) {
+        if (config->listen[0] != '\0' && (s->fds_plain[i] = open_listener(config->listen, i == 0, why, sizeof(why))) < 0) {
             dft_log(DFT_LOG_ERROR, "config", "%s", why);
             return NULL;
         }
-        if (config->tls_listen[0] != '\0' && (s->fds_tls[i] = open_listener(config->tls_listen, why, sizeof(why))) < 0) {
+        if (config->tls_listen[0] != '\0' && (s->fds_tls[i] = open_listener(config->tls_listen, i == 0, why, sizeof(why))) < 0) {
             dft_log(DFT_LOG_ERROR, "config", "%s", why);
             return NULL;
         }

@@ -64,6 +64,20 @@ def test_port_in_use_without_reuse_fails_fast(tmp_path):
     assert b"TLS" in p.stderr
 
 
+def test_a_second_server_on_the_same_port_refuses_to_start():
+    """Each thread's listener shares the port through SO_REUSEPORT, which would let a second daftar bind it too and
+    quietly take part of the first one's connections: it exits saying why, and the first keeps serving."""
+    s = Server()
+    try:
+        p = subprocess.run([BIN, "serve"], env=s.env, capture_output=True, text=True, timeout=15)
+        assert p.returncode != 0
+        assert "another process listens there" in p.stdout + p.stderr
+        for _ in range(20):  # new connections all reach the first server
+            assert httpx.get(s.url + "/healthz", timeout=5).status_code == 200
+    finally:
+        s.stop()
+
+
 def test_help_for_each_command():
     for args in (["--help"], ["serve", "--help"], ["routes", "--help"]):
         p = subprocess.run([BIN] + args, capture_output=True, timeout=10)
