@@ -6,8 +6,9 @@
  *                any failure -> DOWN, retried with exponential backoff and
  *                jitter by the thread's 100 ms tick. Jobs in flight on a
  *                connection that fails get 503: their outcome is unknown.
- *   jobs         go to the READY connection with the fewest jobs in flight;
- *                with none READY they wait (bounded by db_queue_max and
+ *   jobs         go to the READY connection with the fewest jobs in flight,
+ *                or to their department's own while it is not much busier
+ *                (pick); with none READY they wait (bounded by db_queue_max and
  *                db_wait_ms) if a connection is coming up, else get 503 at once.
  *   results      arrive in order; each job's results end with its
  *                PGRES_PIPELINE_SYNC, which is when it completes.
@@ -670,13 +671,30 @@ static void on_readable(h2o_socket_t *sock, const char *err)
 
 /* ------------------------------------------------------------- dispatch */
 
-static conn_t *pick(dft_db_t *db)
+/* Which connection takes a job: the least busy that can take one, except
+ * that a department's jobs keep to the department's own connection (its id
+ * modulo the connections) while that one has at most AFFINITY_SLACK more in
+ * flight than the least busy. A connection then prepares its statements,
+ * and its PostgreSQL backend loads catalog entries and plans, for a share
+ * of the departments rather than all; a busy department still spreads.
+ * (bench/, 1,000 departments in use, 4 alternating pairs: 12,070 -> 12,660
+ * req/s; over 10 departments 14,700 -> 14,900.) */
+#define AFFINITY_SLACK 4
+
+static conn_t *pick(dft_db_t *db, uint32_t dept)
 {
     conn_t *best = NULL;
+    size_t depth = (size_t)db->config->db_pipeline_depth;
     for (size_t i = 0; i < db->num_conns; ++i) {
         conn_t *c = &db->conns[i];
-        if (c->state == CONN_READY && c->num_inflight < (size_t)db->config->db_pipeline_depth && (best == NULL || c->num_inflight < best->num_inflight))
+        if (c->state == CONN_READY && c->num_inflight < depth && (best == NULL || c->num_inflight < best->num_inflight))
             best = c;
+    }
+    if (best != NULL && dept != 0) {
+        conn_t *home = &db->conns[dept % db->num_conns];
+        if (home->state == CONN_READY && home->num_inflight < depth &&
+            home->num_inflight <= best->num_inflight + AFFINITY_SLACK)
+            return home;
     }
     return best;
 }
@@ -693,10 +711,10 @@ static void dispatch(dft_db_t *db)
 {
     int sent = 0;
     while (!h2o_linklist_is_empty(&db->waiting)) {
-        conn_t *c = pick(db);
+        dft_db_job_t *job = H2O_STRUCT_FROM_MEMBER(dft_db_job_t, link, db->waiting.next);
+        conn_t *c = pick(db, job->dept_id);
         if (c == NULL)
             break;
-        dft_db_job_t *job = H2O_STRUCT_FROM_MEMBER(dft_db_job_t, link, db->waiting.next);
         h2o_linklist_unlink(&job->link);
         --db->num_waiting;
         if (job->req == NULL && !job->internal) { /* the client left while it waited */
@@ -731,7 +749,7 @@ static void on_tick(h2o_timeout_entry_t *entry)
             conn_fail(c, "connect timeout");
     }
     for (size_t i = 0; i < num_feeds; ++i)
-        if (db->feed_state[i].retry_at != 0 && now >= db->feed_state[i].retry_at && pick(db) != NULL)
+        if (db->feed_state[i].retry_at != 0 && now >= db->feed_state[i].retry_at && pick(db, 0) != NULL)
             feed_load(&db->feed_state[i]);
     /* waiting too long, or nothing left that could serve them */
     int any = coming_up(db);
