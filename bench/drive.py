@@ -226,21 +226,21 @@ streams = phase("10k streams", [lambda: h2load("streams", "read.r0", tok("r0"), 
 DS = max(2, S // 3)
 
 
-def wide(name, warm_up, suffix, seconds):
-    return [lambda k=k: h2load("%s.w%d%s" % (name, k, suffix), "depts-%s.w%d" % (name, k), tok("w%d" % k), 1, 4,
-                               seconds=seconds, warm_up=warm_up) for k in range(WIDE)]
+def depts(label, name, suffix, seconds, warm_up):
+    """One phase of the 16 officers over their request lists `name` (few: 10 departments, all: 1,000)."""
+    return phase(label, [lambda k=k: h2load("%s.w%d%s" % (name, k, suffix), "depts-%s.w%d" % (name, k), tok("w%d" % k),
+                                            1, 4, seconds=seconds, warm_up=warm_up) for k in range(WIDE)],
+                 seconds, warm_up)
 
 
 IN_USE = {"few": 10, "all": 1000}
-phase("depts: warm-up, 10", wide("few", 0.5, "-warm", 1), 1, 0.5)
-phase("depts: first use of 1000", wide("all", 0.25, "-warm", 10), 10, 0.25)
+depts("depts: warm-up, 10", "few", "-warm", 1, 0.5)
+depts("depts: first use of 1000", "all", "-warm", 10, 0.25)
 order = ["few", "all", "all", "few"] * 3
-runs = [(n, phase("depts: %d in use (%d)" % (IN_USE[n], i + 1), wide(n, 1, "-%d" % i, DS), DS, 1))
-        for i, n in enumerate(order)]
+runs = [(n, depts("depts: %d in use (%d)" % (IN_USE[n], i + 1), n, "-%d" % i, DS, 1)) for i, n in enumerate(order)]
 few, many = ({"req_per_s": sum(r["req_per_s"] for n, r in runs if n == want) / order.count(want),
               "non_2xx": sum(r["non_2xx"] for n, r in runs if n == want)} for want in ("few", "all"))
-pairs = [round(dict(runs[i:i + 2])["all"]["req_per_s"] / dict(runs[i:i + 2])["few"]["req_per_s"], 3)
-         for i in range(0, len(runs), 2)]
+pairs = [round(p["all"]["req_per_s"] / p["few"]["req_per_s"], 3) for p in (dict(runs[i:i + 2]) for i in range(0, len(runs), 2))]
 print("  1000 / 10 departments by adjacent pair: %s" % pairs, flush=True)
 
 ratio = round(base["req_per_s"] / pg_tps, 2)
