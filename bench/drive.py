@@ -2,8 +2,10 @@
 
 Every figure comes from this one run: h2load's per-request logs (status, microseconds) give req/s,
 p50, p99 and non-2xx; /proc gives daftar's CPU seconds and resident memory; pgbench runs daftar's
-read-file transaction with as many database connections as daftar has.
+read-file transaction with as many database connections as daftar has; bench/probe.c samples the
+machine's own speed throughout, and the report sets each workload beside it.
 """
+import bisect
 import json
 import os
 import re
@@ -17,6 +19,7 @@ S = int(E["SECONDS_PER"])
 READERS, WIDE = int(E["READERS"]), int(E["WIDE"])
 DB_CONNECTIONS = int(E["THREADS"]) * int(E["DB_CONNS"])
 results, bars = {}, {}
+windows = {}  # workload -> (first request's start, last one's end), epoch microseconds
 
 
 def tok(name):
@@ -66,24 +69,32 @@ def h2load(name, uris, token, clients, streams, seconds=None, requests=None, dat
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True), log
 
 
-def collect(procs, seconds):
+def collect(procs, seconds, name):
     for p, log in procs:
         out = p.communicate()[0]
         if p.returncode != 0:
             raise SystemExit("h2load failed: " + out[-2000:])
-    return from_logs([log for _, log in procs], seconds)
+    return from_logs([log for _, log in procs], seconds, name)
 
 
-def from_logs(logs, seconds):
-    lat, non2xx = [], 0
+def requests_of(logs):
+    """(start in epoch microseconds, status, microseconds) of every logged request."""
     for log in logs:
         with open(log) as f:
             for line in f:
                 parts = line.split("\t")
                 if len(parts) >= 3:
-                    status, us = int(parts[1]), int(parts[2])
-                    lat.append(us)
-                    non2xx += not (200 <= status < 300)
+                    yield int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def from_logs(logs, seconds, name=None):
+    lat, non2xx, first, last = [], 0, None, None
+    for start, status, us in requests_of(logs):
+        lat.append(us)
+        non2xx += not (200 <= status < 300)
+        first, last = min(first or start, start), max(last or 0, start + us)
+    if name:
+        windows[name] = (first, last)
     lat.sort()
     pct = lambda q: round(lat[min(len(lat) - 1, int(q * len(lat)))] / 1000, 2) if lat else None  # noqa: E731
     return {"requests": len(lat), "req_per_s": round(len(lat) / seconds, 1) if seconds else None,
@@ -99,7 +110,7 @@ def phase(name, starters, seconds=None, warm_up=1):
     if seconds:
         time.sleep(warm_up)
     c0 = cpu_seconds()
-    r = collect(procs, seconds)
+    r = collect(procs, seconds, name)
     sampler.stop = True
     sampler.join()
     wall = time.time() - t0
@@ -124,7 +135,9 @@ def pgbench():
            "-p", E["PGPORT"], "-U", "daftar_api", "daftar"]
     for s in scripts:
         cmd += ["-f", os.path.join(OUT, "pgbench", s)]
+    t0 = time.time()
     out = subprocess.run(cmd, capture_output=True, text=True)
+    windows["pgbench read-file"] = (int(t0 * 1e6), int(time.time() * 1e6))
     m = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out.stdout)
     if not m:
         raise SystemExit("pgbench failed: " + out.stdout[-1000:] + out.stderr[-1000:])
@@ -150,6 +163,7 @@ def curl(method, url, token, body=None, headers=()):
         return status, h.read(), b.read()
 
 
+probe = subprocess.Popen([os.path.join(OUT, "probe"), os.path.join(OUT, "probe.log")])
 print("daftar benchmark, scale %s: %d s a workload, daftar %s threads x %s database connections" % (
       E["SCALE"], S, E["THREADS"], E["DB_CONNS"]), flush=True)
 print("database: %s; adding the departments took %s s, seeding %s s" % (E["SEEDING"], E["DEPT_SECONDS"],
@@ -264,8 +278,48 @@ bars = {
                              "met": during["p99_ms"] <= 2 * paced["p99_ms"] and during["non_2xx"] == 0
                              and login["requests"] > 0 and login["non_2xx"] == 0},
 }
+# The machine's own speed through each workload (bench/probe.c): against the run's median, and the share of
+# the probe's samples under 0.6 of it ("slow"). The bars above stand as measured; this says how much of a
+# figure is the machine. On this kind of machine both cores slow to 0.1-0.35 for 60-100 ms at a time, idle
+# or not (7-10% of the time in 30 s idle), and the 2 s means vary by 0.84-1.11.
+probe.terminate()
+probe.wait()
+with open(os.path.join(OUT, "probe.log")) as f:
+    samples = [tuple(map(int, line.split())) for line in f if line.count("\t") == 1]
+median = sorted(ns for _, ns in samples)[len(samples) // 2]
+times = [t for t, _ in samples]
+slow_times = [t for t, ns in samples if median / ns < 0.6]
+
+
+def machine(name):
+    a, b = windows[name]
+    speeds = [median / ns for t, ns in samples[bisect.bisect_left(times, a):bisect.bisect_right(times, b)]]
+    return {"speed": round(sum(speeds) / len(speeds), 3), "slow_pct": round(100 * sum(x < 0.6 for x in speeds) / len(speeds), 1)}
+
+
+def near_slow(start, us):
+    """The request overlapped a slow sample (each covers the 10 ms before it)."""
+    i = bisect.bisect_left(slow_times, start)
+    return i < len(slow_times) and slow_times[i] <= start + us + 10000
+
+
+print("machine (bench/probe.c: %.0f us of arithmetic every 10 ms at real-time priority; speed against the run's "
+      "median, slow = the share of samples under 0.6):" % (median / 1000))
+for name in windows:
+    m = results[name]["machine"] = machine(name)
+    print("  %-26s speed %5.3f  slow %4.1f%%" % (name, m["speed"], m["slow_pct"]))
+reads = list(requests_of([os.path.join(OUT, "log.read.r%d" % k) for k in range(READERS)]))
+over = [r for r in reads if r[2] > 10000]
+tail = {"over_10_ms": len(over), "of_them_near_slow_pct": round(100 * sum(near_slow(s, us) for s, _, us in over) / max(1, len(over)), 1),
+        "all_near_slow_pct": round(100 * sum(near_slow(s, us) for s, _, us in reads) / max(1, len(reads)), 1)}
+print("  read-file (h2c): %d requests over 10 ms, %.1f%% of them overlapped a slow sample (of all its requests: %.1f%%)" % (
+      tail["over_10_ms"], tail["of_them_near_slow_pct"], tail["all_near_slow_pct"]))
+adjusted = [sum(r["req_per_s"] / r["machine"]["speed"] for n, r in runs if n == want) for want in ("all", "few")]
+tail["departments_ratio_at_equal_speed"] = round(adjusted[0] / adjusted[1], 3)
+print("  departments: 1000 vs 10 with each phase's req/s divided by its machine speed: %.3f" % tail["departments_ratio_at_equal_speed"])
+
 print("bars:")
 for k, v in bars.items():
     print("  %-34s %s  %s" % (k, "met " if v["met"] else "MISSED", json.dumps({x: y for x, y in v.items() if x != "met"})))
 print(json.dumps({"scale": E["SCALE"], "seconds": S, "peak_rss_mib": round(rss_kib("VmHWM") / 1024, 1),
-                  "workloads": results, "bars": bars}, separators=(",", ":")))
+                  "workloads": results, "bars": bars, "machine": tail}, separators=(",", ":")))
