@@ -281,7 +281,10 @@ bars = {
 # The machine's own speed through each workload (bench/probe.c): against the run's median, and the share of
 # the probe's samples under 0.6 of it ("slow"). The bars above stand as measured; this says how much of a
 # figure is the machine. On this kind of machine both cores slow to 0.1-0.35 for 60-100 ms at a time, idle
-# or not (7-10% of the time in 30 s idle), and the 2 s means vary by 0.84-1.11.
+# or not (7-10% of the time in 30 s idle), and the 2 s means vary by 0.84-1.11. That explains read-file's
+# tail (its requests over 10 ms overlap slow samples far more often than its requests at large), not the
+# swings of whole phases: the probe's speed did not follow the departments phases' req/s (correlation
+# -0.6 to 0.8 over 16 phases), and in slow hours pgbench lost a quarter while the probe's median moved 5%.
 probe.terminate()
 probe.wait()
 with open(os.path.join(OUT, "probe.log")) as f:
@@ -314,9 +317,6 @@ tail = {"over_10_ms": len(over), "of_them_near_slow_pct": round(100 * sum(near_s
         "all_near_slow_pct": round(100 * sum(near_slow(s, us) for s, _, us in reads) / max(1, len(reads)), 1)}
 print("  read-file (h2c): %d requests over 10 ms, %.1f%% of them overlapped a slow sample (of all its requests: %.1f%%)" % (
       tail["over_10_ms"], tail["of_them_near_slow_pct"], tail["all_near_slow_pct"]))
-adjusted = [sum(r["req_per_s"] / r["machine"]["speed"] for n, r in runs if n == want) for want in ("all", "few")]
-tail["departments_ratio_at_equal_speed"] = round(adjusted[0] / adjusted[1], 3)
-print("  departments: 1000 vs 10 with each phase's req/s divided by its machine speed: %.3f" % tail["departments_ratio_at_equal_speed"])
 
 print("bars:")
 for k, v in bars.items():
