@@ -284,7 +284,8 @@ bars = {
 # or not (7-10% of the time in 30 s idle), and the 2 s means vary by 0.84-1.11. That explains read-file's
 # tail (its requests over 10 ms overlap slow samples far more often than its requests at large), not the
 # swings of whole phases: the probe's speed did not follow the departments phases' req/s (correlation
-# -0.6 to 0.8 over 16 phases), and in slow hours pgbench lost a quarter while the probe's median moved 5%.
+# 0.79 and -0.59 over 8 and 6 phases in one trial), and in slow hours pgbench lost a quarter while the
+# probe's median moved 5%.
 probe.terminate()
 probe.wait()
 with open(os.path.join(OUT, "probe.log")) as f:
@@ -294,10 +295,16 @@ times = [t for t, _ in samples]
 slow_times = [t for t, ns in samples if median / ns < 0.6]
 
 
+def share(flags):
+    """Percentage of true values, one decimal."""
+    flags = list(flags)
+    return round(100 * sum(flags) / max(1, len(flags)), 1)
+
+
 def machine(name):
     a, b = windows[name]
     speeds = [median / ns for t, ns in samples[bisect.bisect_left(times, a):bisect.bisect_right(times, b)]]
-    return {"speed": round(sum(speeds) / len(speeds), 3), "slow_pct": round(100 * sum(x < 0.6 for x in speeds) / len(speeds), 1)}
+    return {"speed": round(sum(speeds) / max(1, len(speeds)), 3), "slow_pct": share(x < 0.6 for x in speeds)}
 
 
 def near_slow(start, us):
@@ -313,10 +320,10 @@ for name in windows:
     print("  %-26s speed %5.3f  slow %4.1f%%" % (name, m["speed"], m["slow_pct"]))
 reads = list(requests_of([os.path.join(OUT, "log.read.r%d" % k) for k in range(READERS)]))
 over = [r for r in reads if r[2] > 10000]
-tail = {"over_10_ms": len(over), "of_them_near_slow_pct": round(100 * sum(near_slow(s, us) for s, _, us in over) / max(1, len(over)), 1),
-        "all_near_slow_pct": round(100 * sum(near_slow(s, us) for s, _, us in reads) / max(1, len(reads)), 1)}
-print("  read-file (h2c): %d requests over 10 ms, %.1f%% of them overlapped a slow sample (of all its requests: %.1f%%)" % (
-      tail["over_10_ms"], tail["of_them_near_slow_pct"], tail["all_near_slow_pct"]))
+tail = {"over_10_ms": len(over), "of_them_near_slow_pct": share(near_slow(s, us) for s, _, us in over),
+        "all_near_slow_pct": share(near_slow(s, us) for s, _, us in reads)}
+print("  read-file (h2c): %d requests over 10 ms, %.1f%% of them overlapped a slow sample (of all its requests: "
+      "%.1f%%)" % (tail["over_10_ms"], tail["of_them_near_slow_pct"], tail["all_near_slow_pct"]))
 
 print("bars:")
 for k, v in bars.items():
