@@ -5,6 +5,7 @@ p50, p99 and non-2xx; /proc gives daftar's CPU seconds and resident memory; pgbe
 read-file transaction with as many database connections as daftar has; bench/probe.c samples the
 machine's own speed throughout, and the report sets each workload beside it.
 """
+import atexit
 import bisect
 import json
 import os
@@ -164,6 +165,7 @@ def curl(method, url, token, body=None, headers=()):
 
 
 probe = subprocess.Popen([os.path.join(OUT, "probe"), os.path.join(OUT, "probe.log")])
+atexit.register(probe.kill)  # also when a workload fails
 print("daftar benchmark, scale %s: %d s a workload, daftar %s threads x %s database connections" % (
       E["SCALE"], S, E["THREADS"], E["DB_CONNS"]), flush=True)
 print("database: %s; adding the departments took %s s, seeding %s s" % (E["SEEDING"], E["DEPT_SECONDS"],
@@ -286,10 +288,14 @@ bars = {
 # swings of whole phases: the probe's speed did not follow the departments phases' req/s (correlation
 # 0.79 and -0.59 over 8 and 6 phases in one trial), and in slow hours pgbench lost a quarter while the
 # probe's median moved 5%.
+if probe.poll() is not None:
+    raise SystemExit("bench: bench/probe.c stopped during the run (exit %d)" % probe.returncode)
 probe.terminate()
 probe.wait()
 with open(os.path.join(OUT, "probe.log")) as f:
     samples = [tuple(map(int, line.split())) for line in f if line.count("\t") == 1]
+if not samples:
+    raise SystemExit("bench: bench/probe.c logged nothing")
 median = sorted(ns for _, ns in samples)[len(samples) // 2]
 times = [t for t, _ in samples]
 slow_times = [t for t, ns in samples if median / ns < 0.6]
@@ -315,7 +321,7 @@ def near_slow(start, us):
 
 print("machine (bench/probe.c: %.0f us of arithmetic every 10 ms at real-time priority; speed against the run's "
       "median, slow = the share of samples under 0.6):" % (median / 1000))
-for name in windows:
+for name in (n for n, w in windows.items() if None not in w):
     m = results[name]["machine"] = machine(name)
     print("  %-26s speed %5.3f  slow %4.1f%%" % (name, m["speed"], m["slow_pct"]))
 reads = list(requests_of([os.path.join(OUT, "log.read.r%d" % k) for k in range(READERS)]))

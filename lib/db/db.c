@@ -60,6 +60,7 @@ typedef struct conn_t {
     unsigned failures;
     h2o_linklist_t inflight;
     size_t num_inflight;
+    uint64_t head_since; /* loop time (ms) since which the oldest job in flight has been the oldest */
     uint64_t *prepared; /* open addressing; 0 = empty slot, keys are stored +1 */
     size_t prepared_count;
     int deallocate_next;
@@ -364,6 +365,14 @@ static void job_done(conn_t *c, dft_db_job_t *job)
 }
 
 /* Puts the job's Sync segment into libpq's buffer; 0 or -1 (connection broken). */
+/* A job sent on c joins its pipeline's tail. */
+static void inflight_add(conn_t *c, dft_db_job_t *job)
+{
+    if (c->num_inflight++ == 0)
+        c->head_since = h2o_now(c->db->thread->ctx.loop);
+    h2o_linklist_insert(&c->inflight, &job->link);
+}
+
 static int job_send(conn_t *c, dft_db_job_t *job)
 {
     PGconn *pg = c->pg;
@@ -577,8 +586,7 @@ static void connect_step(conn_t *c)
             conn_fail(c, "cannot send setup");
             return;
         }
-        h2o_linklist_insert(&c->inflight, &setup->link);
-        ++c->num_inflight;
+        inflight_add(c, setup);
         flush(c);
     }
 }
@@ -610,6 +618,7 @@ static void read_results(conn_t *c)
             PQclear(res);
             h2o_linklist_unlink(&job->link);
             --c->num_inflight;
+            c->head_since = h2o_now(c->db->thread->ctx.loop); /* the next one, if any, is the oldest now */
             job_done(c, job);
             if (c->state == CONN_DOWN)
                 return;
@@ -678,22 +687,41 @@ static void on_readable(h2o_socket_t *sock, const char *err)
  * and its PostgreSQL backend loads catalog entries and plans, for a share
  * of the departments rather than all; a busy department still spreads.
  * (bench/, 1,000 departments in use, 4 alternating pairs: 12,070 -> 12,660
- * req/s; over 10 departments 14,700 -> 14,900.) */
+ * req/s; over 10 departments 14,700 -> 14,900.)
+ *
+ * A pipeline answers in order, so a job sent behind one that waits (a
+ * commit on a slow WAL flush, a lock, a long report) waits as long. A
+ * connection whose oldest job has been the oldest for HEAD_STALL_MS (a
+ * read takes well under 1 ms) takes new jobs only when every connection
+ * that could take one is in the same state. */
 #define AFFINITY_SLACK 4
+#define HEAD_STALL_MS 5
+
+static int stalled(const conn_t *c, uint64_t now)
+{
+    return c->num_inflight != 0 && now - c->head_since >= HEAD_STALL_MS;
+}
 
 static conn_t *pick(dft_db_t *db, uint32_t dept)
 {
     conn_t *best = NULL;
+    int best_stalled = 0;
     size_t depth = (size_t)db->config->db_pipeline_depth;
+    uint64_t now = h2o_now(db->thread->ctx.loop);
     for (size_t i = 0; i < db->num_conns; ++i) {
         conn_t *c = &db->conns[i];
-        if (c->state == CONN_READY && c->num_inflight < depth && (best == NULL || c->num_inflight < best->num_inflight))
+        if (c->state != CONN_READY || c->num_inflight >= depth)
+            continue;
+        int s = stalled(c, now);
+        if (best == NULL || s < best_stalled || (s == best_stalled && c->num_inflight < best->num_inflight)) {
             best = c;
+            best_stalled = s;
+        }
     }
     if (best != NULL && dept != 0) {
         conn_t *home = &db->conns[dept % db->num_conns];
         if (home->state == CONN_READY && home->num_inflight < depth &&
-            home->num_inflight <= best->num_inflight + AFFINITY_SLACK)
+            home->num_inflight <= best->num_inflight + AFFINITY_SLACK && stalled(home, now) <= best_stalled)
             return home;
     }
     return best;
@@ -727,8 +755,7 @@ static void dispatch(dft_db_t *db)
             conn_fail(c, "send failed");
             continue;
         }
-        h2o_linklist_insert(&c->inflight, &job->link);
-        ++c->num_inflight;
+        inflight_add(c, job);
         sent = 1;
     }
     /* PQpipelineSync already sent what fit in the socket; flush the rest (a no-op when nothing is left) */

@@ -139,3 +139,47 @@ def test_full_queue_is_503_with_retry_after(db, dept):
         locker.stdin.close()
         locker.wait(10)
         s.stop()
+
+
+def test_requests_are_not_sent_behind_one_stuck_on_a_lock(db):
+    """A connection's pipeline answers in order. While one request waits on a lock, requests of other
+    departments go to the thread's other connection instead of queueing behind it (1 thread, 2
+    connections; of two departments added one after the other, one has the stuck one's connection
+    as its own)."""
+    stuck = db.add_dept("stk")
+    others = [db.add_dept("oth"), db.add_dept("oth")]
+    s = Server(env_extra=dict(db.env(), DAFTAR_DB_CONNECTIONS="2", DAFTAR_DB_STATEMENT_TIMEOUT_MS="10000"), threads=1)
+    locker = subprocess.Popen(["psql", "-X", "-q", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-d", db.name],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    result = []
+    try:
+        s.wait_ready()
+        with httpx.Client(base_url=s.url, timeout=15) as c:
+            for d in [stuck] + others:
+                assert c.get("/v1/departments/" + d).status_code == 200
+        locker.stdin.write("BEGIN; LOCK TABLE dept_%s.profile IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(5); COMMIT;\n"
+                           % stuck)
+        locker.stdin.flush()
+        time.sleep(0.3)
+
+        def call():
+            with httpx.Client(base_url=s.url, timeout=15) as c:
+                result.append(c.get("/v1/departments/" + stuck))
+
+        blocked = threading.Thread(target=call)
+        blocked.start()
+        time.sleep(0.3)
+        with httpx.Client(base_url=s.url, timeout=15) as c:
+            for d in others:
+                for _ in range(3):
+                    t0 = time.monotonic()
+                    r = c.get("/v1/departments/" + d)
+                    assert r.status_code == 200
+                    assert time.monotonic() - t0 < 2, "%s waited behind the locked request" % d
+        assert result == [], "the locked request finished while the lock was held"
+        blocked.join(15)
+        assert [r.status_code for r in result] == [200]
+    finally:
+        locker.stdin.close()
+        locker.wait(10)
+        s.stop()
