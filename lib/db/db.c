@@ -364,7 +364,6 @@ static void job_done(conn_t *c, dft_db_job_t *job)
     job_finish(job, code, detail);
 }
 
-/* Puts the job's Sync segment into libpq's buffer; 0 or -1 (connection broken). */
 /* A job sent on c joins its pipeline's tail. */
 static void inflight_add(conn_t *c, dft_db_job_t *job)
 {
@@ -373,6 +372,7 @@ static void inflight_add(conn_t *c, dft_db_job_t *job)
     h2o_linklist_insert(&c->inflight, &job->link);
 }
 
+/* Puts the job's Sync segment into libpq's buffer; 0 or -1 (connection broken). */
 static int job_send(conn_t *c, dft_db_job_t *job)
 {
     PGconn *pg = c->pg;
