@@ -7,9 +7,11 @@
  *                jitter by the thread's 100 ms tick. Jobs in flight on a
  *                connection that fails get 503: their outcome is unknown.
  *   jobs         go to the READY connection with the fewest jobs in flight,
- *                or to their department's own while it is not much busier
- *                (pick); with none READY they wait (bounded by db_queue_max and
- *                db_wait_ms) if a connection is coming up, else get 503 at once.
+ *                or to their department's own while it is not much busier,
+ *                and not behind a job stuck for 20 ms while another can take
+ *                them (pick); with none READY they wait (bounded by
+ *                db_queue_max and db_wait_ms) if a connection is coming up,
+ *                else get 503 at once.
  *   results      arrive in order; each job's results end with its
  *                PGRES_PIPELINE_SYNC, which is when it completes.
  *   statements   prepared lazily per (connection, department, statement) and

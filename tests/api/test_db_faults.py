@@ -10,6 +10,12 @@ import pytest
 from conftest import PGHOST, PGPORT, Server, assert_problem, pg_ctl
 
 
+def psql_session(db):
+    """A superuser psql reading statements from its stdin, to hold locks while the server works."""
+    return subprocess.Popen(["psql", "-X", "-q", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-d", db.name],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 @pytest.fixture(scope="module")
 def dept(db):
     return db.add_dept("flt")
@@ -60,8 +66,7 @@ def test_database_outage_gives_503_then_recovers(api, dept, how):
 
 def test_request_waiting_on_database_completes_before_sigterm_exit(db, api, dept):
     # Hold a lock so the request's statement waits inside PostgreSQL.
-    locker = subprocess.Popen(["psql", "-X", "-q", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-d", db.name],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    locker = psql_session(db)
     locker.stdin.write("BEGIN; LOCK TABLE dept_%s.profile IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;\n" % dept)
     locker.stdin.flush()
     time.sleep(0.3)
@@ -85,8 +90,7 @@ def test_request_waiting_on_database_completes_before_sigterm_exit(db, api, dept
 
 def test_statement_timeout_is_503_not_a_hang(db, dept):
     s = Server(env_extra=dict(db.env(), DAFTAR_DB_STATEMENT_TIMEOUT_MS="300"))
-    locker = subprocess.Popen(["psql", "-X", "-q", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-d", db.name],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    locker = psql_session(db)
     try:
         s.wait_ready()
         locker.stdin.write("BEGIN; LOCK TABLE dept_%s.profile IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(3); COMMIT;\n" % dept)
@@ -108,8 +112,7 @@ def test_full_queue_is_503_with_retry_after(db, dept):
     """One connection, one job in flight, one waiting: the next request is refused at once."""
     s = Server(env_extra=dict(db.env(), DAFTAR_DB_CONNECTIONS="1", DAFTAR_DB_PIPELINE_DEPTH="1",
                               DAFTAR_DB_QUEUE_MAX="1", DAFTAR_DB_WAIT_MS="5000"), threads=1)
-    locker = subprocess.Popen(["psql", "-X", "-q", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-d", db.name],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    locker = psql_session(db)
     results = []
     try:
         s.wait_ready()
@@ -149,8 +152,7 @@ def test_requests_are_not_sent_behind_one_stuck_on_a_lock(db):
     stuck = db.add_dept("stk")
     others = [db.add_dept("oth"), db.add_dept("oth")]
     s = Server(env_extra=dict(db.env(), DAFTAR_DB_CONNECTIONS="2", DAFTAR_DB_STATEMENT_TIMEOUT_MS="10000"), threads=1)
-    locker = subprocess.Popen(["psql", "-X", "-q", "-h", PGHOST, "-p", PGPORT, "-U", "postgres", "-d", db.name],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    locker = psql_session(db)
     result = []
     try:
         s.wait_ready()
