@@ -4,7 +4,8 @@
  *   probe OUTPUT
  *
  * Every 10 ms it times a fixed piece of arithmetic (about 0.1 ms) and appends
- * "epoch-microseconds<TAB>nanoseconds" to OUTPUT, one line each, until SIGTERM.
+ * "epoch-microseconds<TAB>nanoseconds" to OUTPUT, one line each, until SIGTERM
+ * or until its parent (drive.py) is gone, however that ended.
  * Under SCHED_FIFO (root) it runs as soon as it wakes and nothing preempts it,
  * so the time is the CPU's speed at that moment, not the load's queue; that
  * costs about 1% of one core. On this kind of virtual machine both cores slow
@@ -14,10 +15,12 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define PERIOD_NS 10000000L
 #define WORK 50000 /* iterations: ~0.1 ms on this machine at full speed */
@@ -52,6 +55,8 @@ int main(int argc, char **argv)
     struct sigaction sa = {.sa_handler = on_term};
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() == 1) /* the parent may already be gone */
+        return 1;
     struct sched_param sp = {.sched_priority = 1};
     if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0)
         fprintf(stderr, "probe: no SCHED_FIFO (%s): times include waiting for a core\n", strerror(errno));

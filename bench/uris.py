@@ -1,9 +1,9 @@
 """bench/uris.py — the request lists h2load cycles through, from the seeded database.
 
-For reader k: read-file URIs of files reader k holds (random order, all full-data departments), inbox URIs
-of those departments, and one file for add-note. For wide officer k: read-file URIs over the 10 full-data
-departments, and over all of its departments (1,000 in all over the 16), for the departments comparison. Also pgbench scripts: the same SQL
-as daftar's read-file, one script per (officer, department, file) sample.
+For reader k: read-file URIs of files reader k holds (random order, all full-data departments), and inbox
+URIs of those departments. For wide officer k: read-file URIs over the 10 full-data departments, and over
+all of its departments (1,000 in all over the 16), for the departments comparison. Also pgbench scripts:
+the same SQL as daftar's read-file, one script per (officer, department, file) sample.
 """
 import argparse
 import os
@@ -45,8 +45,6 @@ for k, uid in enumerate(o.readers.split(",")):
     write("read-tls.r%d" % k, ["%s/v1/departments/%s/files/%s" % (getattr(o, "tls_base"), d, f) for d, f in rows])
     write("inbox.r%d" % k, ["%s/v1/departments/%s/files?box=inbox&limit=20" % (o.base, d) for d in main])
     samples += [(uid, d, f) for d, f in rows[:25]]
-    if k == 0:
-        write("note.file", ["%s/v1/departments/%s/files/%s" % (o.base, rows[0][0], rows[0][1])])
 for k, uid in enumerate(o.wide.split(",")):
     mine = [r[0] for r in q("SELECT dept FROM daftar.memberships WHERE uid = '%s' ORDER BY dept" % uid)]
     # few: the first 10 departments; all: up to 8 files in each of its ~72 (1,000 in all over the 16)
