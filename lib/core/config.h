@@ -46,7 +46,7 @@ typedef struct dft_config_t {
     int64_t refresh_ttl; /* seconds */
     int64_t workers;     /* threads for scrypt and signing; 0 = half the cores, at least 1 */
     int64_t worker_queue_max;
-    int64_t worker_starve_ms; /* workers are SCHED_IDLE until a task has waited this long; 0 = never idle */
+    int64_t worker_starve_ms; /* workers are SCHED_IDLE until a task starves this long (worker.h); 0 = never idle */
     int64_t login_address_limit; /* failed logins per client address in 15 minutes before 429 */
     char *signing_ca;            /* PEM bundle of CAs trusted for officers' signing certificates; "" = no signatures */
 } dft_config_t;

@@ -8,9 +8,11 @@
  * wakes up takes their core at once, so a stream of logins does not raise
  * the latency of reads (niceness does not do that on Linux's EEVDF
  * scheduler: bench/README.md). Idle-class threads can starve when the cores
- * are saturated, so once a task has waited or run worker_starve_ms since it
- * was submitted, dft_worker_watch lifts the workers to the normal class until
- * no task is that old: under overload logins slow down, they do not stop.
+ * are saturated, so once a task has run worker_starve_ms while its worker got
+ * less than a quarter of that time on a core (or has waited that long for a
+ * worker that got no core to take it), dft_worker_watch lifts the workers to
+ * the normal class until no task is starved: under overload logins slow
+ * down, they do not stop. A queue behind workers that run does not lift them.
  *
  * The queue is bounded: dft_worker_submit fails when it is full, so a login
  * flood turns into 503s instead of unbounded memory.
@@ -37,8 +39,8 @@ void dft_worker_start(size_t n, size_t queue_max, uint64_t starve_ms);
 void dft_worker_attach_thread(dft_thread_t *t);
 /* 0, or -1 when the queue is full (the task is not taken). */
 int dft_worker_submit(dft_thread_t *t, dft_task_t *task);
-/* Lifts the workers out of the idle class while a task has waited too long,
- * and puts them back after; called a few times a second by the main thread. */
+/* Lifts the workers out of the idle class while a task is starved, and puts
+ * them back after; called a few times a second by the main thread. */
 void dft_worker_watch(void);
 
 #endif

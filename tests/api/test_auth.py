@@ -4,6 +4,7 @@ import json
 import os
 import statistics
 import subprocess
+import sys
 import threading
 import time
 
@@ -422,8 +423,9 @@ def thread_policies(pid):
 
 
 def test_workers_yield_the_cores_and_are_lifted_when_starved(db, env, world):
-    """The scrypt/signing workers are SCHED_IDLE (the loops and PostgreSQL take the cores first); a task that
-    waited worker_starve_ms lifts them to the normal class until the queue is fresh again."""
+    """The scrypt/signing workers are SCHED_IDLE (the loops and PostgreSQL take the cores first). A queue
+    behind a worker that runs does not lift them; a task that gets no core for worker_starve_ms does, until
+    it is no longer starved."""
     s = Server(env_extra=dict(env, DAFTAR_WORKERS="3"))
     try:
         pol = thread_policies(s.proc.pid)
@@ -431,28 +433,48 @@ def test_workers_yield_the_cores_and_are_lifted_when_starved(db, env, world):
     finally:
         s.stop()
     s = Server(env_extra=dict(env, DAFTAR_WORKERS="1", DAFTAR_WORKER_STARVE_MS="150"))
-    try:
-        s.wait_ready()
-        idle_counts = []
+    burners = []
 
-        def logins():
+    def logins_watching_class(n):
+        """n logins at once; the worker's idle-class count sampled meanwhile."""
+        counts = []
+
+        def one():
             with httpx.Client(base_url=s.url, timeout=60) as c:
                 assert login(c, world["admin_b"]).status_code == 200
 
-        threads = [threading.Thread(target=logins) for _ in range(8)]  # one worker: the queue waits > 150 ms
+        threads = [threading.Thread(target=one) for _ in range(n)]
+        t0 = time.monotonic()
         for t in threads:
             t.start()
         while any(t.is_alive() for t in threads):
-            idle_counts.append(thread_policies(s.proc.pid).count(5))
+            counts.append(thread_policies(s.proc.pid).count(5))
             time.sleep(0.005)
         for t in threads:
             t.join()
-        assert 0 in idle_counts, idle_counts  # lifted while logins waited
+        return counts, time.monotonic() - t0
+
+    try:
+        s.wait_ready()
+        # one worker, eight logins: the queue waits well over 150 ms, but the worker has a core
+        counts, elapsed = logins_watching_class(8)
+        assert elapsed > 0.3 and 0 not in counts, (elapsed, counts)
+        # every core taken by normal-class loops: the idle-class worker gets none until it is lifted
+        burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() + 1)]
+        time.sleep(0.2)
+        counts, _ = logins_watching_class(2)
+        assert 0 in counts, counts  # lifted, and the logins were answered
+        for b in burners:
+            b.kill()
+            b.wait()
+        burners = []
         deadline = time.monotonic() + 2
-        while thread_policies(s.proc.pid).count(5) != 1:  # back in the idle class once the queue is fresh
+        while thread_policies(s.proc.pid).count(5) != 1:  # back in the idle class
             assert time.monotonic() < deadline, thread_policies(s.proc.pid)
             time.sleep(0.02)
     finally:
+        for b in burners:
+            b.kill()
         s.stop()
     bad = subprocess.run([BIN, "serve"], env=dict(os.environ, **env, DAFTAR_WORKER_STARVE_MS="60001"),
                          capture_output=True, text=True, timeout=20)
