@@ -41,10 +41,6 @@ int (*dft_db_ready_check)(dft_thread_t *t, const char **why);
 static const dft_db_feed_t *feeds[DFT_DB_MAX_FEEDS];
 static size_t num_feeds;
 
-/* Every thread's pool, by thread index, published when the thread starts (atomic pointers). */
-static dft_db_t **pools;
-static size_t num_pools;
-
 typedef struct feed_state_t {
     dft_db_t *db;
     size_t index;
@@ -67,7 +63,6 @@ typedef struct conn_t {
     h2o_linklist_t inflight;
     size_t num_inflight;
     uint64_t head_since; /* loop time (ms) since which the oldest job in flight has been the oldest */
-    int ready_counted;  /* counted in db->num_ready */
     uint64_t *prepared; /* open addressing; 0 = empty slot, keys are stored +1 */
     size_t prepared_count;
     int deallocate_next;
@@ -80,14 +75,6 @@ struct dft_db_t {
     size_t num_conns;
     h2o_linklist_t waiting;
     size_t num_waiting;
-    h2o_multithread_receiver_t jobs_in;    /* jobs other threads hand to this one (their departments are ours) */
-    h2o_multithread_receiver_t results_in; /* this thread's jobs, done by the thread that owns their department */
-    h2o_linklist_t *out_jobs, *out_results; /* by thread: what goes there at the end of this loop iteration */
-    h2o_timeout_t zero_timeout;
-    h2o_timeout_entry_t flush_entry;
-    size_t foreign;                        /* other threads' jobs held here (atomic) */
-    size_t num_ready;                      /* connections READY (atomic: other threads read it) */
-    int closed;                            /* set when draining ends: hand nothing more over (atomic) */
     h2o_timeout_t tick_timeout;
     h2o_timeout_entry_t tick;
     feed_state_t feed_state[DFT_DB_MAX_FEEDS];
@@ -108,12 +95,7 @@ typedef struct mark_t {
 
 struct dft_db_job_t {
     h2o_linklist_t link;
-    dft_db_t *db;   /* the thread running the job */
-    dft_db_t *home; /* the thread of its request, where its callback runs */
-    int gone; /* atomic: the request went away (home sets it after req = NULL and then never touches the job) */
-    dft_code_t code; /* the outcome, carried home */
-    const char *detail;
-    int detail_from_result; /* detail is a DFxxx message in job->error: copied for the request at home */
+    dft_db_t *db;
     dft_req_t *req; /* NULL once the request is gone, and for internal jobs */
     dft_db_cb cb;
     void *ctx;
@@ -298,18 +280,12 @@ static void job_free(dft_db_job_t *job)
 
 static void job_detach(void *p)
 {
-    dft_db_job_t *job = p;
-    job->req = NULL;
-    __atomic_store_n(&job->gone, 1, __ATOMIC_RELEASE); /* last touch: the running thread may free it now */
+    ((dft_db_job_t *)p)->req = NULL;
 }
 
-/* At home: error or value to the callback, then frees the job. */
-static void job_deliver(dft_db_job_t *job)
+/* Completes a job: error or value to the callback, then frees it. */
+static void job_finish(dft_db_job_t *job, dft_code_t code, const char *detail)
 {
-    dft_code_t code = job->code;
-    const char *detail = job->detail;
-    if (job->detail_from_result) /* the result is freed with the job: copy the text where the request can keep it */
-        detail = job->req != NULL ? h2o_strdup(&job->req->h2o->pool, detail, SIZE_MAX).base : NULL;
     dft_db_reply_t reply = {.err = {.code = code, .detail = detail}};
     if (code == DFT_OK && job->main != NULL) {
         reply.rows = PQntuples(job->main);
@@ -327,27 +303,6 @@ static void job_deliver(dft_db_job_t *job)
     } else if (job->internal) {
         job->cb(job->ctx, &reply);
     } /* else the client went away: nobody to tell */
-    job_free(job);
-}
-
-static void hand_over(dft_db_t *db, h2o_linklist_t *out, dft_db_t *to, dft_db_job_t *job);
-
-/* Completes a job where it ran: delivered there, or sent home. */
-static void job_finish(dft_db_job_t *job, dft_code_t code, const char *detail)
-{
-    job->code = code;
-    job->detail = detail;
-    if (job->home == job->db)
-        job_deliver(job);
-    else
-        hand_over(job->db, job->db->out_results, job->home, job);
-}
-
-/* Drops a job whose request went away before it was sent. */
-static void job_drop(dft_db_job_t *job)
-{
-    if (job->home != job->db)
-        __atomic_sub_fetch(&job->db->foreign, 1, __ATOMIC_SEQ_CST);
     job_free(job);
 }
 
@@ -373,8 +328,6 @@ static void job_done(conn_t *c, dft_db_job_t *job)
         }
         job_free(job);
         c->state = CONN_READY;
-        c->ready_counted = 1;
-        __atomic_add_fetch(&c->db->num_ready, 1, __ATOMIC_RELAXED);
         c->failures = 0;
         dft_log(DFT_LOG_INFO, "db", "thread %zu connection %zu ready", c->db->thread->index, c->index);
         feeds_reload_all(c->db);
@@ -406,7 +359,10 @@ static void job_done(conn_t *c, dft_db_job_t *job)
                 job->stmt >= 0 ? stmts[job->stmt].name : "setup", state ? state : "-", msg ? msg : "");
     /* Our own DFxxx errors carry a message written for clients (sql/queries); others never reach them. */
     const char *detail = state != NULL && strncmp(state, "DF", 2) == 0 ? msg : NULL;
-    job->detail_from_result = detail != NULL;
+    if (detail != NULL) {
+        /* the result is freed with the job: copy the text where the request can keep it */
+        detail = job->req != NULL ? h2o_strdup(&job->req->h2o->pool, detail, SIZE_MAX).base : NULL;
+    }
     job_finish(job, code, detail);
 }
 
@@ -549,9 +505,6 @@ static void conn_fail(conn_t *c, const char *why)
         PQfinish(c->pg);
         c->pg = NULL;
     }
-    if (c->ready_counted)
-        __atomic_sub_fetch(&db->num_ready, 1, __ATOMIC_RELAXED);
-    c->ready_counted = 0;
     c->state = CONN_DOWN;
     prep_clear(c);
     c->deallocate_next = 0;
@@ -772,7 +725,7 @@ static conn_t *pick(dft_db_t *db, uint32_t dept)
         }
     }
     if (best != NULL && dept != 0) {
-        conn_t *home = &db->conns[dept / num_pools % db->num_conns]; /* dept % num_pools chose the thread */
+        conn_t *home = &db->conns[dept % db->num_conns];
         if (home->state == CONN_READY && home->num_inflight < depth &&
             home->num_inflight <= best->num_inflight + AFFINITY_SLACK && stalled(home, now) <= best_stalled)
             return home;
@@ -798,8 +751,8 @@ static void dispatch(dft_db_t *db)
             break;
         h2o_linklist_unlink(&job->link);
         --db->num_waiting;
-        if (__atomic_load_n(&job->gone, __ATOMIC_ACQUIRE)) { /* the client left while it waited */
-            job_drop(job);
+        if (job->req == NULL && !job->internal) { /* the client left while it waited */
+            job_free(job);
             continue;
         }
         if (job_send(c, job) != 0) {
@@ -846,138 +799,6 @@ static void on_tick(h2o_timeout_entry_t *entry)
     dispatch(db);
     if (!db->thread->done)
         h2o_timeout_link(db->thread->ctx.loop, &db->tick_timeout, &db->tick);
-}
-
-/* ------------------------------------------------- departments' threads */
-
-/* A department's jobs run on one thread's connections, whichever thread
- * took the request: department d belongs to thread d % threads and, there,
- * to connection d / threads % connections (pick), while that thread has a
- * connection up (else they run where they are). Each PostgreSQL backend
- * then keeps hot the catalog entries and plans of a share of the
- * departments instead of all of them. Handing a job over costs a message
- * each way through h2o's queue (a pipe write when the receiver's queue was
- * empty). Internal jobs, catalog jobs, and an attached job's blob (request
- * memory: freed when the client leaves, while the job may still wait
- * elsewhere) stay on their own thread. */
-static dft_db_t *owner_of(uint32_t dept)
-{
-    if (dept == 0 || num_pools < 2)
-        return NULL;
-    dft_db_t *owner = __atomic_load_n(&pools[dept % num_pools], __ATOMIC_ACQUIRE); /* NULL until it starts */
-    /* while none of its connections is up (it starts, or lost them), the job runs where it is */
-    return owner != NULL && __atomic_load_n(&owner->num_ready, __ATOMIC_RELAXED) != 0 ? owner : NULL;
-}
-
-/* Jobs (to their department's thread) and finished jobs (back home) travel
- * in batches: what a loop iteration hands to one thread goes at its end as
- * one message, so a burst of requests wakes the other thread once, not once
- * a job (a message a job: 66% more context switches than without handing
- * over, and 13% fewer reads/s over 10 departments). */
-typedef struct batch_t {
-    h2o_multithread_message_t super;
-    h2o_linklist_t jobs;
-    size_t count;
-} batch_t;
-
-static void hand_over(dft_db_t *db, h2o_linklist_t *out, dft_db_t *to, dft_db_job_t *job)
-{
-    h2o_linklist_insert(&out[to->thread->index], &job->link);
-    if (!h2o_timeout_is_linked(&db->flush_entry))
-        h2o_timeout_link(db->thread->ctx.loop, &db->zero_timeout, &db->flush_entry);
-}
-
-static void flush_list(h2o_linklist_t *out, h2o_multithread_receiver_t *to, size_t *foreign)
-{
-    if (h2o_linklist_is_empty(out))
-        return;
-    batch_t *b = dft_calloc(1, sizeof(*b));
-    h2o_linklist_init_anchor(&b->jobs);
-    h2o_linklist_insert_list(&b->jobs, out);
-    for (h2o_linklist_t *n = b->jobs.next; n != &b->jobs; n = n->next)
-        ++b->count;
-    size_t count = b->count;
-    h2o_multithread_send_message(to, &b->super); /* the receiver may free them from here on */
-    if (foreign != NULL) /* results: these jobs are no longer held here */
-        __atomic_sub_fetch(foreign, count, __ATOMIC_SEQ_CST);
-}
-
-static void flush_out(dft_db_t *db)
-{
-    for (size_t i = 0; i < num_pools; ++i) {
-        dft_db_t *to = __atomic_load_n(&pools[i], __ATOMIC_ACQUIRE);
-        if (to == NULL)
-            continue;
-        flush_list(&db->out_jobs[i], &to->jobs_in, NULL);
-        flush_list(&db->out_results[i], &to->results_in, &db->foreign);
-    }
-}
-
-static void on_flush(h2o_timeout_entry_t *entry)
-{
-    flush_out(H2O_STRUCT_FROM_MEMBER(dft_db_t, flush_entry, entry));
-}
-
-/* Takes the jobs out of a receiver's batches, one at a time. */
-static dft_db_job_t *next_job(h2o_linklist_t *messages)
-{
-    while (!h2o_linklist_is_empty(messages)) {
-        batch_t *b = H2O_STRUCT_FROM_MEMBER(batch_t, super.link, messages->next);
-        if (!h2o_linklist_is_empty(&b->jobs)) {
-            dft_db_job_t *job = H2O_STRUCT_FROM_MEMBER(dft_db_job_t, link, b->jobs.next);
-            h2o_linklist_unlink(&job->link);
-            return job;
-        }
-        h2o_linklist_unlink(&b->super.link);
-        free(b);
-    }
-    return NULL;
-}
-
-/* On the owner: jobs handed over, checked as enqueue checks its own. */
-static void on_jobs_in(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
-{
-    dft_db_t *db = H2O_STRUCT_FROM_MEMBER(dft_db_t, jobs_in, receiver);
-    dft_db_job_t *job;
-    while ((job = next_job(messages)) != NULL) {
-        if (__atomic_load_n(&job->gone, __ATOMIC_ACQUIRE)) {
-            job_drop(job);
-        } else if (!coming_up(db) || db->num_waiting >= (size_t)db->config->db_queue_max) {
-            if (coming_up(db))
-                dft_log(DFT_LOG_WARN, "db", "thread %zu queue full (%zu)", db->thread->index, db->num_waiting);
-            job_finish(job, DFT_E_UNAVAILABLE, "The database is busy or unreachable; retry shortly.");
-        } else {
-            job->enqueued_at = h2o_now(db->thread->ctx.loop);
-            h2o_linklist_insert(&db->waiting, &job->link);
-            ++db->num_waiting;
-        }
-    }
-    dispatch(db);
-}
-
-/* At home: this thread's jobs, done elsewhere. */
-static void on_results_in(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
-{
-    (void)receiver;
-    dft_db_job_t *job;
-    while ((job = next_job(messages)) != NULL)
-        job_deliver(job);
-}
-
-/* Draining: the thread may finish only when it holds no other thread's job,
- * and from then on takes none (a thread about to hand one over counts it in
- * `foreign` before it reads `closed`; we set `closed` before reading
- * `foreign`: one of the two sees the other). */
-static int holds_work(dft_thread_t *t)
-{
-    dft_db_t *db = t->db;
-    if (db == NULL)
-        return 0;
-    __atomic_store_n(&db->closed, 1, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&db->foreign, __ATOMIC_SEQ_CST) == 0)
-        return 0;
-    __atomic_store_n(&db->closed, 0, __ATOMIC_SEQ_CST);
-    return 1;
 }
 
 /* ------------------------------------------------------------- public */
@@ -1030,6 +851,7 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, int attach, const dft_db_scop
         if (params[i] != NULL && !(blob && blob->index == i))
             COPY(job->params[i], params[i]);
 #undef COPY
+    job->db = db;
     job->req = attach ? r : NULL;
     job->cb = cb;
     job->ctx = ctx;
@@ -1042,22 +864,6 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, int attach, const dft_db_scop
     job->enqueued_at = h2o_now(t->ctx.loop);
     job->main_step = -1;
     job->internal = !attach; /* the callback always runs */
-
-    job->home = job->db = db;
-    dft_db_t *owner = r != NULL && (blob == NULL || !attach) ? owner_of(job->dept_id) : db;
-    if (owner != NULL && owner != db) {
-        __atomic_add_fetch(&owner->foreign, 1, __ATOMIC_SEQ_CST);
-        if (!__atomic_load_n(&owner->closed, __ATOMIC_SEQ_CST)) { /* pairs with holds_work() */
-            job->db = owner;
-            if (attach) {
-                r->pending = job;
-                r->detach = job_detach;
-            }
-            hand_over(db, db->out_jobs, owner, job);
-            return;
-        }
-        __atomic_sub_fetch(&owner->foreign, 1, __ATOMIC_SEQ_CST); /* it is shutting down: run it here */
-    }
 
     /* requests are bounded by db_queue_max; internal jobs (feeds) are few by construction */
     int full = r != NULL && db != NULL && db->num_waiting >= (size_t)db->config->db_queue_max;
@@ -1153,17 +959,6 @@ static void on_thread_start(dft_thread_t *t)
         h2o_linklist_init_anchor(&c->inflight);
     }
     t->db = db;
-    db->out_jobs = dft_calloc(num_pools, sizeof(h2o_linklist_t));
-    db->out_results = dft_calloc(num_pools, sizeof(h2o_linklist_t));
-    for (size_t i = 0; i < num_pools; ++i) {
-        h2o_linklist_init_anchor(&db->out_jobs[i]);
-        h2o_linklist_init_anchor(&db->out_results[i]);
-    }
-    h2o_timeout_init(t->ctx.loop, &db->zero_timeout, 0);
-    db->flush_entry.cb = on_flush;
-    h2o_multithread_register_receiver(t->ctx.queue, &db->jobs_in, on_jobs_in);
-    h2o_multithread_register_receiver(t->ctx.queue, &db->results_in, on_results_in);
-    __atomic_store_n(&pools[t->index], db, __ATOMIC_RELEASE);
     for (size_t i = 0; i < db->num_conns; ++i)
         conn_start(&db->conns[i]);
     h2o_timeout_init(t->ctx.loop, &db->tick_timeout, 100);
@@ -1176,7 +971,6 @@ static void on_thread_drained(dft_thread_t *t)
     dft_db_t *db = t->db;
     if (db == NULL)
         return;
-    __atomic_store_n(&db->closed, 1, __ATOMIC_SEQ_CST); /* also when the drain deadline passed */
     h2o_timeout_unlink(&db->tick);
     for (size_t i = 0; i < db->num_conns; ++i) {
         conn_t *c = &db->conns[i];
@@ -1185,15 +979,6 @@ static void on_thread_drained(dft_thread_t *t)
         conn_fail(c, "shutdown");
         free(c->prepared);
     }
-    while (!h2o_linklist_is_empty(&db->waiting)) { /* the deadline passed with jobs still waiting */
-        dft_db_job_t *job = H2O_STRUCT_FROM_MEMBER(dft_db_job_t, link, db->waiting.next);
-        h2o_linklist_unlink(&job->link);
-        --db->num_waiting;
-        job_finish(job, DFT_E_UNAVAILABLE, "The server is shutting down; retry shortly.");
-    }
-    if (h2o_timeout_is_linked(&db->flush_entry))
-        h2o_timeout_unlink(&db->flush_entry);
-    flush_out(db); /* the loop stops: send what is left now */
 }
 
 static size_t queue_depth(dft_thread_t *t)
@@ -1278,11 +1063,8 @@ void dft_db_attach(dft_server_t *server)
     load_statements();
     if (server->config->db_dsn[0] == '\0')
         return;
-    num_pools = server->num_threads;
-    pools = dft_calloc(num_pools, sizeof(*pools));
     server->hooks.on_start = on_thread_start;
     server->hooks.on_drained = on_thread_drained;
-    server->hooks.holds_work = holds_work;
     server->hooks.queue_depth = queue_depth;
     server->hooks.ready = ready;
 }

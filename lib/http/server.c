@@ -159,8 +159,7 @@ static void finish_thread(dft_thread_t *t)
 static void on_drain_tick(h2o_timeout_entry_t *entry)
 {
     dft_thread_t *t = H2O_STRUCT_FROM_MEMBER(dft_thread_t, drain_entry, entry);
-    int (*holds)(dft_thread_t *) = t->server->hooks.holds_work;
-    if ((t->inflight == 0 && (holds == NULL || !holds(t))) || h2o_now(t->ctx.loop) >= t->drain_deadline) {
+    if (t->inflight == 0 || h2o_now(t->ctx.loop) >= t->drain_deadline) {
         if (t->inflight != 0)
             dft_log(DFT_LOG_WARN, "shutdown", "thread %zu: %zu requests still in flight at the deadline", t->index,
                     t->inflight);

@@ -30,9 +30,6 @@ typedef struct dft_req_t dft_req_t;
 typedef struct dft_thread_hooks_t {
     void (*on_start)(dft_thread_t *t);    /* on the thread, before it serves */
     void (*on_drained)(dft_thread_t *t);  /* on the thread, after the last request */
-    int (*holds_work)(dft_thread_t *t);   /* on the thread: 1 = it still serves other threads (it does
-                                             not finish before that, or the drain deadline); 0 = it
-                                             will take no more */
     size_t (*queue_depth)(dft_thread_t *t); /* any thread, for /metrics */
     int (*ready)(dft_thread_t *t, const char **why); /* on the thread, for /readyz */
     int (*authenticate)(dft_req_t *r); /* routes without DFT_ROUTE_PUBLIC: 0 = go on, -1 = responded */
