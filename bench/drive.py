@@ -289,9 +289,9 @@ bars = {
 # figure is the machine. On this kind of machine both cores slow to 0.1-0.35 for 60-100 ms at a time, idle
 # or not (7-10% of the time in 30 s idle), and the 2 s means vary by 0.84-1.11. That explains most of
 # read-file's tail when it has one (its requests over 10 ms overlap slow samples far more often than its
-# requests at large; not every slow stretch makes a tail), not the swings of whole phases: the probe's speed did not follow the departments phases' req/s (correlation
-# 0.79 and -0.59 over 8 and 6 phases in one trial), and in slow hours pgbench lost a quarter while the
-# probe's median moved 5%.
+# requests at large; not every slow stretch makes a tail), not the swings of whole phases: the probe's
+# speed did not follow the departments phases' req/s (correlation 0.79 and -0.59 over 8 and 6 phases in
+# one trial), and in slow hours pgbench lost a quarter while the probe's median moved 5%.
 if probe.poll() is not None:
     raise SystemExit("bench: bench/probe.c stopped during the run (exit %d)" % probe.returncode)
 probe.terminate()
