@@ -44,6 +44,15 @@ def sql(dst, srcs):
     with open(dst, 'w') as f:
         f.write('/* generated from sql/ by lib/embed.py */\n#include <stddef.h>\n#include "db/sqlfiles.h"\n')
         f.write('const dft_sql_file_t dft_sql_files[] = {\n')
+        numbers = {}
+        for src in srcs:
+            group = os.path.basename(os.path.dirname(src))
+            base = os.path.basename(src)
+            if group in ('catalog', 'dept'):
+                key = (group, base.split('_')[0])
+                if key in numbers:
+                    sys.exit('embed.py: %s/%s and %s/%s share a migration number' % (group, numbers[key], group, base))
+                numbers[key] = base
         for src in sorted(srcs):
             with open(src, 'rb') as s:
                 text = s.read()

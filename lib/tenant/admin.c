@@ -139,6 +139,28 @@ static int apply_group(PGconn *c, const char *group, const char *scope, const ch
     for (int i = 0; i < PQntuples(res); ++i)
         if (version_of(PQgetvalue(res, i, 0)) > applied_max)
             applied_max = version_of(PQgetvalue(res, i, 0));
+
+    /* Only numbers above the highest applied run, in order. A file numbered
+     * below it that was never applied (two branches both took the next
+     * number; the lower one merged later) would otherwise be skipped for
+     * ever on existing databases while fresh ones run it: refuse, and say
+     * which file to renumber. */
+    for (size_t i = 0; i < dft_num_sql_files; ++i) {
+        const dft_sql_file_t *f = &dft_sql_files[i];
+        int v = version_of(f->name), seen = 0;
+        if (strcmp(f->group, group) != 0 || v > applied_max)
+            continue;
+        for (int j = 0; j < PQntuples(res) && !seen; ++j)
+            seen = version_of(PQgetvalue(res, j, 0)) == v;
+        if (!seen) {
+            fprintf(out,
+                    "daftar: %s: migration %s/%s was never applied but %d already was; renumber it above the "
+                    "highest applied migration\n",
+                    scope, group, f->name, applied_max);
+            PQclear(res);
+            return -1;
+        }
+    }
     PQclear(res);
 
     for (size_t i = 0; i < dft_num_sql_files; ++i) {

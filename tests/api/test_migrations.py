@@ -41,3 +41,36 @@ def test_migrate_without_admin_dsn_fails_clearly():
     from conftest import BIN
     p = subprocess.run([BIN, "migrate"], env={}, capture_output=True, text=True, timeout=30)
     assert p.returncode == 1 and "db_admin_dsn is not set" in p.stderr
+
+
+def test_unapplied_number_below_the_highest_is_refused_not_skipped():
+    # Two branches both took the next number; the lower one merged after the
+    # higher was deployed. Simulated by forgetting that 0005 ran: migrate must
+    # refuse and name the file, not skip it for ever.
+    d = Database()
+    try:
+        code = d.add_dept("gap")
+        d.psql("DELETE FROM daftar.schema_migrations WHERE scope = 'dept:%s' AND version = 5" % code)
+        p = d.cli("migrate", check=False)
+        text = p.stdout + p.stderr
+        assert p.returncode != 0
+        assert "dept/0005_" in text and "renumber" in text
+        assert d.psql("SELECT count(*) FROM daftar.schema_migrations WHERE scope = 'dept:%s' AND version = 5"
+                      % code).stdout.strip() == "0"
+        d.psql("DELETE FROM daftar.schema_migrations WHERE scope = 'catalog' AND version = 2")
+        p = d.cli("migrate", check=False)
+        assert p.returncode != 0 and "catalog/0002_" in p.stdout + p.stderr
+    finally:
+        d.drop()
+
+
+def test_two_migrations_with_one_number_stop_the_build(tmp_path):
+    import subprocess
+    import sys
+    for name in ("0013_letters.sql", "0013_leave.sql"):
+        (tmp_path / "dept").mkdir(exist_ok=True)
+        (tmp_path / "dept" / name).write_text("SELECT 1;\n")
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "lib", "embed.py"), "sql", str(tmp_path / "out.c")]
+                       + [str(tmp_path / "dept" / n) for n in ("0013_letters.sql", "0013_leave.sql")],
+                       capture_output=True, text=True)
+    assert p.returncode != 0 and "share a migration number" in p.stderr
