@@ -144,8 +144,15 @@ static const char officer_help[] =
     "  suspend UID                                            stop every token of the officer at once\n"
     "  reset-password UID                                     new temporary password\n"
     "\n"
-    "Roles: officer, section_officer, dept_admin, hr_admin, dispatch_clerk, training_nodal, records_officer.\n"
     "Clearance: unclassified, restricted (default), confidential, secret.\n";
+
+static void officer_usage(FILE *out)
+{
+    fputs(officer_help, out);
+    fputs("Roles: ", out);
+    dft_roles_print(out);
+    fputs(".\n", out);
+}
 
 static int read_secret_file(const char *path, char *buf, size_t size)
 {
@@ -181,13 +188,13 @@ int dft_cmd_officer(int argc, char **argv)
         case 'C': clearance = optarg; break;
         case 'P': pwfile = optarg; break;
         default:
-            fputs(officer_help, o == 'h' ? stdout : stderr);
+            officer_usage(o == 'h' ? stdout : stderr);
             return o == 'h' ? 0 : 2;
         }
     }
     const char *action = optind < argc ? argv[optind] : NULL, *uid = optind + 1 < argc ? argv[optind + 1] : NULL;
     if (action == NULL || (strcmp(action, "add") != 0 && uid == NULL)) {
-        fputs(officer_help, stderr);
+        officer_usage(stderr);
         return 2;
     }
     char password[257];
@@ -213,7 +220,7 @@ int dft_cmd_officer(int argc, char **argv)
     else if (strcmp(action, "reset-password") == 0)
         rc = dft_officer_reset_password(c, uid, stdout);
     else {
-        fputs(officer_help, stderr);
+        officer_usage(stderr);
         rc = -2;
     }
     memset(password, 0, sizeof(password));

@@ -35,12 +35,19 @@ static int tx(PGconn *c, const char *cmd, FILE *out)
     return q(c, cmd, 0, NULL, out, cmd, NULL);
 }
 
+void dft_roles_print(FILE *out)
+{
+    for (unsigned i = 0; dft_role_name(i) != NULL; ++i)
+        fprintf(out, "%s%s", i ? ", " : "", dft_role_name(i));
+}
+
 /* "a,b" -> "{a,b}" after checking each name; NULL (message printed) when a role is unknown. */
 static char *roles_array(const char *roles, FILE *out)
 {
     if (roles == NULL || roles[0] == '\0') {
-        fprintf(out, "daftar: --role is required (officer, section_officer, dept_admin, hr_admin, dispatch_clerk, "
-                     "training_nodal, records_officer; comma-separated)\n");
+        fputs("daftar: --role is required (", out);
+        dft_roles_print(out);
+        fputs("; comma-separated)\n", out);
         return NULL;
     }
     dft_buf_t b = {0};

@@ -24,14 +24,31 @@
  * are about 19 KB once signed; the issuer refuses to make a longer one. */
 #define DFT_AUTH_MAX_TOKEN 20480
 
+/* The roles, in bit order: the one list. The names, the bits and the CLI's
+ * help come from it; the contract's Role enum (tests/unit/test_contract.c)
+ * and the catalog's CHECKs on memberships and service accounts
+ * (tests/api/test_officers.py) are tested against it. A new role is one line
+ * here plus a migration that widens those CHECKs. */
+#define DFT_ROLES(X)                                                                                                       \
+    X(OFFICER, "officer")                                                                                                  \
+    X(SECTION_OFFICER, "section_officer")                                                                                  \
+    X(DEPT_ADMIN, "dept_admin")                                                                                            \
+    X(HR_ADMIN, "hr_admin")                                                                                                \
+    X(DISPATCH_CLERK, "dispatch_clerk")                                                                                    \
+    X(TRAINING_NODAL, "training_nodal")                                                                                    \
+    X(RECORDS_OFFICER, "records_officer")
+
 enum {
-    DFT_ROLE_OFFICER = 1 << 0,
-    DFT_ROLE_SECTION_OFFICER = 1 << 1,
-    DFT_ROLE_DEPT_ADMIN = 1 << 2,
-    DFT_ROLE_HR_ADMIN = 1 << 3,
-    DFT_ROLE_DISPATCH_CLERK = 1 << 4,
-    DFT_ROLE_TRAINING_NODAL = 1 << 5,
-    DFT_ROLE_RECORDS_OFFICER = 1 << 6,
+#define DFT_ROLE_INDEX_(c, n) DFT_ROLE_INDEX_##c,
+    DFT_ROLES(DFT_ROLE_INDEX_)
+#undef DFT_ROLE_INDEX_
+        DFT_NUM_ROLES
+};
+
+enum {
+#define DFT_ROLE_BIT_(c, n) DFT_ROLE_##c = 1 << DFT_ROLE_INDEX_##c,
+    DFT_ROLES(DFT_ROLE_BIT_)
+#undef DFT_ROLE_BIT_
 };
 
 typedef enum { DFT_CLR_UNCLASSIFIED, DFT_CLR_RESTRICTED, DFT_CLR_CONFIDENTIAL, DFT_CLR_SECRET } dft_clearance_t;
@@ -63,6 +80,8 @@ typedef struct dft_auth_params_t {
 const char *dft_role_name(unsigned i);
 /* Role bit for a role name, 0 if unknown. */
 uint32_t dft_role_bit(const char *name, size_t len);
+/* "officer, section_officer, ...": every role name, for help and messages. */
+void dft_roles_print(FILE *out);
 /* Roles of p in dept, 0 when not a member. */
 uint32_t dft_principal_roles(const dft_principal_t *p, const char *dept, size_t len);
 

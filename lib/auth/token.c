@@ -15,8 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const role_names[] = {"officer",        "section_officer", "dept_admin",     "hr_admin",
-                                         "dispatch_clerk", "training_nodal",  "records_officer"};
+#define ROLE_NAME(c, n) n,
+static const char *const role_names[] = {DFT_ROLES(ROLE_NAME)};
+#undef ROLE_NAME
 static const char *const clearances[] = {"unclassified", "restricted", "confidential", "secret"};
 
 const char *dft_role_name(unsigned i)

@@ -1,5 +1,6 @@
 """Department administrators manage officers of their own department, and only those."""
 import os
+import re
 import subprocess
 import time
 
@@ -124,3 +125,22 @@ def test_an_officer_of_a_hundred_departments_gets_a_working_token_and_no_101st(c
     p = db.cli("officer", "grant", uid, "--dept", codes[99], "--role", "officer", check=False)
     assert p.returncode != 0 and "at most 100 departments" in (p.stdout + p.stderr)
     assert db.psql("SELECT count(*) FROM daftar.memberships WHERE uid = '%s'" % uid).stdout.strip() == "100"
+
+
+def test_catalog_role_checks_are_the_role_list(db):
+    # auth.h's DFT_ROLES is the one list of roles; the binary prints it in the
+    # officer help. Memberships may hold exactly those; service accounts every
+    # one but the two admin roles; no CHECK names a role the code lacks.
+    p = subprocess.run([os.environ["DAFTAR_BIN"], "officer", "--help"], capture_output=True, text=True, timeout=30)
+    line = [ln for ln in p.stdout.splitlines() if ln.startswith("Roles: ")][0]
+    roles = line[len("Roles: "):].rstrip(".").split(", ")
+    assert roles[0] == "officer" and len(roles) == len(set(roles))
+    defs = db.psql("SELECT conrelid::regclass || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+                   "WHERE contype = 'c' AND connamespace = 'daftar'::regnamespace "
+                   "AND pg_get_constraintdef(oid) LIKE '%section_officer%'").stdout.strip().splitlines()
+    assert len(defs) >= 2, defs  # memberships and service accounts
+    named = {d.split()[0]: set(re.findall(r"'([a-z_]+)'::text", d)) for d in defs}
+    assert named.pop("daftar.memberships") == set(roles)
+    assert named.pop("daftar.service_accounts") == set(roles) - {"dept_admin", "hr_admin"}
+    for table, names in named.items():
+        assert names <= set(roles), table

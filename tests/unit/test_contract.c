@@ -3,6 +3,7 @@
  * served route is in the contract with its operationId equal to the route's
  * name, and every operation in the contract is served.
  */
+#include "auth/auth.h"
 #include "http/ops.h"
 #include "routes.h"
 #include "test.h"
@@ -72,8 +73,27 @@ TEST(test_contract__every_openapi_operation_is_served)
     json_decref(doc);
 }
 
+/* The contract's Role enum is auth.h's DFT_ROLES, in the same order. */
+TEST(test_contract__role_enum_is_the_role_list)
+{
+    json_t *doc = json_loadb(dft_openapi_json, dft_openapi_json_len, 0, NULL);
+    CHECK(doc != NULL);
+    json_t *e = json_object_get(json_object_get(json_object_get(json_object_get(doc, "components"), "schemas"), "Role"),
+                                "enum");
+    CHECK(json_array_size(e) == DFT_NUM_ROLES);
+    for (unsigned i = 0; i < json_array_size(e); ++i) {
+        const char *name = json_string_value(json_array_get(e, i));
+        if (name == NULL || dft_role_name(i) == NULL || strcmp(name, dft_role_name(i)) != 0)
+            fprintf(stderr, "    Role enum [%u] is %s, DFT_ROLES has %s\n", i, name ? name : "-",
+                    dft_role_name(i) ? dft_role_name(i) : "-");
+        CHECK(name != NULL && dft_role_name(i) != NULL && strcmp(name, dft_role_name(i)) == 0);
+    }
+    json_decref(doc);
+}
+
 const test_case_t contract_cases[] = {
     CASE(test_contract__every_route_is_in_openapi),
     CASE(test_contract__every_openapi_operation_is_served),
+    CASE(test_contract__role_enum_is_the_role_list),
     {NULL, NULL},
 };
