@@ -9,7 +9,7 @@
  * secret documents never reaches the database.
  */
 #include "files.h"
-#include "files_internal.h"
+#include "../kit/kit.h"
 
 #include "../auth/auth.h"
 #include "../auth/crypto.h"
@@ -155,7 +155,7 @@ static void upload(dft_req_t *r, const target_t *target)
 {
     dft_db_scope_t scope;
     char id[37];
-    if (dft_files_dept_scope(r, &scope) != 0 || dft_files_path_uuid(r, target->param, target->missing, id) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0 || dft_kit_path_uuid(r, target->param, target->missing, id) != 0)
         return;
     h2o_req_t *req = r->h2o;
     ssize_t ct = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
@@ -314,8 +314,8 @@ static void get_file_document(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char id[37], doc[37];
-    if (dft_files_dept_scope(r, &scope) != 0 || dft_files_path_uuid(r, "file_id", "No such file.", id) != 0 ||
-        dft_files_path_uuid(r, "doc_id", "No such document.", doc) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0 || dft_kit_path_uuid(r, "file_id", "No such file.", id) != 0 ||
+        dft_kit_path_uuid(r, "doc_id", "No such document.", doc) != 0)
         return;
     const char *params[] = {id, doc};
     download(r, &scope, "document_get", params, 2);
@@ -325,7 +325,7 @@ static void get_receipt_document(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char id[37];
-    if (dft_files_dept_scope(r, &scope) != 0 || dft_files_path_uuid(r, "receipt_id", "No such receipt.", id) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0 || dft_kit_path_uuid(r, "receipt_id", "No such receipt.", id) != 0)
         return;
     const char *params[] = {id};
     download(r, &scope, "receipt_document_get", params, 1);
@@ -335,7 +335,7 @@ static void list_documents(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char id[37];
-    if (dft_files_dept_scope(r, &scope) != 0 || dft_files_path_uuid(r, "file_id", "No such file.", id) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0 || dft_kit_path_uuid(r, "file_id", "No such file.", id) != 0)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
     dft_db_respond(r, &scope, DFT_DB_WRITE, "documents_list", params, 1); /* audits */

@@ -5,7 +5,7 @@
  * read through documents.c. Who may see what: sql/dept/0006_receipts.sql.
  */
 #include "files.h"
-#include "files_internal.h"
+#include "../kit/kit.h"
 
 #include "../auth/crypto.h"
 #include "../core/core.h"
@@ -18,7 +18,7 @@ static const char *const modes[] = {"post", "hand", "email", "courier", "portal"
 static void create_receipt(dft_req_t *r)
 {
     dft_db_scope_t scope;
-    if (dft_files_dept_scope(r, &scope) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0)
         return;
     static const char *const allowed[] = {"sender",  "letter_number",  "letter_date", "received_on",
                                           "mode",    "subject",        "classification", NULL};
@@ -29,16 +29,16 @@ static void create_receipt(dft_req_t *r)
     if ((sender = dft_body_text(r, body, "sender", 300, 1)) == NULL ||
         (number = dft_body_text(r, body, "letter_number", 100, 0)) == NULL ||
         (subject = dft_body_text(r, body, "subject", 500, 1)) == NULL ||
-        (mode = dft_files_enum(r, body, "mode", modes, NULL)) == NULL ||
-        (classification = dft_files_enum(r, body, "classification", classifications, "restricted")) == NULL ||
-        dft_files_date(r, body, "letter_date", &letter_date) != 0 ||
-        dft_files_date(r, body, "received_on", &received_on) != 0 || dft_files_idempotency_key(r, &key) != 0)
+        (mode = dft_kit_body_enum(r, body, "mode", modes, NULL)) == NULL ||
+        (classification = dft_kit_body_enum(r, body, "classification", classifications, "restricted")) == NULL ||
+        dft_kit_body_date(r, body, "letter_date", &letter_date) != 0 ||
+        dft_kit_body_date(r, body, "received_on", &received_on) != 0 || dft_kit_idempotency_key(r, &key) != 0)
         return;
     char hash[65];
     dft_sha256_hex(r->h2o->entity.base, r->h2o->entity.len, hash);
     const char *params[] = {sender, number, letter_date, received_on, mode, subject, classification, key,
                             h2o_strdup(&r->h2o->pool, hash, 64).base};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "receipt_create", params, 9, dft_files_on_created, r);
+    dft_db_run(r, &scope, DFT_DB_WRITE, "receipt_create", params, 9, dft_kit_on_created, r);
 }
 
 static void list_receipts(dft_req_t *r)
@@ -46,10 +46,10 @@ static void list_receipts(dft_req_t *r)
     dft_db_scope_t scope;
     char limit[8];
     const char *cursor;
-    if (dft_files_dept_scope(r, &scope) != 0 || dft_req_limit(r, limit) != 0 || (cursor = dft_files_cursor(r)) == NULL)
+    if (dft_kit_dept_scope(r, &scope) != 0 || dft_req_limit(r, limit) != 0 || (cursor = dft_kit_cursor(r)) == NULL)
         return;
     static const char *const filed_values[] = {"yes", "no", NULL};
-    const char *filed = dft_files_query_enum(r, "filed", filed_values, "");
+    const char *filed = dft_kit_query_enum(r, "filed", filed_values, "");
     if (filed == NULL)
         return;
     const char *params[] = {filed, cursor, h2o_strdup(&r->h2o->pool, limit, SIZE_MAX).base};
@@ -71,7 +71,7 @@ static void get_receipt(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char id[37];
-    if (dft_files_dept_scope(r, &scope) != 0 || dft_files_path_uuid(r, "receipt_id", "No such receipt.", id) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0 || dft_kit_path_uuid(r, "receipt_id", "No such receipt.", id) != 0)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
     /* read-write: reading a confidential receipt writes an audit event */
@@ -82,14 +82,14 @@ static void file_receipt(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char id[37];
-    if (dft_files_dept_scope(r, &scope) != 0 || dft_files_path_uuid(r, "receipt_id", "No such receipt.", id) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0 || dft_kit_path_uuid(r, "receipt_id", "No such receipt.", id) != 0)
         return;
     static const char *const allowed[] = {"file_id", NULL};
     json_t *body = dft_req_json_object(r, allowed);
     const char *file;
     if (body == NULL || (file = dft_body_string(r, body, "file_id", 36)) == NULL)
         return;
-    if (!dft_files_uuid_valid(file, strlen(file))) {
+    if (!dft_kit_uuid_valid(file, strlen(file))) {
         dft_respond_field_error(r, "file_id", "invalid", "file_id is a file's id (a UUID).");
         return;
     }

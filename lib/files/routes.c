@@ -8,7 +8,7 @@
  * one is 412, without one 428.
  */
 #include "files.h"
-#include "files_internal.h"
+#include "../kit/kit.h"
 
 #include "../auth/auth.h"
 #include "../auth/crypto.h"
@@ -31,7 +31,7 @@ static const char *const actions[] = {"forward", "return", "recall", "park",    
 
 static int file_id(dft_req_t *r, char out[37])
 {
-    return dft_files_path_uuid(r, "file_id", "No such file.", out);
+    return dft_kit_path_uuid(r, "file_id", "No such file.", out);
 }
 
 /* ------------------------------------------------------------- create */
@@ -39,7 +39,7 @@ static int file_id(dft_req_t *r, char out[37])
 static void create_file(dft_req_t *r)
 {
     dft_db_scope_t scope;
-    if (dft_files_dept_scope(r, &scope) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0)
         return;
     static const char *const allowed[] = {"subject", "category", "section", "classification", "priority", NULL};
     json_t *body = dft_req_json_object(r, allowed);
@@ -48,20 +48,20 @@ static void create_file(dft_req_t *r)
     const char *subject = dft_body_text(r, body, "subject", 500, 1), *category, *section, *classification, *priority;
     if (subject == NULL || (category = dft_body_text(r, body, "category", 100, 0)) == NULL ||
         (section = dft_body_string(r, body, "section", 16)) == NULL ||
-        (classification = dft_files_enum(r, body, "classification", classifications, "restricted")) == NULL ||
-        (priority = dft_files_enum(r, body, "priority", priorities, "normal")) == NULL)
+        (classification = dft_kit_body_enum(r, body, "classification", classifications, "restricted")) == NULL ||
+        (priority = dft_kit_body_enum(r, body, "priority", priorities, "normal")) == NULL)
         return;
     if (strspn(section, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != strlen(section) || section[0] == '-') {
         dft_respond_field_error(r, "section", "invalid", "section is 1-16 of A-Z, 0-9 and '-'.");
         return;
     }
     const char *key;
-    if (dft_files_idempotency_key(r, &key) != 0)
+    if (dft_kit_idempotency_key(r, &key) != 0)
         return;
     char hash[65];
     dft_sha256_hex(r->h2o->entity.base, r->h2o->entity.len, hash);
     const char *params[] = {subject, category, section, classification, priority, key, hash};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "file_create", params, 7, dft_files_on_created, r);
+    dft_db_run(r, &scope, DFT_DB_WRITE, "file_create", params, 7, dft_kit_on_created, r);
 }
 
 /* --------------------------------------------------------------- read */
@@ -74,14 +74,14 @@ static void on_file(void *ctx, const dft_db_reply_t *reply)
     else if (reply->value == NULL)
         dft_respond_code(r, DFT_E_NOT_FOUND, "No such file.");
     else
-        dft_files_respond_with_etag(r, 200, reply);
+        dft_kit_respond_etag(r, 200, reply);
 }
 
 static void get_file(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char id[37];
-    if (dft_files_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
         return;
     const char *params[] = {id};
     /* read-write: reading a confidential file writes an audit event */
@@ -93,12 +93,12 @@ static void get_file(dft_req_t *r)
 static void list_files(dft_req_t *r)
 {
     dft_db_scope_t scope;
-    if (dft_files_dept_scope(r, &scope) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0)
         return;
     const char *box, *status, *priority;
     char limit[8];
-    if ((box = dft_files_query_enum(r, "box", boxes, "inbox")) == NULL || (status = dft_files_query_enum(r, "status", statuses, "")) == NULL ||
-        (priority = dft_files_query_enum(r, "priority", priorities, "")) == NULL || dft_req_limit(r, limit) != 0)
+    if ((box = dft_kit_query_enum(r, "box", boxes, "inbox")) == NULL || (status = dft_kit_query_enum(r, "status", statuses, "")) == NULL ||
+        (priority = dft_kit_query_enum(r, "priority", priorities, "")) == NULL || dft_req_limit(r, limit) != 0)
         return;
     const dft_str_t *section = dft_req_query(r, "section"), *q = dft_req_query(r, "q");
     const char *cursor;
@@ -111,7 +111,7 @@ static void list_files(dft_req_t *r)
         dft_respond_field_error(r, "q", "too_long", "Search for at most 200 bytes.");
         return;
     }
-    if ((cursor = dft_files_cursor(r)) == NULL)
+    if ((cursor = dft_kit_cursor(r)) == NULL)
         return;
     const dft_str_t *holder = dft_req_query(r, "holder");
     if (holder != NULL && !dft_uid_valid(holder->base, holder->len)) {
@@ -138,7 +138,7 @@ static void on_moved(void *ctx, const dft_db_reply_t *reply)
     if (reply->err.code != DFT_OK)
         dft_respond_error(r, &reply->err);
     else
-        dft_files_respond_with_etag(r, 201, reply);
+        dft_kit_respond_etag(r, 201, reply);
 }
 
 /* The version named by If-Match ("<n>", as in the ETag), as text; NULL after a 428 or 412. */
@@ -163,7 +163,7 @@ static void move_file(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char id[37];
-    if (dft_files_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
         return;
     const char *version;
     if ((version = if_match_version(r)) == NULL)
@@ -172,7 +172,7 @@ static void move_file(dft_req_t *r)
     json_t *body = dft_req_json_object(r, allowed);
     if (body == NULL)
         return;
-    const char *action = dft_files_enum(r, body, "action", actions, NULL), *remarks, *to = NULL, *due = NULL;
+    const char *action = dft_kit_body_enum(r, body, "action", actions, NULL), *remarks, *to = NULL, *due = NULL;
     if (action == NULL)
         return;
     if ((remarks = dft_body_text(r, body, "remarks", 2000, 0)) == NULL)
@@ -189,7 +189,7 @@ static void move_file(dft_req_t *r)
         dft_respond_field_error(r, "to", "required", "Forward needs the receiving officer's UID.");
         return;
     }
-    if (dft_files_date(r, body, "due_date", &due) != 0)
+    if (dft_kit_body_date(r, body, "due_date", &due) != 0)
         return;
     if (strcmp(action, "approve") == 0 || strcmp(action, "reject") == 0) {
         const char *params[] = {id, version, action, remarks};
@@ -206,7 +206,7 @@ static void on_updated(void *ctx, const dft_db_reply_t *reply)
     if (reply->err.code != DFT_OK)
         dft_respond_error(r, &reply->err);
     else
-        dft_files_respond_with_etag(r, 200, reply);
+        dft_kit_respond_etag(r, 200, reply);
 }
 
 /* The holder edits subject, category or priority; If-Match as for movements. */
@@ -215,7 +215,7 @@ static void update_file(dft_req_t *r)
     dft_db_scope_t scope;
     char id[37];
     const char *version;
-    if (dft_files_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (version = if_match_version(r)) == NULL)
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (version = if_match_version(r)) == NULL)
         return;
     static const char *const allowed[] = {"subject", "category", "priority", NULL};
     json_t *body = dft_req_json_object(r, allowed);
@@ -224,7 +224,7 @@ static void update_file(dft_req_t *r)
     const char *subject = NULL, *category = NULL, *priority = NULL;
     if ((json_object_get(body, "subject") != NULL && (subject = dft_body_text(r, body, "subject", 500, 1)) == NULL) ||
         (json_object_get(body, "category") != NULL && (category = dft_body_text(r, body, "category", 100, 0)) == NULL) ||
-        (json_object_get(body, "priority") != NULL && (priority = dft_files_enum(r, body, "priority", priorities, NULL)) == NULL))
+        (json_object_get(body, "priority") != NULL && (priority = dft_kit_body_enum(r, body, "priority", priorities, NULL)) == NULL))
         return;
     if (json_object_size(body) == 0) {
         dft_respond_field_error(r, "subject", "required", "Send at least one of subject, category, priority.");
@@ -238,7 +238,7 @@ static void list_movements(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char id[37];
-    if (dft_files_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
     dft_db_respond(r, &scope, DFT_DB_WRITE, "file_movements", params, 1); /* audits */
@@ -250,7 +250,7 @@ static void list_notes(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char id[37];
-    if (dft_files_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
     dft_db_respond(r, &scope, DFT_DB_WRITE, "notes_list", params, 1); /* audits */
@@ -260,7 +260,7 @@ static void verify_notes(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char id[37];
-    if (dft_files_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
     dft_db_respond(r, &scope, DFT_DB_READ, "notes_verify", params, 1);
@@ -288,7 +288,7 @@ static void add_note(dft_req_t *r)
     dft_db_scope_t scope;
     char id[37];
     const char *text;
-    if (dft_files_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (text = note_body(r)) == NULL)
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (text = note_body(r)) == NULL)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, text};
     dft_db_run(r, &scope, DFT_DB_WRITE, "note_add", params, 2, on_note, r);
@@ -299,7 +299,7 @@ static void edit_note(dft_req_t *r)
     dft_db_scope_t scope;
     char id[37];
     const char *n, *text;
-    if (dft_files_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (n = dft_files_note_number(r)) == NULL || (text = note_body(r)) == NULL)
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (n = dft_kit_path_number(r, "n", 1000000, "No such note.")) == NULL || (text = note_body(r)) == NULL)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, n, text};
     dft_db_run(r, &scope, DFT_DB_WRITE, "note_edit", params, 3, on_note, r);
@@ -310,7 +310,7 @@ static void delete_note(dft_req_t *r)
     dft_db_scope_t scope;
     char id[37];
     const char *n;
-    if (dft_files_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (n = dft_files_note_number(r)) == NULL)
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (n = dft_kit_path_number(r, "n", 1000000, "No such note.")) == NULL)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, n, NULL};
     dft_db_run(r, &scope, DFT_DB_WRITE, "note_edit", params, 3, on_note, r);
@@ -321,7 +321,7 @@ static void delete_note(dft_req_t *r)
 static void get_pendency(dft_req_t *r)
 {
     dft_db_scope_t scope;
-    if (dft_files_dept_scope(r, &scope) != 0)
+    if (dft_kit_dept_scope(r, &scope) != 0)
         return;
     dft_db_respond(r, &scope, DFT_DB_READ, "pendency", NULL, 0);
 }

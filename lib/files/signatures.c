@@ -10,7 +10,7 @@
  * verifies the stored CMS again.
  */
 #include "files.h"
-#include "files_internal.h"
+#include "../kit/kit.h"
 #include "sign.h"
 
 #include "../auth/crypto.h"
@@ -153,8 +153,8 @@ static void sign_note(dft_req_t *r)
     dft_db_scope_t scope;
     char id[37];
     const char *n;
-    if (unavailable(r) != 0 || dft_files_dept_scope(r, &scope) != 0 ||
-        dft_files_path_uuid(r, "file_id", "No such file.", id) != 0 || (n = dft_files_note_number(r)) == NULL)
+    if (unavailable(r) != 0 || dft_kit_dept_scope(r, &scope) != 0 ||
+        dft_kit_path_uuid(r, "file_id", "No such file.", id) != 0 || (n = dft_kit_path_number(r, "n", 1000000, "No such note.")) == NULL)
         return;
     static const char *const allowed[] = {"signature", NULL};
     json_t *body = dft_req_json_object(r, allowed);
@@ -222,8 +222,8 @@ static void get_signature(dft_req_t *r)
     dft_db_scope_t scope;
     char id[37];
     const char *n;
-    if (dft_files_dept_scope(r, &scope) != 0 || dft_files_path_uuid(r, "file_id", "No such file.", id) != 0 ||
-        (n = dft_files_note_number(r)) == NULL)
+    if (dft_kit_dept_scope(r, &scope) != 0 || dft_kit_path_uuid(r, "file_id", "No such file.", id) != 0 ||
+        (n = dft_kit_path_number(r, "n", 1000000, "No such note.")) == NULL)
         return;
     sign_t *s = dft_flow_new(sizeof(*s), r, &scope, sign_dispose);
     memcpy(s->file, id, sizeof(s->file));

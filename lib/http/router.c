@@ -69,6 +69,11 @@ static void add_route(dft_router_t *r, const dft_route_t *route)
     int mi = method_index(route->method, strlen(route->method));
     if (p[0] != '/' || mi < 0)
         dft_fatal("route %s %s: bad method or path", route->method, route->path);
+    size_t num_query = 0;
+    while (route->query != NULL && route->query[num_query] != NULL)
+        ++num_query;
+    if (num_query > DFT_MAX_QUERY)
+        dft_fatal("route %s %s: more than %d query parameters", route->method, route->path, DFT_MAX_QUERY);
     node_t *n = &r->root;
     size_t num_params = 0;
     while (*p == '/' && p[1] != '\0') {

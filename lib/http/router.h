@@ -14,8 +14,10 @@
 
 #include <stddef.h>
 
-#define DFT_MAX_PARAMS 4
-#define DFT_MAX_QUERY 8
+/* Per route: path parameters in its template, query parameters it allows
+ * (both checked when the trie is built, so a request never meets them). */
+#define DFT_MAX_PARAMS 8
+#define DFT_MAX_QUERY 16
 
 typedef struct dft_str_t {
     const char *base;

@@ -155,6 +155,29 @@ TEST(test_router__rejects_query_and_path_text_that_is_not_utf8)
     CHECK(dft_utf8_chars("\xff", 1) == SIZE_MAX);
 }
 
+/* A larger API's routes: six path parameters, a dozen query parameters. */
+TEST(test_router__six_path_and_twelve_query_parameters)
+{
+    static const char *const many[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", NULL};
+    static const dft_route_t deep[] = {
+        {.method = "GET", .path = "/v1/{p1}/x/{p2}/{p3}/y/{p4}/{p5}/{p6}", .name = "deep", .handler = h, .query = many},
+    };
+    static const dft_route_table_t deep_table = {deep, 1};
+    static const dft_route_table_t *const deep_tables[] = {&deep_table};
+    dft_router_t *r = dft_router_new(deep_tables, 1);
+    dft_match_t m;
+    CHECK(match(r, "GET", "/v1/1/x/2/3/y/4/5/6", &m) == DFT_OK);
+    CHECK(m.num_params == 6);
+    const dft_str_t *p6 = dft_param_get(m.params, m.num_params, "p6");
+    CHECK(p6 != NULL && p6->len == 1 && p6->base[0] == '6');
+    dft_router_free(r);
+    char scratch[128];
+    dft_query_t q;
+    const char *s = "a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=10&k=11&l=12";
+    CHECK(dft_query_parse(s, strlen(s), many, scratch, &q) == DFT_OK);
+    CHECK(q.count == 12);
+}
+
 const test_case_t router_cases[] = {
     CASE(test_router__matches_literal_and_params),
     CASE(test_router__literal_wins_over_param),
@@ -163,6 +186,7 @@ const test_case_t router_cases[] = {
     CASE(test_router__decodes_params_and_rejects_bad_encoding),
     CASE(test_router__rejects_unknown_param),
     CASE(test_router__parses_query),
+    CASE(test_router__six_path_and_twelve_query_parameters),
     CASE(test_router__rejects_repeated_and_badly_encoded_query),
     CASE(test_router__rejects_query_and_path_text_that_is_not_utf8),
     {NULL, NULL},

@@ -1,7 +1,9 @@
 /*
- * flow.c — see files_internal.h: requests of several steps.
+ * kit.c — see kit.h: the request helpers every resource family uses (the
+ * department of the path, path and query parameters, body members, the
+ * Idempotency-Key header, ETag and 201-or-replay replies).
  */
-#include "files_internal.h"
+#include "kit.h"
 
 #include "../core/core.h"
 #include "../tenant/tenant.h"
@@ -12,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int dft_files_dept_scope(dft_req_t *r, dft_db_scope_t *scope)
+int dft_kit_dept_scope(dft_req_t *r, dft_db_scope_t *scope)
 {
     dft_code_t rc = dft_tenant_resolve(r, dft_req_param(r, "dept"), scope);
     if (rc == DFT_OK)
@@ -21,7 +23,7 @@ int dft_files_dept_scope(dft_req_t *r, dft_db_scope_t *scope)
     return -1;
 }
 
-int dft_files_uuid_valid(const char *s, size_t len)
+int dft_kit_uuid_valid(const char *s, size_t len)
 {
     if (len != 36)
         return 0;
@@ -37,10 +39,10 @@ int dft_files_uuid_valid(const char *s, size_t len)
     return 1;
 }
 
-int dft_files_path_uuid(dft_req_t *r, const char *name, const char *missing, char out[37])
+int dft_kit_path_uuid(dft_req_t *r, const char *name, const char *missing, char out[37])
 {
     const dft_str_t *id = dft_req_param(r, name);
-    if (!dft_files_uuid_valid(id->base, id->len)) {
+    if (!dft_kit_uuid_valid(id->base, id->len)) {
         dft_respond_code(r, DFT_E_NOT_FOUND, missing);
         return -1;
     }
@@ -49,18 +51,18 @@ int dft_files_path_uuid(dft_req_t *r, const char *name, const char *missing, cha
     return 0;
 }
 
-const char *dft_files_note_number(dft_req_t *r)
+const char *dft_kit_path_number(dft_req_t *r, const char *name, int64_t max, const char *missing)
 {
-    const dft_str_t *n = dft_req_param(r, "n");
+    const dft_str_t *n = dft_req_param(r, name);
     int64_t v;
-    if (dft_parse_int64(n->base, n->len, 1, 1000000, &v) != 0) {
-        dft_respond_code(r, DFT_E_NOT_FOUND, "No such note.");
+    if (dft_parse_int64(n->base, n->len, 1, max, &v) != 0) {
+        dft_respond_code(r, DFT_E_NOT_FOUND, missing);
         return NULL;
     }
     return h2o_strdup(&r->h2o->pool, n->base, n->len).base;
 }
 
-const char *dft_files_cursor(dft_req_t *r)
+const char *dft_kit_cursor(dft_req_t *r)
 {
     const dft_str_t *cursor = dft_req_query(r, "cursor");
     if (cursor == NULL || cursor->len == 0)
@@ -68,7 +70,7 @@ const char *dft_files_cursor(dft_req_t *r)
     const char *us = memchr(cursor->base, '_', cursor->len);
     size_t digits = us ? (size_t)(us - cursor->base) : 0;
     if (us == NULL || digits == 0 || digits > 19 || strspn(cursor->base, "0123456789") < digits ||
-        !dft_files_uuid_valid(us + 1, cursor->len - digits - 1)) {
+        !dft_kit_uuid_valid(us + 1, cursor->len - digits - 1)) {
         dft_respond_field_error(r, "cursor", "malformed", "cursor must be a next_cursor value from a previous page.");
         return NULL;
     }
@@ -83,7 +85,7 @@ static int one_of(const char *const *set, const char *s, size_t len)
     return 0;
 }
 
-const char *dft_files_enum(dft_req_t *r, json_t *body, const char *name, const char *const *set, const char *def)
+const char *dft_kit_body_enum(dft_req_t *r, json_t *body, const char *name, const char *const *set, const char *def)
 {
     json_t *v = json_object_get(body, name);
     if (v == NULL) {
@@ -98,7 +100,7 @@ const char *dft_files_enum(dft_req_t *r, json_t *body, const char *name, const c
     return json_string_value(v);
 }
 
-const char *dft_files_query_enum(dft_req_t *r, const char *name, const char *const *set, const char *def)
+const char *dft_kit_query_enum(dft_req_t *r, const char *name, const char *const *set, const char *def)
 {
     const dft_str_t *v = dft_req_query(r, name);
     if (v == NULL)
@@ -110,7 +112,7 @@ const char *dft_files_query_enum(dft_req_t *r, const char *name, const char *con
     return h2o_strdup(&r->h2o->pool, v->base, v->len).base;
 }
 
-int dft_files_idempotency_key(dft_req_t *r, const char **key)
+int dft_kit_idempotency_key(dft_req_t *r, const char **key)
 {
     *key = NULL;
     ssize_t i = h2o_find_header_by_str(&r->h2o->headers, H2O_STRLIT("idempotency-key"), -1);
@@ -125,7 +127,7 @@ int dft_files_idempotency_key(dft_req_t *r, const char **key)
     return 0;
 }
 
-void dft_files_respond_with_etag(dft_req_t *r, int status, const dft_db_reply_t *reply)
+void dft_kit_respond_etag(dft_req_t *r, int status, const dft_db_reply_t *reply)
 {
     size_t vlen = 0;
     const char *version = dft_db_reply_field(reply, 1, &vlen);
@@ -137,7 +139,7 @@ void dft_files_respond_with_etag(dft_req_t *r, int status, const dft_db_reply_t 
     dft_respond_json(r, status, reply->value, reply->len);
 }
 
-void dft_files_on_created(void *ctx, const dft_db_reply_t *reply)
+void dft_kit_on_created(void *ctx, const dft_db_reply_t *reply)
 {
     dft_req_t *r = ctx;
     if (reply->err.code != DFT_OK) {
@@ -161,12 +163,12 @@ void dft_files_on_created(void *ctx, const dft_db_reply_t *reply)
     dft_db_reply_t shown = *reply;
     shown.value = out;
     shown.len = strlen(out);
-    dft_files_respond_with_etag(r, 201, &shown);
+    dft_kit_respond_etag(r, 201, &shown);
     free(out);
     json_decref(j);
 }
 
-int dft_files_date(dft_req_t *r, json_t *body, const char *name, const char **out)
+int dft_kit_body_date(dft_req_t *r, json_t *body, const char *name, const char **out)
 {
     *out = NULL;
     if (json_object_get(body, name) == NULL)
@@ -184,65 +186,4 @@ int dft_files_date(dft_req_t *r, json_t *body, const char *name, const char **ou
     }
     *out = d;
     return 0;
-}
-
-/* ------------------------------------------------------------- flows */
-
-static void flow_detach(void *p)
-{
-    ((dft_flow_t *)p)->req = NULL;
-}
-
-void *dft_flow_new(size_t size, dft_req_t *r, const dft_db_scope_t *scope, void (*dispose)(dft_flow_t *f))
-{
-    dft_flow_t *f = dft_calloc(1, size);
-    f->req = r;
-    f->dispose = dispose;
-    if (scope != NULL) { /* NULL: the flow works in the catalog */
-        snprintf(f->role, sizeof(f->role), "%s", scope->role);
-        f->scope = (dft_db_scope_t){.dept_id = scope->dept_id, .role = f->role, .schema = f->role};
-    }
-    r->pending = f;
-    r->detach = flow_detach;
-    return f;
-}
-
-void dft_flow_free(dft_flow_t *f)
-{
-    if (f->req != NULL && f->req->pending == f)
-        f->req->pending = NULL;
-    if (f->dispose != NULL)
-        f->dispose(f);
-    free(f);
-}
-
-dft_req_t *dft_flow_request(dft_flow_t *f)
-{
-    dft_req_t *r = f->req;
-    if (r == NULL)
-        dft_flow_free(f);
-    return r;
-}
-
-void dft_flow_submit(dft_flow_t *f, void (*run)(dft_task_t *), void (*done)(dft_task_t *))
-{
-    f->task.run = run;
-    f->task.done = done;
-    if (dft_worker_submit(f->req->thread, &f->task) != 0) {
-        dft_error_t busy = {.code = DFT_E_UNAVAILABLE, .detail = "Too busy; retry shortly.", .retry_after = 2};
-        dft_respond_error(f->req, &busy);
-        dft_flow_free(f);
-    }
-}
-
-int dft_flow_failed(dft_flow_t *f, const dft_db_reply_t *reply, const char *missing)
-{
-    if (reply->err.code == DFT_OK && reply->value != NULL)
-        return 0;
-    if (reply->err.code != DFT_OK)
-        dft_respond_error(f->req, &reply->err);
-    else
-        dft_respond_code(f->req, DFT_E_NOT_FOUND, missing);
-    dft_flow_free(f);
-    return -1;
 }

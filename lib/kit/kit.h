@@ -1,0 +1,79 @@
+/*
+ * kit.h — what every resource family (e-File, and the families after it)
+ * builds its handlers from: the department of the path, path and query
+ * parameters, body members, the Idempotency-Key header, ETag and
+ * 201-or-replay replies, and flows (requests of several steps that go to the
+ * database and to a worker thread in turn: uploads, signatures).
+ *
+ * Nothing here knows a family: a helper that names files, letters or leave
+ * belongs in that family's folder. Every function that answers the request
+ * itself (a 400 or 404 problem) says so; the caller then returns at once.
+ * See lib/README.md for how a family is put together.
+ */
+#ifndef DFT_KIT_H
+#define DFT_KIT_H
+#include "../db/db.h"
+#include "../http/server.h"
+#include "../http/worker.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+/* ------------------------------------------------------ path and scope */
+
+/* The department of the path ({dept}) for a member; fills scope; 0, or -1 after responding. */
+int dft_kit_dept_scope(dft_req_t *r, dft_db_scope_t *scope);
+/* 1 when s is a UUID in text form. */
+int dft_kit_uuid_valid(const char *s, size_t len);
+/* The UUID path parameter `name` as text in out[37]; a malformed id names nothing (404 `missing`). */
+int dft_kit_path_uuid(dft_req_t *r, const char *name, const char *missing, char out[37]);
+/* The path parameter `name`, a number 1..max, as text; NULL after a 404 `missing`. */
+const char *dft_kit_path_number(dft_req_t *r, const char *name, int64_t max, const char *missing);
+
+/* ----------------------------------------------------- query and body */
+
+/* The `cursor` query parameter ('micros_uuid' from a previous page): "" when absent, NULL after a 400. */
+const char *dft_kit_cursor(dft_req_t *r);
+/* A body member that must be one of set: `def` when absent (a 400 "required" when def is NULL),
+ * NULL after a 400. */
+const char *dft_kit_body_enum(dft_req_t *r, json_t *body, const char *name, const char *const *set, const char *def);
+/* The same for a query parameter (no "required"). */
+const char *dft_kit_query_enum(dft_req_t *r, const char *name, const char *const *set, const char *def);
+/* An optional date member "YYYY-MM-DD" (a real day): *out NULL when absent; 0, or -1 after a 400. */
+int dft_kit_body_date(dft_req_t *r, json_t *body, const char *name, const char **out);
+/* The Idempotency-Key header (NULL when absent) in *key; 0, or -1 after a 400. */
+int dft_kit_idempotency_key(dft_req_t *r, const char **key);
+
+/* ------------------------------------------------------------ replies */
+
+/* Responds with column 0 and, when there is a column 1, ETag "<column 1>". */
+void dft_kit_respond_etag(dft_req_t *r, int status, const dft_db_reply_t *reply);
+/* The callback of create statements, which return {"replayed": bool, "<thing>": {...}}:
+ * 201 with the thing (Idempotent-Replayed: true for a replay) and its ETag when column 1 has one. */
+void dft_kit_on_created(void *ctx, const dft_db_reply_t *reply);
+
+/* -------------------------------------------------------------- flows */
+
+/* A flow outlives neither the server nor its request's thread, but may outlive
+ * the request: `req` turns NULL when the client goes, and each step checks it.
+ * It owns a copy of the scope, since the registry may be replaced between steps. */
+typedef struct dft_flow_t {
+    dft_task_t task; /* first: the worker step */
+    dft_req_t *req;
+    dft_db_scope_t scope;
+    char role[40];
+    void (*dispose)(struct dft_flow_t *f); /* frees what the flow owns beyond itself */
+} dft_flow_t;
+
+/* Allocates a flow of `size` bytes (a struct with dft_flow_t first) tied to r. */
+void *dft_flow_new(size_t size, dft_req_t *r, const dft_db_scope_t *scope, void (*dispose)(dft_flow_t *f));
+/* Ends a flow: unties it from its request and frees it. */
+void dft_flow_free(dft_flow_t *f);
+/* The request, or NULL (and the flow freed) when the client has gone. */
+dft_req_t *dft_flow_request(dft_flow_t *f);
+/* Runs `run` on a worker, then `done` on the loop; on a full queue answers 503 and frees the flow. */
+void dft_flow_submit(dft_flow_t *f, void (*run)(dft_task_t *), void (*done)(dft_task_t *));
+/* Answers r with the error (or 404 `missing` when the reply has no value) and frees the flow;
+ * 0 when the reply is a value to go on with. */
+int dft_flow_failed(dft_flow_t *f, const dft_db_reply_t *reply, const char *missing);
+#endif /* DFT_KIT_H */
