@@ -97,7 +97,8 @@ static void list_files(dft_req_t *r)
         return;
     const char *box, *status, *priority;
     char limit[8];
-    if ((box = dft_kit_query_enum(r, "box", boxes, "inbox")) == NULL || (status = dft_kit_query_enum(r, "status", statuses, "")) == NULL ||
+    if ((box = dft_kit_query_enum(r, "box", boxes, "inbox")) == NULL ||
+        (status = dft_kit_query_enum(r, "status", statuses, "")) == NULL ||
         (priority = dft_kit_query_enum(r, "priority", priorities, "")) == NULL || dft_req_limit(r, limit) != 0)
         return;
     const dft_str_t *section = dft_req_query(r, "section"), *q = dft_req_query(r, "q");
@@ -224,7 +225,8 @@ static void update_file(dft_req_t *r)
     const char *subject = NULL, *category = NULL, *priority = NULL;
     if ((json_object_get(body, "subject") != NULL && (subject = dft_body_text(r, body, "subject", 500, 1)) == NULL) ||
         (json_object_get(body, "category") != NULL && (category = dft_body_text(r, body, "category", 100, 0)) == NULL) ||
-        (json_object_get(body, "priority") != NULL && (priority = dft_kit_body_enum(r, body, "priority", priorities, NULL)) == NULL))
+        (json_object_get(body, "priority") != NULL &&
+         (priority = dft_kit_body_enum(r, body, "priority", priorities, NULL)) == NULL))
         return;
     if (json_object_size(body) == 0) {
         dft_respond_field_error(r, "subject", "required", "Send at least one of subject, category, priority.");
@@ -299,7 +301,8 @@ static void edit_note(dft_req_t *r)
     dft_db_scope_t scope;
     char id[37];
     const char *n, *text;
-    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (n = dft_kit_path_number(r, "n", 1000000, "No such note.")) == NULL || (text = note_body(r)) == NULL)
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 ||
+        (n = dft_kit_path_number(r, "n", 1000000, "No such note.")) == NULL || (text = note_body(r)) == NULL)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, n, text};
     dft_db_run(r, &scope, DFT_DB_WRITE, "note_edit", params, 3, on_note, r);
@@ -310,7 +313,8 @@ static void delete_note(dft_req_t *r)
     dft_db_scope_t scope;
     char id[37];
     const char *n;
-    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (n = dft_kit_path_number(r, "n", 1000000, "No such note.")) == NULL)
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 ||
+        (n = dft_kit_path_number(r, "n", 1000000, "No such note.")) == NULL)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, n, NULL};
     dft_db_run(r, &scope, DFT_DB_WRITE, "note_edit", params, 3, on_note, r);

@@ -153,8 +153,8 @@ static void sign_note(dft_req_t *r)
     dft_db_scope_t scope;
     char id[37];
     const char *n;
-    if (unavailable(r) != 0 || dft_kit_dept_scope(r, &scope) != 0 ||
-        dft_kit_path_uuid(r, "file_id", "No such file.", id) != 0 || (n = dft_kit_path_number(r, "n", 1000000, "No such note.")) == NULL)
+    if (unavailable(r) != 0 || dft_kit_dept_scope(r, &scope) != 0 || dft_kit_path_uuid(r, "file_id", "No such file.", id) != 0 ||
+        (n = dft_kit_path_number(r, "n", 1000000, "No such note.")) == NULL)
         return;
     static const char *const allowed[] = {"signature", NULL};
     json_t *body = dft_req_json_object(r, allowed);

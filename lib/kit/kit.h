@@ -76,4 +76,28 @@ void dft_flow_submit(dft_flow_t *f, void (*run)(dft_task_t *), void (*done)(dft_
 /* Answers r with the error (or 404 `missing` when the reply has no value) and frees the flow;
  * 0 when the reply is a value to go on with. */
 int dft_flow_failed(dft_flow_t *f, const dft_db_reply_t *reply, const char *missing);
+
+/* -------------------------------------------------------- attachments */
+
+/* Where an upload goes: an owner of documents in a family (a file, a
+ * receipt, a letter). The family's statements:
+ *   classify(owner id)  -> column 0 the owner's classification, column 1 the
+ *                          department's sealed data key or NULL; no row when
+ *                          the caller may not attach to it (404 `missing`);
+ *   add(owner id, filename, content type, size, sha256, encrypted, content)
+ *                       -> the stored document as JSON (201, ETag its SHA-256). */
+typedef struct dft_attach_target_t {
+    const char *param, *missing; /* path parameter of the owner's id, its 404 text */
+    const char *classify, *add;  /* statements */
+} dft_attach_target_t;
+
+/* The query parameters of an upload route (filename). */
+extern const char *const dft_attach_upload_query[];
+/* An upload route's handler body (the route has DFT_ROUTE_UPLOAD): PDF, PNG or JPEG by Content-Type and
+ * magic bytes, ?filename= 1-200 characters without a path. */
+void dft_attach_upload(dft_req_t *r, const dft_attach_target_t *target);
+/* Answers with a document's bytes: `stmt` returns content, content type, filename, sha256, encrypted and
+ * the sealed data key (no row: 404); runs read-write, since reading a confidential one is audited. */
+void dft_attach_download(dft_req_t *r, const dft_db_scope_t *scope, const char *stmt, const char *const *params, int n);
+
 #endif /* DFT_KIT_H */
