@@ -139,21 +139,13 @@ int dft_officer_grant(PGconn *c, const char *uid, const char *dept, const char *
     if (arr == NULL)
         return -1;
     const char *p[] = {uid, dept, arr, designation ? designation : ""};
-    int rc = tx(c, "BEGIN", out) == 0 &&
-                     q(c,
-                       "INSERT INTO daftar.memberships (uid, dept, roles, designation) VALUES ($1, $2, $3::text[], $4) "
-                       "ON CONFLICT (uid, dept) DO UPDATE SET roles = excluded.roles, designation = excluded.designation",
-                       4, p, out, "granting", NULL) == 0 &&
-                     /* tokens carry memberships: the officer signs in again to use the new roles */
-                     q(c, "UPDATE daftar.officers SET token_generation = token_generation + 1, generation_changed_at = now() WHERE uid = $1", 1, p, out, "revoking tokens",
-                       NULL) == 0 &&
-                     q(c, "SELECT pg_notify('daftar_revocations', $1)", 1, p, out, "notifying", NULL) == 0 &&
-                     tx(c, "COMMIT", out) == 0
-                 ? 0
-                 : -1;
-    if (rc != 0)
-        tx(c, "ROLLBACK", out);
-    else
+    /* takes effect on the officer's next request: servers read memberships from the
+     * catalog and forget them on the NOTIFY a trigger sends (the officer_sessions catalog migration) */
+    int rc = q(c,
+               "INSERT INTO daftar.memberships (uid, dept, roles, designation) VALUES ($1, $2, $3::text[], $4) "
+               "ON CONFLICT (uid, dept) DO UPDATE SET roles = excluded.roles, designation = excluded.designation",
+               4, p, out, "granting", NULL);
+    if (rc == 0)
         fprintf(out, "granted %s in %s to %s\n", roles, dept, uid);
     free(arr);
     return rc;
@@ -193,8 +185,15 @@ int dft_officer_revoke(PGconn *c, const char *uid, const char *dept, FILE *out)
     if (uid_arg(uid, out) != 0)
         return -1;
     const char *p[] = {uid, dept};
-    if (change_and_revoke(c, uid, "DELETE FROM daftar.memberships WHERE uid = $1 AND dept = $2", 2, p, out, "revoking") != 0)
+    PGresult *res = NULL;
+    if (q(c, "DELETE FROM daftar.memberships WHERE uid = $1 AND dept = $2", 2, p, out, "revoking", &res) != 0)
         return -1;
+    int none = strcmp(PQcmdTuples(res), "0") == 0;
+    PQclear(res);
+    if (none) {
+        fprintf(out, "daftar: nothing to change for %s\n", uid);
+        return -1;
+    }
     fprintf(out, "revoked %s's membership in %s\n", uid, dept);
     return 0;
 }

@@ -20,9 +20,9 @@
 
 #define DFT_AUTH_MAX_MEMBERSHIPS 100 /* sql/catalog/0011_membership_cap.sql holds officers to it */
 #define DFT_AUTH_SKEW 30
-/* The largest token issued: 100 memberships of 31-character codes with all seven roles
- * are about 19 KB once signed; the issuer refuses to make a longer one. */
-#define DFT_AUTH_MAX_TOKEN 20480
+/* The largest token accepted: ours are about 400 bytes (who and which session,
+ * no memberships); the issuer refuses to make a longer one. */
+#define DFT_AUTH_MAX_TOKEN 2048
 
 /* The roles, in bit order: the one list. The names, the bits and the CLI's
  * help come from it; the contract's Role enum (tests/unit/test_contract.c)
@@ -67,8 +67,10 @@ typedef struct dft_principal_t {
     unsigned otp_enrol : 1;  /* a second factor is required but not enrolled: only DFT_ROUTE_SETUP routes */
     int64_t iat, exp;
     int64_t gen; /* the officer's token generation when issued */
+    /* From the catalog, not the token (state.c's officer cache): a change of
+     * memberships, roles or clearance counts from the next request. */
     size_t num_memberships;
-    dft_membership_t memberships[DFT_AUTH_MAX_MEMBERSHIPS];
+    const dft_membership_t *memberships;
 } dft_principal_t;
 
 typedef struct dft_auth_params_t {
@@ -96,7 +98,13 @@ enum { DFT_TOKEN_OTP = 1, DFT_TOKEN_PWD_CHANGE = 2, DFT_TOKEN_OTP_ENROL = 4, DFT
 /* ^svc_[0-9a-f]{16}$ */
 int dft_client_id_valid(const char *s, size_t len);
 
-/* Signs an access token; claims is {"clearance":..,"depts":{code:[roles]},"gen":n}; flags DFT_TOKEN_*.
+/* A principal's session as the catalog gives it (daftar.principal_session):
+ * {"clearance": name, "depts": {code: [role, ...]}} into *clearance and m[0..*n)
+ * (m has room for DFT_AUTH_MAX_MEMBERSHIPS); NULL, or why it is unusable. */
+const char *dft_session_parse(const char *json, size_t len, dft_clearance_t *clearance, dft_membership_t *m, size_t *n);
+
+/* Signs an access token: who (uid) and which session, not what it may do:
+ * claims is {"gen": n[, "scope": "..."]} (other members are ignored); flags DFT_TOKEN_*.
  * Returns a malloc'd string, or NULL. Usable on any thread. */
 char *dft_token_issue(const char *kid, const char *private_pem, const dft_auth_params_t *params, const char *uid,
                       const char *claims_json, unsigned flags, int64_t now);

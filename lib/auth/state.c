@@ -9,9 +9,13 @@
  *   revocations  officer UID -> the token generation below which its
  *                tokens are refused (suspension: all; password change or
  *                reset, membership change: the older ones);
- * and a cache of verified tokens so the steady state does no signature work
- * (libjwt re-parses the PEM on every verify). A cached token is still checked
- * against expiry and revocations on every request.
+ * a cache of verified tokens so the steady state does no signature work
+ * (libjwt re-parses the PEM on every verify; a cached token is still checked
+ * against expiry and revocations on every request); and a cache of officers:
+ * what a principal may do (memberships, roles, clearance) is not in its
+ * token but in the catalog, read on first use and dropped when it changes
+ * (NOTIFY daftar_officers), so a role granted or revoked counts from the
+ * next request and a token stays a few hundred bytes.
  */
 #include "auth.h"
 #include "auth_internal.h"
@@ -37,23 +41,43 @@ typedef struct revocation_t {
     int64_t gen; /* tokens of an older generation are refused */
 } revocation_t;
 
-/* principal: h2o shared memory sized to its memberships; the entry holds one
- * reference and each request using it another, linked to the request's pool,
- * so a request keeps it while the entry is replaced and nothing is copied
- * (a copy per request was 36 bytes a membership: with 75 memberships and
- * 10,000 streams waiting for the database, 27 MiB). Loop thread only. */
+/* A verified token: who and which session (the principal without its memberships). */
 typedef struct cache_entry_t {
     uint64_t hash;
     char *token;
     size_t len;
-    dft_principal_t *principal;
+    dft_principal_t principal;
 } cache_entry_t;
+
+/* What a principal may do, as daftar.principal_session gave it: h2o shared
+ * memory, one reference held by the cache and one by each request using it. */
+typedef struct officer_t {
+    dft_clearance_t clearance;
+    size_t num_memberships;
+    dft_membership_t memberships[];
+} officer_t;
+
+/* The officer cache: OFFICER_SETS sets of OFFICER_WAYS entries; a principal
+ * goes in the set of its id's hash, displacing the least recently used entry
+ * of a full set. 4,096 officers a thread; an entry is about 100 bytes plus 36
+ * a membership. */
+#define OFFICER_SETS 1024
+#define OFFICER_WAYS 4
+
+typedef struct officer_slot_t {
+    char id[24]; /* "" = empty */
+    uint64_t used;
+    officer_t *officer;
+} officer_slot_t;
 
 typedef struct auth_thread_t {
     dft_keyring_t *ring;
     revocation_t *revs;
     size_t num_revs;
     cache_entry_t *cache;
+    officer_slot_t *officers;
+    uint64_t tick;  /* officer lookups, for least-recent use */
+    uint64_t epoch; /* officer changes heard: a session read before one is not cached */
 } auth_thread_t;
 
 static dft_server_t *server;
@@ -71,6 +95,7 @@ static auth_thread_t *state(dft_thread_t *t)
     if (t->auth == NULL) {
         auth_thread_t *a = dft_calloc(1, sizeof(*a));
         a->cache = dft_calloc(CACHE_SIZE, sizeof(cache_entry_t));
+        a->officers = dft_calloc(OFFICER_SETS * OFFICER_WAYS, sizeof(officer_slot_t));
         t->auth = a;
     }
     return t->auth;
@@ -243,6 +268,69 @@ static const char *lookup_public(void *ctx, const char *kid)
     return NULL;
 }
 
+/* ------------------------------------------------------- officer cache */
+
+static officer_slot_t *officer_set(auth_thread_t *a, const char *id)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const char *c = id; *c; ++c)
+        h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    return &a->officers[(h % OFFICER_SETS) * OFFICER_WAYS];
+}
+
+static officer_t *officer_find(auth_thread_t *a, const char *id)
+{
+    officer_slot_t *set = officer_set(a, id);
+    for (int i = 0; i < OFFICER_WAYS; ++i)
+        if (set[i].officer != NULL && strcmp(set[i].id, id) == 0) {
+            set[i].used = ++a->tick;
+            return set[i].officer;
+        }
+    return NULL;
+}
+
+static void officer_slot_clear(officer_slot_t *slot)
+{
+    if (slot->officer != NULL)
+        h2o_mem_release_shared(slot->officer);
+    *slot = (officer_slot_t){{0}};
+}
+
+/* Takes over the caller's reference to o. */
+static void officer_put(auth_thread_t *a, const char *id, officer_t *o)
+{
+    officer_slot_t *set = officer_set(a, id), *victim = &set[0];
+    for (int i = 0; i < OFFICER_WAYS; ++i) {
+        if (set[i].officer != NULL && strcmp(set[i].id, id) == 0) {
+            victim = &set[i];
+            break;
+        }
+        if (set[i].officer == NULL || set[i].used < victim->used)
+            victim = &set[i];
+    }
+    officer_slot_clear(victim);
+    snprintf(victim->id, sizeof(victim->id), "%s", id);
+    victim->officer = o;
+    victim->used = ++a->tick;
+}
+
+/* NOTIFY daftar_officers: the payload is the UID or client id that changed;
+ * NULL (a connection came up, notices may be lost) forgets everyone. */
+static void officers_notified(dft_thread_t *t, const char *payload)
+{
+    auth_thread_t *a = state(t);
+    ++a->epoch;
+    if (payload != NULL && payload[0] != '\0') {
+        officer_slot_t *set = officer_set(a, payload);
+        for (int i = 0; i < OFFICER_WAYS; ++i)
+            if (set[i].officer != NULL && strcmp(set[i].id, payload) == 0)
+                officer_slot_clear(&set[i]);
+        return;
+    }
+    for (size_t i = 0; i < OFFICER_SETS * OFFICER_WAYS; ++i)
+        officer_slot_clear(&a->officers[i]);
+}
+
 /* -------------------------------------------------------- authenticate */
 
 /* The cache slot of a token: FNV-1a over its last 32 bytes, the signature,
@@ -270,7 +358,60 @@ static void unauthenticated(dft_req_t *r, const char *detail)
     dft_respond_code(r, DFT_E_UNAUTHENTICATED, detail);
 }
 
-/* The server's hook: 0 when r may proceed (r->principal set), -1 after responding. */
+/* The request's principal: the token's who and session, the cache's memberships and clearance. */
+static void admit(dft_req_t *r, const dft_principal_t *token, officer_t *o)
+{
+    dft_principal_t *p = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*p));
+    *p = *token;
+    p->clearance = o->clearance;
+    p->num_memberships = o->num_memberships;
+    p->memberships = o->memberships;
+    h2o_mem_link_shared(&r->h2o->pool, o);
+    r->principal = p;
+}
+
+typedef struct session_fill_t {
+    dft_principal_t token;
+    uint64_t epoch;
+} session_fill_t;
+
+static void on_session(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    session_fill_t *f = r->pending_data;
+    r->pending_data = NULL;
+    if (reply->err.code != DFT_OK) {
+        dft_respond_error(r, &reply->err);
+        return;
+    }
+    if (reply->value == NULL) { /* no such principal now, or not active */
+        unauthenticated(r, "The token has been revoked.");
+        return;
+    }
+    dft_membership_t m[DFT_AUTH_MAX_MEMBERSHIPS];
+    dft_clearance_t clearance;
+    size_t n;
+    const char *why = dft_session_parse(reply->value, reply->len, &clearance, m, &n);
+    if (why != NULL) {
+        dft_log(DFT_LOG_ERROR, "auth", "request %s: unusable session from the catalog: %s", r->request_id, why);
+        dft_respond_code(r, DFT_E_INTERNAL, NULL);
+        return;
+    }
+    officer_t *o = h2o_mem_alloc_shared(NULL, offsetof(officer_t, memberships) + n * sizeof(m[0]), NULL);
+    o->clearance = clearance;
+    o->num_memberships = n;
+    memcpy(o->memberships, m, n * sizeof(m[0]));
+    admit(r, &f->token, o);
+    auth_thread_t *a = state(r->thread);
+    if (a->epoch == f->epoch)
+        officer_put(a, f->token.uid, o); /* the cache takes our reference */
+    else
+        h2o_mem_release_shared(o); /* a change was heard meanwhile: this request only */
+    dft_req_proceed(r);
+}
+
+/* The server's hook: 0 when r may proceed (r->principal set), -1 after responding, 1 while the
+ * principal's session is read from the catalog (then on_session goes on). */
 static int authenticate(dft_req_t *r)
 {
     h2o_req_t *req = r->h2o;
@@ -298,17 +439,13 @@ static int authenticate(dft_req_t *r)
             unauthenticated(r, "The token is not valid.");
             return -1;
         }
-        size_t size = offsetof(dft_principal_t, memberships) + fresh.num_memberships * sizeof(dft_membership_t);
-        if (e->principal != NULL)
-            h2o_mem_release_shared(e->principal);
         free(e->token);
-        e->principal = memcpy(h2o_mem_alloc_shared(NULL, size, NULL), &fresh, size);
+        e->principal = fresh;
         e->hash = h;
         e->token = dft_strndup(tok, len);
         e->len = len;
     }
-    const dft_principal_t *p = e->principal;
-    h2o_mem_link_shared(&req->pool, e->principal);
+    const dft_principal_t *p = &e->principal;
     if (now >= p->exp + DFT_AUTH_SKEW) {
         unauthenticated(r, "The token has expired.");
         return -1;
@@ -325,14 +462,24 @@ static int authenticate(dft_req_t *r)
         dft_respond_code(r, DFT_E_FORBIDDEN, "Enrol a second factor first (POST /v1/me/totp), then sign in again.");
         return -1;
     }
-    r->principal = p;
     r->officer_uid = p->uid;
-    return 0;
+    officer_t *o = officer_find(a, p->uid);
+    if (o != NULL) {
+        admit(r, p, o);
+        return 0;
+    }
+    session_fill_t *f = h2o_mem_alloc_pool(&req->pool, sizeof(*f));
+    *f = (session_fill_t){*p, a->epoch}; /* the cache entry may be replaced meanwhile */
+    r->pending_data = f;
+    const char *qp[] = {p->uid};
+    dft_db_run(r, NULL, DFT_DB_READ, "principal_session", qp, 1, on_session, r);
+    return 1;
 }
 
 static const dft_db_feed_t keys_feed = {.channel = "daftar_keys", .stmt = "keys_load", .apply = apply_keys};
 static const dft_db_feed_t revocations_feed = {
     .channel = "daftar_revocations", .stmt = "revocations_load", .apply = apply_revocations};
+static const dft_db_feed_t officers_feed = {.channel = "daftar_officers", .notified = officers_notified};
 
 void dft_auth_attach(dft_server_t *s)
 {
@@ -344,6 +491,7 @@ void dft_auth_attach(dft_server_t *s)
     s->hooks.authenticate = authenticate;
     dft_db_add_feed(&keys_feed);
     dft_db_add_feed(&revocations_feed);
+    dft_db_add_feed(&officers_feed);
     /* A hash holds a core for about 0.1 s: by default at most half the cores
      * hash at once (measured on 2 cores during a login flood: read p99
      * x1.05-1.5 with 1 worker, x2-3 with 2). */

@@ -129,13 +129,27 @@ static int token_chars_valid(const char *t, size_t len)
     return dots == 2;
 }
 
+/* The claims we issue; a token with any other (a memberships or clearance
+ * claim of an older or forged token) is refused. */
+static const char *const known_claims[] = {"iss", "aud", "sub", "iat", "nbf", "exp", "jti", "token_use",
+                                           "gen", "amr", "pwd_change", "otp_enrol", "scope"};
+
 static const char *check_claims(json_t *c, const dft_auth_params_t *params, int64_t now, dft_principal_t *p)
 {
+    const char *name;
+    json_t *value;
+    json_object_foreach(c, name, value)
+    {
+        size_t k = 0;
+        while (k < DFT_ARRAY_SIZE(known_claims) && strcmp(known_claims[k], name) != 0)
+            ++k;
+        if (k == DFT_ARRAY_SIZE(known_claims))
+            return "unexpected claim";
+    }
     const char *iss = json_string_value(json_object_get(c, "iss"));
     const char *aud = json_string_value(json_object_get(c, "aud"));
     const char *sub = json_string_value(json_object_get(c, "sub"));
     const char *use = json_string_value(json_object_get(c, "token_use"));
-    const char *clr = json_string_value(json_object_get(c, "clr"));
     json_t *exp = json_object_get(c, "exp"), *nbf = json_object_get(c, "nbf"), *iat = json_object_get(c, "iat");
     json_t *gen = json_object_get(c, "gen");
     if (iss == NULL || strcmp(iss, params->issuer) != 0)
@@ -162,12 +176,6 @@ static const char *check_claims(json_t *c, const dft_auth_params_t *params, int6
     p->iat = json_integer_value(iat);
     p->exp = json_integer_value(exp);
     p->gen = json_integer_value(gen);
-    size_t ci = 0;
-    while (ci < DFT_ARRAY_SIZE(clearances) && (clr == NULL || strcmp(clearances[ci], clr) != 0))
-        ++ci;
-    if (ci == DFT_ARRAY_SIZE(clearances))
-        return "bad clearance";
-    p->clearance = (dft_clearance_t)ci;
     json_t *amr = json_object_get(c, "amr"), *v;
     size_t i;
     if (!json_is_array(amr))
@@ -184,28 +192,51 @@ static const char *check_claims(json_t *c, const dft_auth_params_t *params, int6
     }
     p->pwd_change = json_is_true(json_object_get(c, "pwd_change"));
     p->otp_enrol = json_is_true(json_object_get(c, "otp_enrol"));
-    json_t *depts = json_object_get(c, "depts");
-    const char *code;
-    if (!json_is_object(depts) || json_object_size(depts) > DFT_AUTH_MAX_MEMBERSHIPS)
-        return "bad memberships";
+    return NULL;
+}
+
+const char *dft_session_parse(const char *json, size_t len, dft_clearance_t *clearance, dft_membership_t *m, size_t *n)
+{
+    json_t *s = json_loadb(json, len, JSON_REJECT_DUPLICATES, NULL), *depts = json_object_get(s, "depts"), *v;
+    const char *clr = json_string_value(json_object_get(s, "clearance")), *code, *why = NULL;
+    size_t ci = 0;
+    *n = 0;
+    while (ci < DFT_ARRAY_SIZE(clearances) && (clr == NULL || strcmp(clearances[ci], clr) != 0))
+        ++ci;
+    if (ci == DFT_ARRAY_SIZE(clearances)) {
+        why = "bad clearance";
+        goto out;
+    }
+    *clearance = (dft_clearance_t)ci;
+    if (!json_is_object(depts) || json_object_size(depts) > DFT_AUTH_MAX_MEMBERSHIPS) {
+        why = "bad memberships";
+        goto out;
+    }
     json_object_foreach(depts, code, v)
     {
-        if (!code_valid(code) || !json_is_array(v))
-            return "bad memberships";
-        dft_membership_t *m = &p->memberships[p->num_memberships++];
-        snprintf(m->dept, sizeof(m->dept), "%s", code);
+        if (!code_valid(code) || !json_is_array(v)) {
+            why = "bad memberships";
+            goto out;
+        }
+        dft_membership_t *one = &m[(*n)++];
+        snprintf(one->dept, sizeof(one->dept), "%s", code);
+        one->roles = 0;
         size_t j;
         json_t *r;
         json_array_foreach(v, j, r)
         {
             const char *rn = json_string_value(r);
             uint32_t bit = rn ? dft_role_bit(rn, strlen(rn)) : 0;
-            if (bit == 0)
-                return "bad role";
-            m->roles |= bit;
+            if (bit == 0) {
+                why = "bad role";
+                goto out;
+            }
+            one->roles |= bit;
         }
     }
-    return NULL;
+out:
+    json_decref(s);
+    return why;
 }
 
 int dft_token_verify(const char *token, size_t len, dft_key_lookup_fn lookup, void *ctx, const dft_auth_params_t *params,
@@ -260,10 +291,9 @@ char *dft_token_issue(const char *kid, const char *private_pem, const dft_auth_p
         return NULL;
     char jti[33];
     dft_random_hex(jti, 16);
-    json_t *c = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:O, s:O, s:O, s:[s]}", "iss", params->issuer, "aud",
+    json_t *c = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:O, s:[s]}", "iss", params->issuer, "aud",
                           params->audience, "sub", uid, "iat", (json_int_t)now, "nbf", (json_int_t)now, "exp",
-                          (json_int_t)(now + params->access_ttl), "jti", jti, "token_use", "access", "clr",
-                          json_object_get(in, "clearance"), "depts", json_object_get(in, "depts"), "gen",
+                          (json_int_t)(now + params->access_ttl), "jti", jti, "token_use", "access", "gen",
                           json_object_get(in, "gen"), "amr", flags & DFT_TOKEN_CLIENT ? "client" : "pwd");
     if (c == NULL) {
         json_decref(in);

@@ -81,7 +81,7 @@ struct dft_db_t {
 };
 
 static void feeds_reload_all(dft_db_t *db);
-static void feed_notify(dft_db_t *db, const char *channel);
+static void feed_notify(dft_db_t *db, const char *channel, const char *payload);
 static void feed_load(feed_state_t *fs);
 
 /* A Parse sent in this segment. The statement counts as prepared from the
@@ -670,7 +670,7 @@ static void on_readable(h2o_socket_t *sock, const char *err)
         return;
     PGnotify *n;
     while ((n = PQnotifies(c->pg)) != NULL) {
-        feed_notify(c->db, n->relname);
+        feed_notify(c->db, n->relname, n->extra);
         PQfreemem(n);
     }
     if (PQstatus(c->pg) == CONNECTION_BAD) {
@@ -1036,6 +1036,11 @@ static void on_feed_loaded(void *ctx, const dft_db_reply_t *reply)
 
 static void feed_load(feed_state_t *fs)
 {
+    if (feeds[fs->index]->notified != NULL) { /* nothing to load: what the thread holds may be stale */
+        feeds[fs->index]->notified(fs->db->thread, NULL);
+        fs->loaded = 1;
+        return;
+    }
     if (fs->loading) {
         fs->again = 1;
         return;
@@ -1051,10 +1056,14 @@ static void feeds_reload_all(dft_db_t *db)
         feed_load(&db->feed_state[i]);
 }
 
-static void feed_notify(dft_db_t *db, const char *channel)
+static void feed_notify(dft_db_t *db, const char *channel, const char *payload)
 {
     for (size_t i = 0; i < num_feeds; ++i)
-        if (strcmp(feeds[i]->channel, channel) == 0)
+        if (strcmp(feeds[i]->channel, channel) != 0)
+            continue;
+        else if (feeds[i]->notified != NULL)
+            feeds[i]->notified(db->thread, payload);
+        else
             feed_load(&db->feed_state[i]);
 }
 

@@ -107,6 +107,10 @@ typedef struct dft_db_feed_t {
     const char *channel;
     const char *stmt;
     int (*apply)(dft_thread_t *t, const char *json, size_t len); /* 0, or -1 for unusable data */
+    /* Instead of stmt and apply, for state filled on demand (caches): called
+     * with each NOTIFY's payload, and with NULL when a connection of the
+     * thread comes up, since notices sent while it was down are lost. */
+    void (*notified)(dft_thread_t *t, const char *payload);
 } dft_db_feed_t;
 
 #define DFT_DB_MAX_FEEDS 8

@@ -576,6 +576,11 @@ int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req)
     return 0;
 }
 
+void dft_req_proceed(dft_req_t *r)
+{
+    r->route->handler(r);
+}
+
 /* ------------------------------------------------- h2o's own error pages */
 
 typedef struct error_filter_t {

@@ -32,7 +32,9 @@ typedef struct dft_thread_hooks_t {
     void (*on_drained)(dft_thread_t *t);  /* on the thread, after the last request */
     size_t (*queue_depth)(dft_thread_t *t); /* any thread, for /metrics */
     int (*ready)(dft_thread_t *t, const char **why); /* on the thread, for /readyz */
-    int (*authenticate)(dft_req_t *r); /* routes without DFT_ROUTE_PUBLIC: 0 = go on, -1 = responded */
+    /* routes without DFT_ROUTE_PUBLIC: 0 = go on, -1 = responded, 1 = in progress (the hook
+     * later responds or calls dft_req_proceed) */
+    int (*authenticate)(dft_req_t *r);
 } dft_thread_hooks_t;
 
 struct dft_thread_t {
@@ -115,6 +117,9 @@ void dft_watchdog_start(dft_thread_t *t);
 void dft_watchdog_track(dft_thread_t *t, h2o_socket_t *sock);
 
 /* ---- for handlers ---- */
+
+/* Runs the route's handler: for an authentication hook that answered 1. */
+void dft_req_proceed(dft_req_t *r);
 
 const dft_str_t *dft_req_param(dft_req_t *r, const char *name);
 const dft_str_t *dft_req_query(dft_req_t *r, const char *name);

@@ -176,7 +176,7 @@ def test_confidential_needs_second_factor_and_trusted_network_even_for_its_holde
         assert int(n) >= 1
         # the holder with a password-only token (forged with the real key, as if otp were skipped)
         kid, key = our_private_key(db, w["env"])
-        pw_only = pyjwt.encode(claims_for(w["conf"], w["a"], clr="confidential", depts={w["a"]: ["officer"]}), key,
+        pw_only = pyjwt.encode(claims_for(w["conf"]), key,
                                algorithm="ES256", headers={"kid": kid})
         assert_problem(t.get(url, headers=bearer(pw_only)), 404)
     with client(w) as u:  # the same officer, second factor, from an untrusted address

@@ -40,7 +40,7 @@ def test_client_credentials_token(c, setup):
     claims = pyjwt.decode(t["access_token"], options={"verify_signature": False})
     assert claims["sub"] == setup["id"] and claims["amr"] == ["client"]
     assert claims["scope"] == "files:read dispatch:write"
-    assert claims["depts"] == {setup["dept"]: ["officer", "records_officer"]}
+    assert "depts" not in claims  # what it may do is read from the catalog on each server
 
 
 def test_wrong_or_unknown_client_look_alike(c, setup):

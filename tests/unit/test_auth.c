@@ -127,9 +127,10 @@ TEST(test_token__issue_then_verify)
     const char *why;
     CHECK(dft_token_verify(t, strlen(t), lookup, pub_pem.data, &params, now, &p, &why) == 0);
     CHECK_STR(p.uid, "10000000012");
-    CHECK(p.clearance == DFT_CLR_CONFIDENTIAL && p.otp && !p.pwd_change && p.gen == 3);
-    CHECK(dft_principal_roles(&p, "fin", 3) == (DFT_ROLE_OFFICER | DFT_ROLE_DEPT_ADMIN));
-    CHECK(dft_principal_roles(&p, "home", 4) == 0);
+    CHECK(p.otp && !p.pwd_change && p.gen == 3);
+    /* who and which session only: memberships and clearance come from the catalog */
+    CHECK(p.num_memberships == 0 && p.memberships == NULL && strstr(t, ".") != NULL);
+    CHECK(strlen(t) < 450);
     /* expiry with skew */
     CHECK(dft_token_verify(t, strlen(t), lookup, pub_pem.data, &params, now + 900 + 29, &p, &why) == 0);
     CHECK(dft_token_verify(t, strlen(t), lookup, pub_pem.data, &params, now + 900 + 31, &p, &why) == -1);
@@ -185,6 +186,37 @@ TEST(test_token__refuses_other_algorithms_and_headers)
     CHECK(dft_token_verify("", 0, lookup, pub_pem.data, &params, now, &p, &why) == -1);
 }
 
+TEST(test_session__parse_memberships_and_refuse_bad_ones)
+{
+    dft_membership_t m[DFT_AUTH_MAX_MEMBERSHIPS];
+    dft_clearance_t c;
+    size_t n;
+    const char *ok = "{\"clearance\":\"confidential\",\"depts\":{\"fin\":[\"officer\",\"dept_admin\"],\"home\":[\"hr_admin\"]}}";
+    CHECK(dft_session_parse(ok, strlen(ok), &c, m, &n) == NULL);
+    CHECK(c == DFT_CLR_CONFIDENTIAL && n == 2);
+    dft_principal_t p = {.num_memberships = n, .memberships = m};
+    CHECK(dft_principal_roles(&p, "fin", 3) == (DFT_ROLE_OFFICER | DFT_ROLE_DEPT_ADMIN));
+    CHECK(dft_principal_roles(&p, "home", 4) == DFT_ROLE_HR_ADMIN);
+    CHECK(dft_principal_roles(&p, "hom", 3) == 0);
+    static const char *const bad[] = {
+        "{\"clearance\":\"top\",\"depts\":{}}",
+        "{\"clearance\":\"secret\",\"depts\":{\"fin\":[\"king\"]}}",
+        "{\"clearance\":\"secret\",\"depts\":{\"Fin\":[\"officer\"]}}",
+        "{\"clearance\":\"secret\",\"depts\":[]}",
+        "{\"clearance\":\"secret\",\"depts\":{\"fin\":[\"officer\"],\"fin\":[\"dept_admin\"]}}",
+        "not json",
+    };
+    for (size_t i = 0; i < DFT_ARRAY_SIZE(bad); ++i)
+        CHECK(dft_session_parse(bad[i], strlen(bad[i]), &c, m, &n) != NULL);
+    dft_buf_t many = {0};
+    dft_buf_puts(&many, "{\"clearance\":\"secret\",\"depts\":{");
+    for (int i = 0; i <= DFT_AUTH_MAX_MEMBERSHIPS; ++i)
+        dft_buf_printf(&many, "%s\"d%03d\":[\"officer\"]", i ? "," : "", i);
+    dft_buf_puts(&many, "}}");
+    CHECK(dft_session_parse(many.data, many.len, &c, m, &n) != NULL); /* 101 memberships */
+    dft_buf_dispose(&many);
+}
+
 const test_case_t auth_cases[] = {
     CASE(test_uid__verhoeff_vectors),
     CASE(test_uid__catches_every_single_typo_and_neighbour_swap),
@@ -194,6 +226,7 @@ const test_case_t auth_cases[] = {
     CASE(test_crypto__password_hash_verify),
     CASE(test_token__issue_then_verify),
     CASE(test_token__refuses_other_algorithms_and_headers),
+    CASE(test_session__parse_memberships_and_refuse_bad_ones),
     {NULL, NULL},
 };
 
