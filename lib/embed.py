@@ -3,11 +3,14 @@
 
   embed.py openapi IN.yaml OUT.c   -- the contract as compact JSON:
                                       dft_openapi_json / dft_openapi_json_len
-  embed.py sql OUT.c IN.sql...     -- statements: dft_sql_files[] of
-                                      {name, text}, name = file stem
+  embed.py sql OUT.c IN.sql...     -- statements, migrations and function files:
+                                      dft_sql_files[] of {group, name, sha256, text},
+                                      name = file stem; dft_sql_digests[]
 """
+import hashlib
 import json
 import os
+import re
 import sys
 
 
@@ -40,7 +43,33 @@ def openapi(src, dst):
         f.write('const size_t dft_openapi_json_len = %d;\n' % len(data))
 
 
+# Migrations up to these numbers are history: they defined functions, views
+# and triggers in place. Later ones hold tables, indexes, grants and data;
+# each function, view or trigger lives in one file of sql/<group>/functions/,
+# which `daftar migrate` re-applies when it changes.
+HISTORY = {'catalog': 13, 'dept': 12}
+DEFINES = re.compile(r'^\s*CREATE\s+(OR\s+REPLACE\s+)?(FUNCTION|VIEW|TRIGGER)\b', re.I | re.M)
+
+
+def group_of(src):
+    parent = os.path.basename(os.path.dirname(src))
+    if parent == 'functions':
+        return os.path.basename(os.path.dirname(os.path.dirname(src))) + '/functions'
+    return parent
+
+
 def sql(dst, srcs):
+    digests = {}
+    for src in sorted(srcs, key=lambda s: os.path.splitext(os.path.basename(s))[0]):
+        group = group_of(src)
+        with open(src, 'rb') as s:
+            text = s.read()
+        base = os.path.basename(src)
+        if group in HISTORY and int(base.split('_')[0]) > HISTORY[group] and DEFINES.search(text.decode()):
+            sys.exit('embed.py: %s/%s defines a function, view or trigger: put it in sql/%s/functions/<name>.sql '
+                     '(one file each, re-applied by daftar migrate when it changes)' % (group, base, group))
+        if group.endswith('/functions'):
+            digests.setdefault(group, []).append(hashlib.sha256(text).hexdigest())
     with open(dst, 'w') as f:
         f.write('/* generated from sql/ by lib/embed.py */\n#include <stddef.h>\n#include "db/sqlfiles.h"\n')
         f.write('const dft_sql_file_t dft_sql_files[] = {\n')
@@ -56,10 +85,15 @@ def sql(dst, srcs):
         for src in sorted(srcs):
             with open(src, 'rb') as s:
                 text = s.read()
-            group = os.path.basename(os.path.dirname(src))
+            group = group_of(src)
             name = os.path.splitext(os.path.basename(src))[0]
-            f.write('    {"%s", "%s",\n    %s},\n' % (group, name, c_string(text)))
+            f.write('    {"%s", "%s", "%s",\n    %s},\n' % (group, name, hashlib.sha256(text).hexdigest(), c_string(text)))
         f.write('};\nconst size_t dft_num_sql_files = %d;\n' % len(srcs))
+        # a group's digest: SHA-256 of its files' SHA-256s in name order (registry_load computes the same)
+        f.write('const dft_sql_digest_t dft_sql_digests[] = {\n')
+        for group, shas in sorted(digests.items()):
+            f.write('    {"%s", "%s"},\n' % (group, hashlib.sha256(''.join(shas).encode()).hexdigest()))
+        f.write('    {NULL, NULL},\n};\n')
 
 
 if __name__ == '__main__':

@@ -1,6 +1,8 @@
 /*
  * sqlfiles.h — SQL files embedded at build time by lib/embed.py:
- * sql/catalog/NNNN_name.sql, sql/dept/NNNN_name.sql and sql/queries/name.sql.
+ * sql/catalog/NNNN_name.sql, sql/dept/NNNN_name.sql (migrations),
+ * sql/catalog/functions/name.sql, sql/dept/functions/name.sql (one function,
+ * view or trigger each, re-applied when changed) and sql/queries/name.sql.
  */
 #ifndef DFT_SQLFILES_H
 #define DFT_SQLFILES_H
@@ -8,12 +10,19 @@
 #include <stddef.h>
 
 typedef struct dft_sql_file_t {
-    const char *group; /* "catalog", "dept" or "queries" */
-    const char *name;  /* file name without .sql */
+    const char *group;  /* "catalog", "dept", "catalog/functions", "dept/functions" or "queries" */
+    const char *name;   /* file name without .sql */
+    const char *sha256; /* of the file, hex */
     const char *text;
 } dft_sql_file_t;
 
+/* A function group's digest: SHA-256 (hex) of its files' SHA-256s in name order. */
+typedef struct dft_sql_digest_t {
+    const char *group, *sha256;
+} dft_sql_digest_t;
+
 extern const dft_sql_file_t dft_sql_files[];
 extern const size_t dft_num_sql_files;
+extern const dft_sql_digest_t dft_sql_digests[]; /* ends with {NULL, NULL} */
 
 #endif

@@ -65,6 +65,16 @@ int dft_migrations_latest(const char *group)
     return latest;
 }
 
+const char *dft_functions_digest(const char *group)
+{
+    char fgroup[32];
+    snprintf(fgroup, sizeof(fgroup), "%s/functions", group);
+    for (const dft_sql_digest_t *d = dft_sql_digests; d->group != NULL; ++d)
+        if (strcmp(d->group, fgroup) == 0)
+            return d->sha256;
+    return NULL;
+}
+
 /* Text with {schema} and {role} replaced by the quoted identifier `ident`. */
 static char *template(PGconn *c, const char *text, const char *ident)
 {
@@ -192,6 +202,58 @@ static int apply_group(PGconn *c, const char *group, const char *scope, const ch
     return !own_tx && is_dept && applied > 0 ? check_dept(c, ident, out) : 0;
 }
 
+/* Applies the files of group/functions whose SHA-256 differs from the one
+ * recorded for `scope` (all of them the first time), after the migrations:
+ * the file is the rule in force, and an old database ends with the same
+ * definitions as a new one. Bodies are not validated at creation
+ * (check_function_bodies off): a file may name a function of a later file.
+ * own_tx: one transaction for them all. */
+static int apply_functions(PGconn *c, const char *group, const char *scope, const char *ident, int own_tx, FILE *out)
+{
+    char fgroup[32];
+    snprintf(fgroup, sizeof(fgroup), "%s/functions", group);
+    const char *params[3] = {scope};
+    PGresult *res = PQexecParams(c, "SELECT name, sha256 FROM daftar.schema_functions WHERE scope = $1", 1, NULL, params,
+                                 NULL, NULL, 0);
+    if (!exec_ok(c, res, out, "reading function versions")) {
+        PQclear(res);
+        return -1;
+    }
+    int rc = own_tx ? run(c, "BEGIN", out, "BEGIN") : 0, applied = 0;
+    if (rc == 0)
+        rc = run(c, "SET LOCAL check_function_bodies = off", out, "check_function_bodies");
+    for (size_t i = 0; i < dft_num_sql_files && rc == 0; ++i) {
+        const dft_sql_file_t *f = &dft_sql_files[i];
+        if (strcmp(f->group, fgroup) != 0)
+            continue;
+        int current = 0;
+        for (int j = 0; j < PQntuples(res) && !current; ++j)
+            current = strcmp(PQgetvalue(res, j, 0), f->name) == 0 && strcmp(PQgetvalue(res, j, 1), f->sha256) == 0;
+        if (current)
+            continue;
+        char *sql = template(c, f->text, ident);
+        params[1] = f->name;
+        params[2] = f->sha256;
+        rc = run(c, sql, out, f->name) != 0 ||
+                     run_params(c,
+                                "INSERT INTO daftar.schema_functions (scope, name, sha256) VALUES ($1, $2, $3) "
+                                "ON CONFLICT (scope, name) DO UPDATE SET sha256 = excluded.sha256, applied_at = now()",
+                                3, params, out, "recording the function") != 0
+                 ? -1
+                 : 0;
+        free(sql);
+        if (rc == 0)
+            fprintf(out, "applied %s %s/%s\n", scope, fgroup, f->name);
+        ++applied;
+    }
+    PQclear(res);
+    if (rc == 0 && applied > 0 && strcmp(group, "dept") == 0)
+        rc = check_dept(c, ident, out);
+    if (own_tx)
+        rc = rc == 0 ? run(c, "COMMIT", out, "COMMIT") : (run(c, "ROLLBACK", out, "ROLLBACK"), -1);
+    return rc;
+}
+
 /* shared: a department add; exclusive: `migrate`. */
 static int lock(PGconn *c, int shared, FILE *out)
 {
@@ -214,9 +276,14 @@ int dft_migrate(PGconn *c, FILE *out)
             "CREATE SCHEMA IF NOT EXISTS daftar;"
             "CREATE TABLE IF NOT EXISTS daftar.schema_migrations ("
             "  scope text NOT NULL, version integer NOT NULL, name text NOT NULL,"
-            "  applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (scope, version))",
-            out, "creating the migrations table") != 0 ||
-        apply_group(c, "catalog", "catalog", NULL, 1, out) != 0)
+            "  applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (scope, version));"
+            "CREATE TABLE IF NOT EXISTS daftar.schema_functions ("
+            "  scope text NOT NULL, name text NOT NULL, sha256 text NOT NULL,"
+            "  applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (scope, name))",
+            out, "creating the migrations tables") != 0 ||
+        apply_group(c, "catalog", "catalog", NULL, 1, out) != 0 ||
+        run(c, "GRANT SELECT ON daftar.schema_functions TO daftar_api", out, "granting") != 0 || /* role: catalog 0001 */
+        apply_functions(c, "catalog", "catalog", NULL, 1, out) != 0)
         goto done;
     PGresult *res = PQexec(c, "SELECT code FROM daftar.departments ORDER BY code");
     if (!exec_ok(c, res, out, "listing departments")) {
@@ -228,7 +295,7 @@ int dft_migrate(PGconn *c, FILE *out)
         char scope[64], ident[64];
         snprintf(scope, sizeof(scope), "dept:%s", PQgetvalue(res, i, 0));
         snprintf(ident, sizeof(ident), "dept_%s", PQgetvalue(res, i, 0));
-        rc = apply_group(c, "dept", scope, ident, 1, out);
+        rc = apply_group(c, "dept", scope, ident, 1, out) != 0 || apply_functions(c, "dept", scope, ident, 1, out) != 0 ? -1 : 0;
     }
     PQclear(res);
     if (rc == 0)
@@ -277,7 +344,7 @@ int dft_dept_add(PGconn *c, const char *code, const char *name, const char *name
         run_params(c, "INSERT INTO daftar.departments (code, name, name_hi) VALUES ($1, $2, $3)", 3, params, out,
                    "registering the department") != 0 ||
         run(c, ddl.data, out, "creating the department's role and schema") != 0 ||
-        apply_group(c, "dept", scope, ident, 0, out) != 0) {
+        apply_group(c, "dept", scope, ident, 0, out) != 0 || apply_functions(c, "dept", scope, ident, 0, out) != 0) {
         run(c, "ROLLBACK", out, "ROLLBACK");
         goto unlock;
     }

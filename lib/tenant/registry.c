@@ -18,7 +18,8 @@
 #include <string.h>
 
 typedef struct dept_t {
-    uint32_t id, version;
+    uint32_t id;
+    int current; /* its migrations and function files are this server's */
     int suspended;
     char code[32];
     char role[40]; /* dept_<code>: also the schema name */
@@ -29,11 +30,18 @@ typedef struct dept_t {
 typedef struct registry_t {
     dept_t *depts;
     size_t count;
-    uint32_t catalog_version;
+    int catalog_current;
 } registry_t;
 
 static registry_t **current; /* per thread, indexed by thread index; NULL until the first load */
 static int latest_catalog, latest_dept;
+static const char *catalog_digest, *dept_digest; /* of this binary's function files */
+
+/* The functions a database recorded are this binary's (no files: nothing recorded). */
+static int same_digest(json_t *v, const char *want)
+{
+    return want == NULL ? json_is_null(v) || v == NULL : json_is_string(v) && strcmp(json_string_value(v), want) == 0;
+}
 
 int dft_tenant_code_valid(const char *s, size_t len)
 {
@@ -61,7 +69,8 @@ static registry_t *registry_parse(const char *text, size_t len)
         return NULL;
     json_t *list = json_object_get(j, "departments");
     registry_t *reg = dft_calloc(1, sizeof(*reg));
-    reg->catalog_version = (uint32_t)json_integer_value(json_object_get(j, "catalog_version"));
+    reg->catalog_current = json_integer_value(json_object_get(j, "catalog_version")) >= latest_catalog &&
+                           same_digest(json_object_get(j, "catalog_functions"), catalog_digest);
     reg->count = json_array_size(list);
     reg->depts = dft_calloc(reg->count, sizeof(dept_t));
     for (size_t i = 0; i < reg->count; ++i) {
@@ -74,7 +83,8 @@ static registry_t *registry_parse(const char *text, size_t len)
             return NULL;
         }
         out->id = (uint32_t)json_integer_value(json_object_get(d, "id"));
-        out->version = (uint32_t)json_integer_value(json_object_get(d, "version"));
+        out->current = json_integer_value(json_object_get(d, "version")) >= latest_dept &&
+                       same_digest(json_object_get(d, "functions"), dept_digest);
         out->suspended = strcmp(json_string_value(json_object_get(d, "status")) ?: "", "active") != 0;
         snprintf(out->code, sizeof(out->code), "%s", code);
         snprintf(out->role, sizeof(out->role), "dept_%s", code);
@@ -105,12 +115,12 @@ static int ready_check(dft_thread_t *t, const char **why)
         *why = "department registry not loaded";
         return 0;
     }
-    if (reg->catalog_version < (uint32_t)latest_catalog) {
+    if (!reg->catalog_current) {
         *why = "catalog migrations are behind this server; run daftar migrate";
         return 0;
     }
     for (size_t i = 0; i < reg->count; ++i)
-        if (reg->depts[i].version < (uint32_t)latest_dept) {
+        if (!reg->depts[i].current) {
             *why = "a department's migrations are behind this server; run daftar migrate";
             return 0;
         }
@@ -123,6 +133,8 @@ void dft_tenant_attach(dft_server_t *server)
     current = dft_calloc(server->num_threads, sizeof(*current));
     latest_catalog = dft_migrations_latest("catalog");
     latest_dept = dft_migrations_latest("dept");
+    catalog_digest = dft_functions_digest("catalog");
+    dept_digest = dft_functions_digest("dept");
     dft_db_add_feed(&feed);
     dft_db_ready_check = ready_check;
 }
@@ -167,7 +179,7 @@ dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_
                     return DFT_E_FORBIDDEN;
                 fill_session(r, d, roles);
             }
-            if (d->version < (uint32_t)latest_dept)
+            if (!d->current)
                 return DFT_E_UNAVAILABLE;
             *scope = (dft_db_scope_t){.dept_id = d->id, .role = d->role, .schema = d->role};
             return DFT_OK;

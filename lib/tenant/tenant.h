@@ -33,6 +33,9 @@ extern const dft_route_table_t dft_tenant_routes;
 
 /* Latest migration numbers compiled in. */
 int dft_migrations_latest(const char *group);
+/* The digest of the group's function files (sql/<group>/functions/: SHA-256 of their SHA-256s
+ * in name order), which `daftar migrate` records per scope; NULL when the group has none. */
+const char *dft_functions_digest(const char *group);
 /* Brings the catalog and every department to the latest migration; 0 or -1. */
 int dft_migrate(PGconn *c, FILE *out);
 /* Adds a department (role, schema, migrations, profile) in one transaction. */

@@ -1,0 +1,6 @@
+-- clearance_rank: the function in force. `daftar migrate` re-applies this file
+-- when it changes; earlier bodies are history in sql/catalog/ 0006.
+CREATE OR REPLACE FUNCTION daftar.clearance_rank(p text) RETURNS integer
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT array_position(ARRAY['unclassified', 'restricted', 'confidential', 'secret'], p)
+$$;

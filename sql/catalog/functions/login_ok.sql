@@ -1,0 +1,20 @@
+-- login_ok: the function in force. `daftar migrate` re-applies this file
+-- when it changes; earlier bodies are history in sql/catalog/ 0004.
+-- A successful login: consumes the TOTP step (p_step 0 = no code used; a
+-- step not later than the last one is a replay: false), resets failures and
+-- starts a refresh family.
+CREATE OR REPLACE FUNCTION daftar.login_ok(p_uid text, p_refresh text, p_amr text[], p_ttl integer, p_step bigint) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+BEGIN
+    IF p_step > 0 THEN
+        UPDATE daftar.credentials SET totp_last_step = p_step WHERE uid = p_uid AND totp_last_step < p_step;
+        IF NOT FOUND THEN
+            RETURN false;
+        END IF;
+    END IF;
+    PERFORM daftar.login_record(p_uid, true);
+    INSERT INTO daftar.refresh_tokens (token_hash, family, uid, amr, expires_at)
+    VALUES (p_refresh, gen_random_uuid(), p_uid, p_amr, now() + make_interval(secs => p_ttl));
+    RETURN true;
+END
+$$;

@@ -1,0 +1,25 @@
+-- audit: the function in force. `daftar migrate` re-applies this file
+-- when it changes; earlier bodies are history in sql/dept/ 0002.
+-- Appends an audit event chained to the previous one: hash = sha256(prev_hash || canonical text).
+-- The last event is locked, so concurrent writers chain one after another.
+CREATE OR REPLACE FUNCTION {schema}.audit(p_action text, p_object uuid, p_detail json) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_prev {schema}.audit_events;
+    v_seq bigint;
+    v_prev_hash text;
+    v_text text;
+    v_at timestamptz := now();
+BEGIN
+    SELECT * INTO v_prev FROM {schema}.audit_events ORDER BY seq DESC LIMIT 1 FOR UPDATE;
+    v_seq := coalesce(v_prev.seq, 0) + 1;
+    v_prev_hash := coalesce(v_prev.hash, repeat('0', 64));
+    v_text := concat_ws('|', v_seq, to_char(v_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), {schema}.me(),
+                        p_action, coalesce(p_object::text, ''), current_setting('daftar.client_addr'),
+                        current_setting('daftar.request_id'), p_detail::text);
+    INSERT INTO {schema}.audit_events (seq, at, uid, action, object_id, client, request_id, detail, prev_hash, hash)
+    VALUES (v_seq, v_at, {schema}.me(), p_action, p_object, current_setting('daftar.client_addr'),
+            current_setting('daftar.request_id'), p_detail, v_prev_hash,
+            encode(sha256(convert_to(v_prev_hash || v_text, 'UTF8')), 'hex'));
+END
+$$;

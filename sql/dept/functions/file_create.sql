@@ -1,0 +1,41 @@
+-- file_create: the function in force. `daftar migrate` re-applies this file
+-- when it changes; earlier bodies are history in sql/dept/ 0002.
+CREATE OR REPLACE FUNCTION {schema}.file_create(p_subject text, p_category text, p_section text, p_classification text,
+                                     p_priority text, p_key text, p_request_hash text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_year integer := extract(year FROM now() AT TIME ZONE 'Asia/Kolkata');
+    v_n integer;
+    v_done {schema}.idempotency;
+    f {schema}.files;
+    v_out json;
+BEGIN
+    IF p_key IS NOT NULL THEN
+        SELECT * INTO v_done FROM {schema}.idempotency WHERE uid = {schema}.me() AND key = p_key;
+        IF FOUND THEN
+            IF v_done.request_hash <> p_request_hash THEN
+                RAISE EXCEPTION 'This Idempotency-Key was used with a different request.' USING ERRCODE = 'DF422';
+            END IF;
+            RETURN json_build_object('replayed', true, 'file', v_done.response);
+        END IF;
+    END IF;
+    IF {schema}.clearance_rank(p_classification) > current_setting('daftar.clearance')::int THEN
+        RAISE EXCEPTION 'You cannot create a file above your clearance.' USING ERRCODE = 'DF403';
+    END IF;
+    INSERT INTO {schema}.file_counters AS c (year, last) VALUES (v_year, 1)
+    ON CONFLICT (year) DO UPDATE SET last = c.last + 1
+    RETURNING last INTO v_n;
+    INSERT INTO {schema}.files (file_number, subject, category, section, classification, priority, created_by, holder)
+    VALUES (upper(replace(current_user, 'dept_', '')) || '/' || p_section || '/' || v_year || '/' || lpad(v_n::text, 5, '0'),
+            p_subject, p_category, p_section, p_classification, p_priority, {schema}.me(), {schema}.me())
+    RETURNING * INTO f;
+    INSERT INTO {schema}.file_access (file_id, uid) VALUES (f.id, {schema}.me());
+    INSERT INTO {schema}.movements (file_id, seq, action, from_uid, to_uid) VALUES (f.id, 1, 'create', {schema}.me(), {schema}.me());
+    v_out := {schema}.file_json(f);
+    IF p_key IS NOT NULL THEN
+        INSERT INTO {schema}.idempotency (key, uid, request_hash, response) VALUES (p_key, {schema}.me(), p_request_hash, v_out);
+    END IF;
+    PERFORM {schema}.audit('file.create', f.id, json_build_object('file_number', f.file_number));
+    RETURN json_build_object('replayed', false, 'file', v_out);
+END
+$$;

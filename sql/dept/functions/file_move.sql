@@ -1,0 +1,84 @@
+-- file_move: the function in force. `daftar migrate` re-applies this file
+-- when it changes; earlier bodies are history in sql/dept/ 0002.
+-- Movements. Only the holder acts, except recall: the officer who forwarded
+-- the file takes it back while the receiver has not acted on it.
+CREATE OR REPLACE FUNCTION {schema}.file_move(p_id uuid, p_version integer, p_action text, p_to text, p_remarks text, p_due date)
+RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+    f {schema}.files;
+    v_last {schema}.movements;
+    v_to text;
+    v_status text;
+BEGIN
+    SELECT * INTO f FROM {schema}.files WHERE id = p_id FOR UPDATE;
+    IF NOT FOUND OR NOT {schema}.may_see(f) THEN
+        RAISE EXCEPTION 'No such file.' USING ERRCODE = 'DF404';
+    END IF;
+    IF f.version <> p_version THEN
+        RAISE EXCEPTION 'The file has changed since you read it.' USING ERRCODE = 'DF412';
+    END IF;
+    SELECT * INTO v_last FROM {schema}.movements WHERE file_id = p_id ORDER BY seq DESC LIMIT 1;
+    IF p_action = 'recall' THEN
+        IF NOT (v_last.action IN ('forward', 'return') AND v_last.from_uid = {schema}.me()) THEN
+            RAISE EXCEPTION 'Only the sender may recall, and only before the receiver acts.' USING ERRCODE = 'DF409';
+        END IF;
+    ELSIF f.holder <> {schema}.me() THEN
+        RAISE EXCEPTION 'Only the current holder can act on the file.' USING ERRCODE = 'DF403';
+    END IF;
+    v_status := f.status;
+    v_to := {schema}.me();
+    CASE p_action
+        WHEN 'forward' THEN
+            IF f.status <> 'open' THEN
+                RAISE EXCEPTION 'Only an open file can be forwarded.' USING ERRCODE = 'DF409';
+            END IF;
+            IF p_to IS NULL OR p_to = {schema}.me() THEN
+                RAISE EXCEPTION 'Forward to another officer.' USING ERRCODE = 'DF422';
+            END IF;
+            IF coalesce((SELECT clearance FROM daftar.dept_members WHERE uid = p_to), -1)
+               < {schema}.clearance_rank(f.classification) THEN
+                RAISE EXCEPTION 'The receiver is not an officer of this department cleared for this file.' USING ERRCODE = 'DF422';
+            END IF;
+            v_to := p_to;
+        WHEN 'return' THEN
+            IF f.status <> 'open' THEN
+                RAISE EXCEPTION 'Only an open file can be returned.' USING ERRCODE = 'DF409';
+            END IF;
+            SELECT from_uid INTO v_to FROM {schema}.movements
+            WHERE file_id = p_id AND to_uid = {schema}.me() AND action IN ('forward', 'return') ORDER BY seq DESC LIMIT 1;
+            IF v_to IS NULL THEN
+                RAISE EXCEPTION 'Nobody sent you this file.' USING ERRCODE = 'DF409';
+            END IF;
+        WHEN 'recall' THEN
+            v_to := {schema}.me();
+        WHEN 'park' THEN
+            IF f.status <> 'open' THEN
+                RAISE EXCEPTION 'Only an open file can be parked.' USING ERRCODE = 'DF409';
+            END IF;
+            v_status := 'parked';
+        WHEN 'close' THEN
+            IF f.status = 'closed' THEN
+                RAISE EXCEPTION 'The file is closed already.' USING ERRCODE = 'DF409';
+            END IF;
+            IF NOT ({schema}.has_role('section_officer') OR {schema}.has_role('dept_admin')) THEN
+                RAISE EXCEPTION 'Closing a file needs a section officer or above.' USING ERRCODE = 'DF403';
+            END IF;
+            v_status := 'closed';
+        WHEN 'reopen' THEN
+            IF f.status = 'open' THEN
+                RAISE EXCEPTION 'The file is open already.' USING ERRCODE = 'DF409';
+            END IF;
+            v_status := 'open';
+        ELSE
+            RAISE EXCEPTION 'Unknown action.' USING ERRCODE = 'DF422';
+    END CASE;
+    INSERT INTO {schema}.movements (file_id, seq, action, from_uid, to_uid, remarks, due_date)
+    VALUES (p_id, coalesce(v_last.seq, 0) + 1, p_action, {schema}.me(), v_to, coalesce(p_remarks, ''), p_due);
+    INSERT INTO {schema}.file_access (file_id, uid) VALUES (p_id, v_to) ON CONFLICT DO NOTHING;
+    UPDATE {schema}.files SET holder = v_to, status = v_status, version = version + 1, updated_at = now()
+    WHERE id = p_id RETURNING * INTO f;
+    PERFORM {schema}.audit('file.' || p_action, p_id, json_build_object('to', v_to));
+    RETURN {schema}.file_json(f);
+END
+$$;

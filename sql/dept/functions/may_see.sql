@@ -1,0 +1,7 @@
+-- may_see: the function in force. `daftar migrate` re-applies this file
+-- when it changes; earlier bodies are history in sql/dept/ 0002, 0010.
+CREATE OR REPLACE FUNCTION {schema}.may_see(f {schema}.files) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT {schema}.cleared_for(f.classification)
+       AND (f.holder = {schema}.me() OR {schema}.keeps_records(f.classification) OR {schema}.held_before(f.id))
+$$;

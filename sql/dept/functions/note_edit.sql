@@ -1,0 +1,30 @@
+-- note_edit: the function in force. `daftar migrate` re-applies this file
+-- when it changes; earlier bodies are history in sql/dept/ 0003, 0005.
+CREATE OR REPLACE FUNCTION {schema}.note_edit(p_id uuid, p_n integer, p_body text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+    f {schema}.files := {schema}.held_file(p_id);
+    x {schema}.notes;
+BEGIN
+    SELECT * INTO x FROM {schema}.notes WHERE file_id = p_id AND n = p_n;
+    IF NOT FOUND OR (x.status = 'draft' AND x.author <> {schema}.me()) THEN
+        RAISE EXCEPTION 'No such note.' USING ERRCODE = 'DF404';
+    END IF;
+    IF x.status = 'final' THEN
+        RAISE EXCEPTION 'A final note never changes.' USING ERRCODE = 'DF409';
+    END IF;
+    IF p_body IS NULL THEN
+        DELETE FROM {schema}.notes WHERE file_id = p_id AND n = p_n;
+        SET CONSTRAINTS {schema}.notes_pkey DEFERRED;
+        UPDATE {schema}.notes SET n = n - 1 WHERE file_id = p_id AND n > p_n;  -- drafts only follow finals
+        SET CONSTRAINTS {schema}.notes_pkey IMMEDIATE;
+        PERFORM {schema}.notes_rechain(p_id);
+        PERFORM {schema}.audit('note.delete', p_id, json_build_object('n', p_n));
+        RETURN json_build_object('deleted', p_n);
+    END IF;
+    UPDATE {schema}.notes SET body = p_body, updated_at = now() WHERE file_id = p_id AND n = p_n;
+    PERFORM {schema}.notes_rechain(p_id);
+    PERFORM {schema}.audit('note.edit', p_id, json_build_object('n', p_n));
+    RETURN (SELECT {schema}.note_json(y) FROM {schema}.notes y WHERE y.file_id = p_id AND y.n = p_n);
+END
+$$;
