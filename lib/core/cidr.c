@@ -7,6 +7,7 @@
 #include "core.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 static int parse_addr(const char *s, size_t len, int *family, uint8_t out[16])
@@ -82,4 +83,46 @@ int dft_cidr_match(const dft_cidr_t *nets, size_t n, const char *addr, size_t le
             return 1;
     }
     return 0;
+}
+
+/* An address in canonical text (inet_ntop of what dft_cidr_parse read); -1 for a network. */
+static int canonical(const char *s, size_t len, char *out, size_t size)
+{
+    dft_cidr_t a;
+    char text[INET6_ADDRSTRLEN];
+    if (len == 0 || len >= 64 || memchr(s, '/', len) != NULL || dft_cidr_parse(s, len, &a) != 0 ||
+        inet_ntop(a.family == 4 ? AF_INET : AF_INET6, a.addr, text, sizeof(text)) == NULL || strlen(text) >= size)
+        return -1;
+    memcpy(out, text, strlen(text) + 1);
+    return 0;
+}
+
+void dft_cidr_client(const dft_cidr_t *trusted, size_t n, const char *const *lines, const size_t *lens, size_t nlines,
+                     char *out, size_t size)
+{
+    if (n == 0 || !dft_cidr_match(trusted, n, out, strlen(out)))
+        return;
+    for (size_t l = nlines; l-- > 0;) {
+        const char *v = lines[l];
+        size_t end = lens[l];
+        for (;;) {
+            size_t start = end;
+            while (start > 0 && v[start - 1] != ',')
+                --start;
+            size_t a = start, b = end;
+            while (a < b && (v[a] == ' ' || v[a] == '\t'))
+                ++a;
+            while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t'))
+                --b;
+            char hop[INET6_ADDRSTRLEN];
+            if (canonical(v + a, b - a, hop, sizeof(hop)) != 0)
+                return; /* malformed: keep the last trusted hop */
+            snprintf(out, size, "%s", hop);
+            if (!dft_cidr_match(trusted, n, hop, strlen(hop)))
+                return;
+            if (start == 0)
+                break;
+            end = start - 1;
+        }
+    }
 }

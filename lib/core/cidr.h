@@ -22,4 +22,14 @@ int dft_cidr_parse_list(const char *s, dft_cidr_t *out, size_t max);
 /* 1 when the textual address addr lies in one of the n networks. */
 int dft_cidr_match(const dft_cidr_t *nets, size_t n, const char *addr, size_t len);
 
+/* The client behind trusted proxies. `out` holds the socket peer (text); when it
+ * lies in trusted[n], the X-Forwarded-For lines (lines[0..nlines), in the order
+ * received: one list, as RFC 9110 joins repeated fields) are walked from the
+ * right, and out becomes the first entry that is not itself a trusted proxy, in
+ * canonical text. A malformed entry stops the walk at the last good hop. Each
+ * proxy appends; only entries added by trusted proxies are believed, so what a
+ * client wrote itself never wins. */
+void dft_cidr_client(const dft_cidr_t *trusted, size_t n, const char *const *lines, const size_t *lens, size_t nlines,
+                     char *out, size_t size);
+
 #endif

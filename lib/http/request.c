@@ -444,8 +444,8 @@ static void respond_preflight(dft_req_t *r, const dft_match_t *m)
     dft_respond(r, 204, NULL, h2o_iovec_init(NULL, 0));
 }
 
-/* The socket peer, or, when the peer is a trusted proxy, the rightmost X-Forwarded-For
- * entry that is not itself a trusted proxy. */
+/* The socket peer, or, when the peer is a trusted proxy, the rightmost entry of all the
+ * X-Forwarded-For lines that is not itself a trusted proxy (see dft_cidr_client). */
 static void client_address(dft_server_t *s, h2o_req_t *req, char *out, size_t size)
 {
     struct sockaddr_storage ss;
@@ -455,35 +455,19 @@ static void client_address(dft_server_t *s, h2o_req_t *req, char *out, size_t si
         inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, (socklen_t)size);
     else if (sl != 0 && ss.ss_family == AF_INET6)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)size);
-    if (s->num_trusted_proxies == 0 || !dft_cidr_match(s->trusted_proxies, s->num_trusted_proxies, out, strlen(out)))
+    if (s->num_trusted_proxies == 0)
         return;
-    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_X_FORWARDED_FOR, -1);
-    if (i < 0)
-        return;
-    h2o_iovec_t v = req->headers.entries[i].value;
-    size_t end = v.len;
-    while (end > 0) {
-        size_t start = end;
-        while (start > 0 && v.base[start - 1] != ',')
-            --start;
-        size_t a = start, b = end;
-        while (a < b && v.base[a] == ' ')
-            ++a;
-        while (b > a && v.base[b - 1] == ' ')
-            --b;
-        if (b - a == 0 || b - a >= size)
-            return; /* malformed: keep the proxy's own address */
-        char cand[64];
-        memcpy(cand, v.base + a, b - a);
-        cand[b - a] = '\0';
-        dft_cidr_t probe;
-        if (dft_cidr_parse(cand, b - a, &probe) != 0)
-            return;
-        memcpy(out, cand, b - a + 1);
-        if (!dft_cidr_match(s->trusted_proxies, s->num_trusted_proxies, cand, b - a))
-            return;
-        end = start > 0 ? start - 1 : 0;
+    const char *lines[16];
+    size_t lens[16], n = 0;
+    for (ssize_t i = -1; (i = h2o_find_header(&req->headers, H2O_TOKEN_X_FORWARDED_FOR, i)) >= 0;) {
+        if (n == DFT_ARRAY_SIZE(lines)) { /* more lines than any proxy chain: believe none of them */
+            n = 0;
+            break;
+        }
+        lines[n] = req->headers.entries[i].value.base;
+        lens[n++] = req->headers.entries[i].value.len;
     }
+    dft_cidr_client(s->trusted_proxies, s->num_trusted_proxies, lines, lens, n, out, size);
 }
 
 int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req)

@@ -118,7 +118,45 @@ TEST(test_cidr__parse_and_match)
     CHECK(dft_cidr_parse_list("", nets, 4) == 0);
 }
 
+static const char *client(const char *peer, const char *const *lines, size_t n)
+{
+    static char out[64];
+    dft_cidr_t trusted[2];
+    size_t lens[8];
+    for (size_t i = 0; i < n; ++i)
+        lens[i] = strlen(lines[i]);
+    snprintf(out, sizeof(out), "%s", peer);
+    CHECK(dft_cidr_parse_list("127.0.0.1/32,10.0.0.0/8", trusted, 2) == 2);
+    dft_cidr_client(trusted, 2, lines, lens, n, out, sizeof(out));
+    return out;
+}
+
+/* Security review item 1: every X-Forwarded-For line, one list, walked from the right. */
+TEST(test_cidr__client_behind_trusted_proxies)
+{
+    const char *two_lines[] = {"10.1.1.1", "203.0.113.9"}; /* the client's own line first, the proxy's last */
+    CHECK_STR(client("127.0.0.1", two_lines, 2), "203.0.113.9");
+    const char *one_line[] = {"10.1.1.1, 203.0.113.9"};
+    CHECK_STR(client("127.0.0.1", one_line, 1), "203.0.113.9");
+    CHECK_STR(client("198.51.100.3", two_lines, 2), "198.51.100.3"); /* peer not a proxy: headers ignored */
+    const char *chain[] = {"198.51.100.7, 10.0.0.5", "10.2.3.4"};  /* two trusted hops */
+    CHECK_STR(client("127.0.0.1", chain, 2), "198.51.100.7");
+    const char *all_trusted[] = {"10.0.0.7"};
+    CHECK_STR(client("127.0.0.1", all_trusted, 1), "10.0.0.7");
+    const char *bad[] = {"1.2.3.4, bogus"};
+    CHECK_STR(client("127.0.0.1", bad, 1), "127.0.0.1");
+    const char *empty[] = {"1.2.3.4,,"};
+    CHECK_STR(client("127.0.0.1", empty, 1), "127.0.0.1");
+    const char *net[] = {"1.2.3.0/24"};
+    CHECK_STR(client("127.0.0.1", net, 1), "127.0.0.1");
+    const char *upper[] = {"2001:DB8:0::1"};
+    CHECK_STR(client("127.0.0.1", upper, 1), "2001:db8::1"); /* canonical text */
+    const char *bad_behind_good[] = {"bogus", "203.0.113.9"};
+    CHECK_STR(client("127.0.0.1", bad_behind_good, 2), "203.0.113.9");
+}
+
 const test_case_t cidr_cases[] = {
     CASE(test_cidr__parse_and_match),
+    CASE(test_cidr__client_behind_trusted_proxies),
     {NULL, NULL},
 };
