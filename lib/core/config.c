@@ -62,6 +62,7 @@ static const setting_t settings[] = {
     INT(worker_starve_ms, 500, 0, 60000),
     INT(login_address_limit, 50, 1, 1000000),
     STR(signing_ca, ""),
+    STR(metrics_token, ""),
 };
 
 static const setting_t *find_setting(const char *name)

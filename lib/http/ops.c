@@ -1,6 +1,7 @@
 /*
  * ops.c — routes for operators and integrators: liveness, readiness,
- * Prometheus metrics and the OpenAPI contract. None needs a token; none
+ * Prometheus metrics and the OpenAPI contract. Only /metrics needs a token
+ * (its own, metrics_token: no officer or service token opens it); none
  * reveals anything about departments, officers or data.
  */
 #include "ops.h"
@@ -8,6 +9,7 @@
 #include "server.h"
 
 #include <stdlib.h>
+#include <openssl/crypto.h>
 #include <string.h>
 
 static void get_healthz(dft_req_t *r)
@@ -35,9 +37,30 @@ static void get_readyz(dft_req_t *r)
     dft_buf_dispose(&b);
 }
 
+/* /metrics tells how the server is used (routes, rates, queue depths): only to
+ * a scraper holding metrics_token, compared in constant time; off without one. */
+static int metrics_allowed(dft_req_t *r)
+{
+    const char *want = r->thread->server->config->metrics_token;
+    size_t n = strlen(want);
+    if (n == 0) {
+        dft_respond_code(r, DFT_E_NOT_FOUND, "No resource at this path.");
+        return 0;
+    }
+    ssize_t i = h2o_find_header(&r->h2o->headers, H2O_TOKEN_AUTHORIZATION, -1);
+    h2o_iovec_t v = i >= 0 ? r->h2o->headers.entries[i].value : h2o_iovec_init(NULL, 0);
+    if (v.len == 7 + n && strncasecmp(v.base, "bearer ", 7) == 0 && CRYPTO_memcmp(v.base + 7, want, n) == 0)
+        return 1;
+    dft_add_header(r, "www-authenticate", "Bearer realm=\"daftar-metrics\"");
+    dft_respond_code(r, DFT_E_UNAUTHENTICATED, "/metrics needs the metrics token.");
+    return 0;
+}
+
 static void get_metrics(dft_req_t *r)
 {
     dft_server_t *s = r->thread->server;
+    if (!metrics_allowed(r))
+        return;
     dft_metrics_t **all = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*all) * s->num_threads);
     dft_metrics_gauges_t g = {.threads = s->num_threads};
     for (size_t i = 0; i < s->num_threads; ++i) {

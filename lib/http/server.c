@@ -264,6 +264,12 @@ dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *cons
         return NULL;
     }
     s->num_trusted_proxies = (size_t)np;
+    if (config->metrics_token[0] != '\0' && (strlen(config->metrics_token) < 32 || strlen(config->metrics_token) > 256 ||
+                                              strspn(config->metrics_token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                                            "0123456789-._~+/=") != strlen(config->metrics_token))) {
+        dft_log(DFT_LOG_ERROR, "config", "metrics_token must be 32-256 token characters (e.g. openssl rand -hex 32)");
+        return NULL;
+    }
     h2o_config_init(&s->h2o);
     s->h2o.server_name = h2o_iovec_init(H2O_STRLIT("daftar"));
     /* Two limits. h2o buffers a whole body before our handler runs, and when a

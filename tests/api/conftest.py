@@ -115,6 +115,10 @@ def tls_files():
     return cert, key
 
 
+METRICS_TOKEN = "m" * 40  # every test server's /metrics token
+METRICS_AUTH = {"Authorization": "Bearer " + METRICS_TOKEN}
+
+
 class Server:
     """A running `daftar serve`; logs go to a file read by log_lines()."""
 
@@ -123,7 +127,8 @@ class Server:
         self.tls_port = free_port() if tls else None
         self.log_path = os.path.join(LOGDIR, "daftar-%d.log" % self.port)
         env = {k: v for k, v in os.environ.items() if not k.startswith("DAFTAR_")}
-        env.update({"DAFTAR_LISTEN": "127.0.0.1:%d" % self.port, "DAFTAR_THREADS": str(threads)})
+        env.update({"DAFTAR_LISTEN": "127.0.0.1:%d" % self.port, "DAFTAR_THREADS": str(threads),
+                    "DAFTAR_METRICS_TOKEN": METRICS_TOKEN})
         if tls:
             env.update({"DAFTAR_TLS_LISTEN": "127.0.0.1:%d" % self.tls_port,
                         "DAFTAR_TLS_CERT": tls[0], "DAFTAR_TLS_KEY": tls[1]})

@@ -5,7 +5,7 @@ import socket
 import httpx
 import pytest
 
-from conftest import assert_problem
+from conftest import METRICS_AUTH, Server, assert_problem
 
 
 def test_http1_answers(h1):
@@ -145,7 +145,7 @@ def test_readyz_without_database_is_503(h1):
 def test_metrics_count_requests_by_route_and_status(h1):
     h1.get("/healthz")
     h1.get("/nope")
-    text = h1.get("/metrics").text
+    text = h1.get("/metrics", headers=METRICS_AUTH).text
     assert 'daftar_requests_total{route="healthz",status="200"}' in text
     assert 'daftar_requests_total{route="unmatched",status="404"}' in text
     assert "daftar_request_duration_seconds_bucket" in text
@@ -225,3 +225,18 @@ def test_problem_body_is_valid_json_for_a_path_with_invalid_utf8(server):
     problem = json.loads(body.decode("utf-8"))  # strict: raises on invalid UTF-8
     assert problem["status"] == 400 and "\ufffd" in problem["instance"]
     assert problem["errors"] == [{"field": "path", "reason": "malformed", "message": "The path is not validly encoded."}]
+
+
+def test_metrics_need_their_own_token(h1):
+    """Security review item 15: /metrics was public on the API listener."""
+    assert_problem(h1.get("/metrics"), 401)
+    assert_problem(h1.get("/metrics", headers={"Authorization": "Bearer " + "x" * 40}), 401)
+    assert_problem(h1.get("/metrics", headers={"Authorization": "Bearer " + "m" * 39}), 401)
+    assert "daftar_requests_total" in h1.get("/metrics", headers=METRICS_AUTH).text
+    s = Server(env_extra={"DAFTAR_METRICS_TOKEN": ""})
+    try:
+        assert_problem(httpx.get(s.url + "/metrics", headers=METRICS_AUTH, timeout=10), 404)  # off without a token
+    finally:
+        s.stop()
+    with pytest.raises(RuntimeError, match="metrics_token must be"):
+        Server(env_extra={"DAFTAR_METRICS_TOKEN": "short"})
