@@ -282,7 +282,9 @@ static const char service_help[] =
     "  add --dept CODE --name NAME --role R[,R] [--scope S[,S]]   prints client_id and client_secret (once)\n"
     "  suspend CLIENT_ID                                           its tokens are refused at once\n"
     "\n"
-    "Service accounts get tokens with grant_type client_credentials; they never hold admin roles.\n";
+    "Service accounts get tokens with grant_type client_credentials; they never hold admin roles.\n"
+    "A route opens to a service account only with its scope (daftar routes shows each route's):\n"
+    "files:read, files:write, receipts:read, receipts:write. Routes without one are for officers only.\n";
 
 int dft_cmd_service(int argc, char **argv)
 {

@@ -58,13 +58,14 @@ int dft_cmd_serve(int argc, char **argv)
 int dft_cmd_routes(int argc, char **argv)
 {
     if (dft_cmd_wants_help(argc, argv)) {
-        puts("usage: daftar routes\n\nPrints every served route as 'METHOD PATH NAME', one a line.");
+        puts("usage: daftar routes\n\nPrints every served route as 'METHOD PATH NAME [SCOPE]', one a line\n"
+             "(SCOPE: what a service account needs; none: officers only).");
         return 0;
     }
     for (size_t t = 0; t < dft_num_route_tables; ++t)
         for (size_t i = 0; i < dft_route_tables[t]->count; ++i) {
             const dft_route_t *r = &dft_route_tables[t]->routes[i];
-            printf("%s %s %s\n", r->method, r->path, r->name);
+            printf("%s %s %s%s%s\n", r->method, r->path, r->name, r->scope ? " " : "", r->scope ? r->scope : "");
         }
     return 0;
 }

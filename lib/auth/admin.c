@@ -247,7 +247,20 @@ int dft_service_add(PGconn *c, const char *dept, const char *name, const char *r
     dft_sha256_hex(secret, strlen(secret), hash);
     dft_buf_t sc = {0};
     dft_buf_puts(&sc, "{");
-    dft_buf_puts(&sc, scopes ? scopes : ""); /* comma-separated words: a text[] literal */
+    for (const char *w = scopes ? scopes : ""; *w != '\0';) { /* known scopes only: a text[] literal */
+        size_t n = strcspn(w, ",");
+        if (dft_scope_bit(w, n) == 0) {
+            fprintf(out, "daftar: unknown scope '%.*s' (", (int)n, w);
+            for (unsigned i = 0; dft_scope_name(i) != NULL; ++i)
+                fprintf(out, "%s%s", i ? ", " : "", dft_scope_name(i));
+            fputs(")\n", out);
+            dft_buf_dispose(&sc);
+            free(arr);
+            return -1;
+        }
+        dft_buf_printf(&sc, "%s%.*s", sc.len > 1 ? "," : "", (int)n, w);
+        w += n + (w[n] == ',');
+    }
     dft_buf_puts(&sc, "}");
     const char *p[] = {id, name, dept, arr, sc.data, hash};
     int rc = q(c, "INSERT INTO daftar.service_accounts (client_id, name, dept, roles, scopes, secret_hash) "

@@ -67,6 +67,7 @@ typedef struct dft_principal_t {
     unsigned otp_enrol : 1;  /* a second factor is required but not enrolled: only DFT_ROUTE_SETUP routes */
     int64_t iat, exp;
     int64_t gen; /* the officer's token generation when issued */
+    uint32_t scopes; /* a service account's (dft_scope_bit), from its token */
     /* From the catalog, not the token (state.c's officer cache): a change of
      * memberships, roles or clearance counts from the next request. */
     size_t num_memberships;

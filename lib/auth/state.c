@@ -462,6 +462,19 @@ static int authenticate(dft_req_t *r)
         dft_respond_code(r, DFT_E_FORBIDDEN, "Enrol a second factor first (POST /v1/me/totp), then sign in again.");
         return -1;
     }
+    if (p->service) { /* deny by default: only routes of a scope the account holds */
+        const char *scope = r->route->scope;
+        if (scope == NULL || !(p->scopes & dft_scope_bit(scope, strlen(scope)))) {
+            char challenge[128];
+            snprintf(challenge, sizeof(challenge), "Bearer realm=\"daftar\", error=\"insufficient_scope\", scope=\"%s\"",
+                     scope != NULL ? scope : "");
+            dft_add_header(r, "www-authenticate", h2o_strdup(&req->pool, challenge, SIZE_MAX).base);
+            dft_respond_code(r, DFT_E_FORBIDDEN,
+                             scope != NULL ? "This service account's scopes do not include this operation's."
+                                           : "Service accounts may not use this operation.");
+            return -1;
+        }
+    }
     r->officer_uid = p->uid;
     officer_t *o = officer_find(a, p->uid);
     if (o != NULL) {

@@ -190,6 +190,12 @@ static const char *check_claims(json_t *c, const dft_auth_params_t *params, int6
         else if ((strcmp(m, "client") == 0) != p->service)
             return "bad amr"; /* officers sign in with passwords, services with client credentials */
     }
+    const char *scope = json_string_value(json_object_get(c, "scope"));
+    for (const char *w = scope; p->service && w != NULL && *w != '\0';) { /* space-separated; unknown ones grant nothing */
+        size_t n = strcspn(w, " ");
+        p->scopes |= dft_scope_bit(w, n);
+        w += n + (w[n] == ' ');
+    }
     p->pwd_change = json_is_true(json_object_get(c, "pwd_change"));
     p->otp_enrol = json_is_true(json_object_get(c, "otp_enrol"));
     return NULL;

@@ -55,15 +55,15 @@ static void list_documents(dft_req_t *r)
 
 static const dft_route_t routes[] = {
     {.method = "POST", .path = "/v1/departments/{dept}/files/{file_id}/documents", .name = "uploadDocument",
-     .handler = upload_file_document, .query = dft_attach_upload_query, .flags = DFT_ROUTE_UPLOAD},
+     .handler = upload_file_document, .query = dft_attach_upload_query, .flags = DFT_ROUTE_UPLOAD, .scope = "files:write"},
     {.method = "GET", .path = "/v1/departments/{dept}/files/{file_id}/documents", .name = "listDocuments",
-     .handler = list_documents},
+     .handler = list_documents, .scope = "files:read"},
     {.method = "GET", .path = "/v1/departments/{dept}/files/{file_id}/documents/{doc_id}", .name = "getDocument",
-     .handler = get_file_document},
+     .handler = get_file_document, .scope = "files:read"},
     {.method = "PUT", .path = "/v1/departments/{dept}/receipts/{receipt_id}/document", .name = "uploadReceiptDocument",
-     .handler = upload_receipt_document, .query = dft_attach_upload_query, .flags = DFT_ROUTE_UPLOAD},
+     .handler = upload_receipt_document, .query = dft_attach_upload_query, .flags = DFT_ROUTE_UPLOAD, .scope = "receipts:write"},
     {.method = "GET", .path = "/v1/departments/{dept}/receipts/{receipt_id}/document", .name = "getReceiptDocument",
-     .handler = get_receipt_document},
+     .handler = get_receipt_document, .scope = "receipts:read"},
 };
 
 const dft_route_table_t dft_documents_routes = {routes, DFT_ARRAY_SIZE(routes)};

@@ -100,12 +100,14 @@ static void file_receipt(dft_req_t *r)
 static const char *const list_query[] = {"filed", "limit", "cursor", NULL};
 
 static const dft_route_t routes[] = {
-    {.method = "POST", .path = "/v1/departments/{dept}/receipts", .name = "createReceipt", .handler = create_receipt},
+    {.method = "POST", .path = "/v1/departments/{dept}/receipts", .name = "createReceipt", .handler = create_receipt,
+     .scope = "receipts:write"},
     {.method = "GET", .path = "/v1/departments/{dept}/receipts", .name = "listReceipts", .handler = list_receipts,
-     .query = list_query},
-    {.method = "GET", .path = "/v1/departments/{dept}/receipts/{receipt_id}", .name = "getReceipt", .handler = get_receipt},
+     .query = list_query, .scope = "receipts:read"},
+    {.method = "GET", .path = "/v1/departments/{dept}/receipts/{receipt_id}", .name = "getReceipt", .handler = get_receipt,
+     .scope = "receipts:read"},
     {.method = "POST", .path = "/v1/departments/{dept}/receipts/{receipt_id}/file", .name = "fileReceipt",
-     .handler = file_receipt},
+     .handler = file_receipt, .scope = "receipts:write"},
 };
 
 const dft_route_table_t dft_receipts_routes = {routes, DFT_ARRAY_SIZE(routes)};

@@ -311,9 +311,9 @@ static const dft_route_t routes[] = {
     {.method = "POST", .path = "/v1/me/certificates", .name = "registerCertificate", .handler = register_certificate},
     {.method = "GET", .path = "/v1/me/certificates", .name = "listCertificates", .handler = list_certificates},
     {.method = "PUT", .path = "/v1/departments/{dept}/files/{file_id}/notes/{n}/signature", .name = "signNote",
-     .handler = sign_note},
+     .handler = sign_note, .scope = "files:write"},
     {.method = "GET", .path = "/v1/departments/{dept}/files/{file_id}/notes/{n}/signature", .name = "getNoteSignature",
-     .handler = get_signature},
+     .handler = get_signature, .scope = "files:read"},
 };
 
 const dft_route_table_t dft_signature_routes = {routes, DFT_ARRAY_SIZE(routes)};

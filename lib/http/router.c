@@ -63,8 +63,28 @@ static node_t *child_for(node_t *parent, const char *seg, size_t len, const dft_
     return n;
 }
 
+#define SCOPE_NAME(n) n,
+static const char *const scope_names[] = {DFT_SCOPES(SCOPE_NAME)};
+#undef SCOPE_NAME
+
+uint32_t dft_scope_bit(const char *name, size_t len)
+{
+    for (size_t i = 0; i < DFT_ARRAY_SIZE(scope_names); ++i)
+        if (strlen(scope_names[i]) == len && memcmp(scope_names[i], name, len) == 0)
+            return 1u << i;
+    return 0;
+}
+
+const char *dft_scope_name(unsigned i)
+{
+    return i < DFT_ARRAY_SIZE(scope_names) ? scope_names[i] : NULL;
+}
+
 static void add_route(dft_router_t *r, const dft_route_t *route)
 {
+    if (route->scope != NULL &&
+        (dft_scope_bit(route->scope, strlen(route->scope)) == 0 || (route->flags & DFT_ROUTE_PUBLIC)))
+        dft_fatal("route %s %s: unknown scope %s, or a scope on a public route", route->method, route->path, route->scope);
     const char *p = route->path;
     int mi = method_index(route->method, strlen(route->method));
     if (p[0] != '/' || mi < 0)

@@ -13,6 +13,7 @@
 #include "../core/error.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Per route: path parameters in its template, query parameters it allows
  * (both checked when the trie is built, so a request never meets them). */
@@ -40,7 +41,19 @@ typedef struct dft_route_t {
     dft_handler_fn handler;
     const char *const *query; /* allowed query parameters, NULL-terminated; NULL = none */
     unsigned flags;
+    const char *scope; /* what a service account needs (one of DFT_SCOPES); NULL: officers only */
 } dft_route_t;
+
+/* The scopes a service account may hold, each a route's `.scope`; a route
+ * without one is refused to every service account. The contract lists each
+ * operation's (tests/unit/test_contract.c). */
+#define DFT_SCOPES(X)                                                                                                      \
+    X("files:read") X("files:write") X("receipts:read") X("receipts:write")
+
+/* The bit of a scope name, 0 if unknown. */
+uint32_t dft_scope_bit(const char *name, size_t len);
+/* Scope i's name, NULL past the end. */
+const char *dft_scope_name(unsigned i);
 
 typedef struct dft_route_table_t {
     const dft_route_t *routes;

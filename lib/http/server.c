@@ -265,8 +265,8 @@ dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *cons
     }
     s->num_trusted_proxies = (size_t)np;
     if (config->metrics_token[0] != '\0' && (strlen(config->metrics_token) < 32 || strlen(config->metrics_token) > 256 ||
-                                              strspn(config->metrics_token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                                            "0123456789-._~+/=") != strlen(config->metrics_token))) {
+                                             strspn(config->metrics_token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                                           "0123456789-._~+/=") != strlen(config->metrics_token))) {
         dft_log(DFT_LOG_ERROR, "config", "metrics_token must be 32-256 token characters (e.g. openssl rand -hex 32)");
         return NULL;
     }

@@ -14,7 +14,7 @@ def setup(db):
     env = keyed_env(db)
     dept, other = db.add_dept("sva"), db.add_dept("svb")
     out = db.cli("service", "add", "--dept", dept, "--name", "Treasury system", "--role", "officer,records_officer",
-                 "--scope", "files:read,dispatch:write").stdout
+                 "--scope", "files:read,receipts:write").stdout
     cid, secret = out.split("client_id: ")[1].split()[0], out.split("client_secret: ")[1].split()[0]
     s = Server(env_extra=env)
     s.wait_ready()
@@ -39,7 +39,7 @@ def test_client_credentials_token(c, setup):
     assert set(t) == {"access_token", "token_type", "expires_in"}  # no refresh token for services
     claims = pyjwt.decode(t["access_token"], options={"verify_signature": False})
     assert claims["sub"] == setup["id"] and claims["amr"] == ["client"]
-    assert claims["scope"] == "files:read dispatch:write"
+    assert claims["scope"] == "files:read receipts:write"
     assert "depts" not in claims  # what it may do is read from the catalog on each server
 
 

@@ -13,6 +13,17 @@
 
 static const char *const methods[] = {"get", "post", "put", "patch", "delete", "head", "options", "trace"};
 
+/* The contract's operation of route r, or NULL. */
+static json_t *operation_of(json_t *paths, const dft_route_t *r)
+{
+    char lower[16];
+    size_t k = 0;
+    for (; r->method[k] && k + 1 < sizeof(lower); ++k)
+        lower[k] = (char)tolower((unsigned char)r->method[k]);
+    lower[k] = '\0';
+    return json_object_get(json_object_get(paths, r->path), lower);
+}
+
 TEST(test_contract__every_route_is_in_openapi)
 {
     json_t *doc = json_loadb(dft_openapi_json, dft_openapi_json_len, 0, NULL);
@@ -22,12 +33,7 @@ TEST(test_contract__every_route_is_in_openapi)
     for (size_t t = 0; t < dft_num_route_tables; ++t)
         for (size_t i = 0; i < dft_route_tables[t]->count; ++i, ++routes) {
             const dft_route_t *r = &dft_route_tables[t]->routes[i];
-            char lower[16];
-            size_t k = 0;
-            for (; r->method[k] && k + 1 < sizeof(lower); ++k)
-                lower[k] = (char)tolower((unsigned char)r->method[k]);
-            lower[k] = '\0';
-            json_t *op = json_object_get(json_object_get(paths, r->path), lower);
+            json_t *op = operation_of(paths, r);
             if (op == NULL)
                 fprintf(stderr, "    served but not in the contract: %s %s\n", r->method, r->path);
             CHECK(op != NULL);
@@ -91,9 +97,50 @@ TEST(test_contract__role_enum_is_the_role_list)
     json_decref(doc);
 }
 
+/* The scope of a route is the one its operation lists under the `service` scheme; an
+ * operation without it is closed to service accounts, as its route is. */
+TEST(test_contract__each_operation_lists_its_routes_scope)
+{
+    json_t *doc = json_loadb(dft_openapi_json, dft_openapi_json_len, 0, NULL);
+    CHECK(doc != NULL);
+    json_t *paths = json_object_get(doc, "paths");
+    size_t scoped = 0;
+    for (size_t t = 0; t < dft_num_route_tables; ++t)
+        for (size_t i = 0; i < dft_route_tables[t]->count; ++i) {
+            const dft_route_t *r = &dft_route_tables[t]->routes[i];
+            json_t *sec = json_object_get(operation_of(paths, r), "security"), *req;
+            const char *listed = NULL;
+            size_t j, count = 0;
+            json_array_foreach(sec, j, req)
+            {
+                json_t *sv = json_object_get(req, "service");
+                if (sv != NULL) {
+                    count += json_array_size(sv);
+                    listed = json_string_value(json_array_get(sv, 0));
+                }
+            }
+            int ok = r->scope == NULL ? count == 0 : count == 1 && listed != NULL && strcmp(listed, r->scope) == 0;
+            if (!ok)
+                fprintf(stderr, "    %s %s: route scope %s, contract %s\n", r->method, r->path, r->scope ? r->scope : "-",
+                        listed ? listed : "-");
+            CHECK(ok);
+            scoped += r->scope != NULL;
+        }
+    CHECK(scoped > 0);
+    json_t *flows = json_object_get(
+        json_object_get(json_object_get(json_object_get(doc, "components"), "securitySchemes"), "service"), "flows");
+    json_t *declared = json_object_get(json_object_get(flows, "clientCredentials"), "scopes");
+    unsigned n = 0;
+    for (; dft_scope_name(n) != NULL; ++n)
+        CHECK(json_object_get(declared, dft_scope_name(n)) != NULL);
+    CHECK(json_object_size(declared) == n);
+    json_decref(doc);
+}
+
 const test_case_t contract_cases[] = {
     CASE(test_contract__every_route_is_in_openapi),
     CASE(test_contract__every_openapi_operation_is_served),
     CASE(test_contract__role_enum_is_the_role_list),
+    CASE(test_contract__each_operation_lists_its_routes_scope),
     {NULL, NULL},
 };
