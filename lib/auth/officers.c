@@ -221,6 +221,10 @@ static void update_membership(dft_req_t *r)
         return;
     }
     snprintf(uid, sizeof(uid), "%.*s", (int)u->len, u->base);
+    if (strcmp(uid, r->principal->uid) == 0) { /* the database refuses it too (memberships_not_self) */
+        dft_respond_code(r, DFT_E_FORBIDDEN, "Nobody changes their own membership.");
+        return;
+    }
     static const char *const allowed[] = {"roles", "designation", NULL};
     json_t *body = dft_req_json_object(r, allowed);
     if (body == NULL)

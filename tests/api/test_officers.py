@@ -142,3 +142,24 @@ def test_catalog_role_checks_are_the_role_list(db):
     assert named.pop("daftar.service_accounts") == set(roles) - {"dept_admin", "hr_admin"}
     for table, names in named.items():
         assert names <= set(roles), table
+
+
+def test_nobody_changes_their_own_membership(c, setup, db):
+    """Security review item 8: an hr_admin granted itself records_officer (and so every restricted file)."""
+    me = setup["hr_a"]
+    h = bearer(tokens(c, me)["access_token"])
+    before = db.psql("SELECT roles FROM daftar.memberships WHERE uid = '%s'" % me).stdout
+    r = c.patch("/v1/departments/%s/officers/%s" % (setup["a"], me), headers=h,
+                json={"roles": ["officer", "hr_admin", "records_officer"]})
+    assert_problem(r, 403)
+    # the database refuses it too, whatever path a request for this officer takes
+    p = db.psql("BEGIN; SELECT set_config('daftar.officer_uid', '%s', true); "
+                "SELECT daftar.membership_update('%s', '%s', '{officer,hr_admin,records_officer}', NULL); COMMIT"
+                % (me, setup["a"], me), user="daftar_api", check=False)
+    assert p.returncode != 0 and "Nobody changes their own membership" in p.stderr
+    assert db.psql("SELECT roles FROM daftar.memberships WHERE uid = '%s'" % me).stdout == before
+    # another admin still may
+    other = setup["off"].add(setup["a"], "officer,hr_admin")[0]
+    h2 = bearer(tokens(c, other)["access_token"])
+    r = c.patch("/v1/departments/%s/officers/%s" % (setup["a"], me), headers=h2, json={"designation": "Under Secretary"})
+    assert r.status_code == 200, r.text
