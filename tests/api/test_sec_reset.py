@@ -1,0 +1,97 @@
+"""Second-factor reset (security review items 4 and 7).
+
+4: a refresh token taken before the reset kept working, so whoever held it could enrol their own
+   authenticator and lock the officer out: the reset revokes every refresh token of the officer.
+7: the admin of any department where the target merely held a membership could reset it; now only
+   a dept_admin of the target's home department, never for oneself, never a weaker admin, and the
+   officer sees the reset on GET /v1/me.
+"""
+import httpx
+import pytest
+
+from conftest import Server, assert_problem, keyed_env
+from test_auth import PASSWORD, Officers, bearer, tokens
+from test_totp import enrol, oathtool
+
+
+@pytest.fixture(scope="module")
+def w(db, tmp_path_factory):
+    env = keyed_env(db)
+    a, b, c3 = db.add_dept("rsa"), db.add_dept("rsb"), db.add_dept("rsc")
+    off = Officers(db, str(tmp_path_factory.mktemp("pw")))
+    s = Server(env_extra=env)
+    s.wait_ready()
+    yield {"a": a, "b": b, "c": c3, "off": off, "server": s, "db": db}
+    s.stop()
+
+
+@pytest.fixture
+def c(w):
+    with httpx.Client(base_url=w["server"].url, http1=False, http2=True, timeout=20) as client:
+        yield client
+
+
+def signed_in_with_code(c, uid):
+    """Enrol a second factor (the password-only token allows only that), then sign in with a code."""
+    secret = enrol(c, tokens(c, uid)["access_token"])
+    r = c.post("/v1/auth/token", json={"grant_type": "password", "uid": uid, "password": PASSWORD,
+                                       "totp": oathtool(secret, 30)})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def reset(c, admin_token, dept, uid):
+    return c.delete("/v1/departments/%s/officers/%s/totp" % (dept, uid), headers=bearer(admin_token))
+
+
+def test_reset_only_from_the_home_department_revokes_refresh_and_is_shown(c, w):
+    admin_a = w["off"].add(w["a"], "officer,dept_admin")[0]
+    admin_b = w["off"].add(w["b"], "officer,dept_admin")[0]
+    x = w["off"].add(w["a"])[0]  # home department a, also a member of b
+    w["db"].cli("officer", "grant", x, "--dept", w["b"], "--role", "officer")
+    ta, tb = signed_in_with_code(c, admin_a)["access_token"], signed_in_with_code(c, admin_b)["access_token"]
+    tx = signed_in_with_code(c, x)
+    # b's admin: x merely holds a membership there
+    assert_problem(reset(c, tb, w["b"], x), 403)
+    assert w["db"].psql("SELECT totp_enabled FROM daftar.credentials WHERE uid = '%s'" % x).stdout.strip() == "t"
+    # the home department's admin may
+    assert reset(c, ta, w["a"], x).status_code == 204
+    # the refresh token taken before the reset is dead
+    r = c.post("/v1/auth/token", json={"grant_type": "refresh_token", "refresh_token": tx["refresh_token"]})
+    assert_problem(r, 401)
+    # the officer signs in again and is told
+    me = c.get("/v1/me", headers=bearer(tokens(c, x)["access_token"])).json()
+    assert me["second_factor"] is False
+    assert len(me["security_events"]) == 1
+    e = me["security_events"][0]
+    assert (e["kind"], e["by"], e["dept"]) == ("second_factor_reset", admin_a, w["a"])
+
+
+def test_no_weaker_admin_and_not_oneself(c, w):
+    admin_a = w["off"].add(w["a"], "officer,dept_admin")[0]
+    ta = signed_in_with_code(c, admin_a)["access_token"]
+    y = w["off"].add(w["a"], "officer,dept_admin")[0]
+    w["db"].cli("officer", "grant", y, "--dept", w["c"], "--role", "officer,dept_admin")
+    signed_in_with_code(c, y)
+    # y administers c, which admin_a does not: a weaker admin
+    assert_problem(reset(c, ta, w["a"], y), 403)
+    # oneself
+    assert_problem(reset(c, ta, w["a"], admin_a), 403)
+    assert w["db"].psql("SELECT count(*) FROM daftar.credentials WHERE uid IN ('%s', '%s') AND totp_enabled"
+                        % (y, admin_a)).stdout.strip() == "2"
+    # an equal admin of both departments may
+    both = w["off"].add(w["a"], "officer,dept_admin")[0]
+    w["db"].cli("officer", "grant", both, "--dept", w["c"], "--role", "officer,dept_admin")
+    assert reset(c, signed_in_with_code(c, both)["access_token"], w["a"], y).status_code == 204
+
+
+def test_refresh_token_taken_before_a_reset_cannot_enrol_an_authenticator(c, w):
+    admin_a = w["off"].add(w["a"], "officer,dept_admin")[0]
+    ta = signed_in_with_code(c, admin_a)["access_token"]
+    x = w["off"].add(w["a"])[0]
+    stolen = signed_in_with_code(c, x)["refresh_token"]
+    assert reset(c, ta, w["a"], x).status_code == 204
+    r = c.post("/v1/auth/token", json={"grant_type": "refresh_token", "refresh_token": stolen})
+    assert_problem(r, 401)
+    assert w["db"].psql("SELECT count(*) FROM daftar.refresh_tokens WHERE uid = '%s' AND revoked_at IS NULL"
+                        % x).stdout.strip() == "0"
