@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "../../lib/core/core.h"
+#include "../../lib/auth/crypto.h"
 #include "../../lib/core/log.h"
 
 #include <stdio.h>
@@ -50,6 +51,7 @@ int dft_cmd_load_config(dft_config_t *config, const char *path)
         fprintf(stderr, "daftar: %s\n", err);
         return -1;
     }
+    dft_password_set_cost((unsigned)config->password_scrypt_log_n);
     if (strcmp(config->log_level, "debug") == 0)
         dft_log_set_level(DFT_LOG_DEBUG);
     else if (strcmp(config->log_level, "warn") == 0)

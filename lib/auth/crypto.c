@@ -253,9 +253,28 @@ void dft_hkdf32(const unsigned char ikm[32], const char *info, unsigned char out
 
 /* ------------------------------------------------------------- scrypt */
 
-#define SCRYPT_LOG_N 15
 #define SCRYPT_R 8
 #define SCRYPT_P 1
+
+/* N = 2^scrypt_log_n for new hashes: OWASP's 2^17 by default (128 MiB and
+ * about half a second a hash here); set once at start-up, before any thread. */
+static unsigned scrypt_log_n = 17;
+#define DUMMY_HASH(ln) "$scrypt$ln=" ln ",r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+static char dummy_hash[96] = DUMMY_HASH("17");
+
+void dft_password_set_cost(unsigned log_n)
+{
+    if (log_n < 14 || log_n > 18)
+        dft_fatal("scrypt cost 2^%u out of range", log_n);
+    scrypt_log_n = log_n;
+    snprintf(dummy_hash, sizeof(dummy_hash), DUMMY_HASH("%u"), log_n);
+}
+
+int dft_password_needs_rehash(const char *encoded)
+{
+    unsigned log_n, r, p;
+    return sscanf(encoded, "$scrypt$ln=%u,r=%u,p=%u$", &log_n, &r, &p) != 3 || log_n < scrypt_log_n || r < SCRYPT_R;
+}
 
 static int scrypt(const char *pw, size_t len, const unsigned char *salt, size_t saltlen, unsigned log_n, unsigned r,
                   unsigned p, unsigned char *out, size_t outlen)
@@ -284,11 +303,11 @@ int dft_password_hash(const char *password, size_t len, dft_buf_t *out)
     unsigned char salt[16], hash[32];
     char s64[32], h64[48];
     if (RAND_bytes(salt, sizeof(salt)) != 1 ||
-        scrypt(password, len, salt, sizeof(salt), SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P, hash, sizeof(hash)) != 0)
+        scrypt(password, len, salt, sizeof(salt), scrypt_log_n, SCRYPT_R, SCRYPT_P, hash, sizeof(hash)) != 0)
         return -1;
     dft_b64url_encode(salt, sizeof(salt), s64);
     dft_b64url_encode(hash, sizeof(hash), h64);
-    dft_buf_printf(out, "$scrypt$ln=%d,r=%d,p=%d$%s$%s", SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P, s64, h64);
+    dft_buf_printf(out, "$scrypt$ln=%u,r=%d,p=%d$%s$%s", scrypt_log_n, SCRYPT_R, SCRYPT_P, s64, h64);
     dft_wipe(hash, sizeof(hash));
     return 0;
 }
@@ -313,8 +332,9 @@ int dft_password_verify(const char *password, size_t len, const char *encoded)
 
 const char *dft_password_dummy_hash(void)
 {
-    /* salt and hash of no real password; verifying against it costs what a real check costs */
-    return "$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    /* salt and hash of no real password, at the cost of new hashes: verifying against it costs
+     * what checking a current password costs (an unknown UID answers no faster) */
+    return dummy_hash;
 }
 
 void dft_password_temporary(char *out)

@@ -46,6 +46,10 @@ int dft_password_hash(const char *password, size_t len, dft_buf_t *out);
 int dft_password_verify(const char *password, size_t len, const char *encoded);
 /* A hash of a random password, for running the same work when an account does not exist. */
 const char *dft_password_dummy_hash(void);
+/* The scrypt cost of new hashes (log2 N, 14..18); call before any thread hashes. */
+void dft_password_set_cost(unsigned log_n);
+/* 1 when an encoded hash is weaker than new ones (rehash it at the next right password). */
+int dft_password_needs_rehash(const char *encoded);
 /* A temporary password: 12 characters from an alphabet without look-alikes (out[13]). */
 void dft_password_temporary(char *out);
 

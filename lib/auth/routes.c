@@ -38,7 +38,8 @@
 static void bad_credentials(dft_req_t *r)
 {
     dft_add_header(r, "www-authenticate", "Bearer realm=\"daftar\"");
-    dft_respond_code(r, DFT_E_UNAUTHENTICATED, "The UID or password is not correct, or the account cannot sign in now.");
+    dft_respond_code(r, DFT_E_UNAUTHENTICATED,
+                     "The UID, password or one-time code is not correct, or the account cannot sign in now.");
 }
 
 static void respond_tokens(dft_req_t *r, const char *access, const char *refresh, unsigned flags)
@@ -75,7 +76,7 @@ struct flow_t {
     int kind;        /* FLOW_LOGIN, FLOW_PASSWORD */
     char uid[DFT_UID_LEN + 1];
     char *password, *new_password, *hash, *new_hash, *claims, *totp_secret;
-    int exists, usable, must_change, otp, ok, totp_enabled, totp_required, totp_failed;
+    int exists, usable, locked, must_change, otp, ok, totp_enabled, totp_required;
     uint64_t totp_last_step, step;
     char totp_code[8];
     char refresh[REFRESH_LEN + 1], refresh_hash[65];
@@ -132,8 +133,7 @@ static int take_lookup(flow_t *f, const dft_db_reply_t *reply)
         dft_respond_code(f->req, DFT_E_INTERNAL, "auth_lookup returned unusable data");
         return -1;
     }
-    if (f->kind == FLOW_LOGIN && json_integer_value(json_object_get(all, "address_failures")) >=
-                                     f->req->thread->server->config->login_address_limit) {
+    if (strcmp(json_string_value(json_object_get(all, "status")) ?: "", "address_limited") == 0) {
         dft_error_t err = {.code = DFT_E_RATE_LIMITED, .detail = "Too many failed sign-ins from this address; retry later.",
                            .retry_after = 60};
         dft_respond_error(f->req, &err);
@@ -148,7 +148,8 @@ static int take_lookup(flow_t *f, const dft_db_reply_t *reply)
     }
     f->exists = 1;
     f->hash = dft_strdup(hash);
-    f->usable = json_is_true(json_object_get(j, "active")) && !json_is_true(json_object_get(j, "locked"));
+    f->locked = json_is_true(json_object_get(j, "locked"));
+    f->usable = json_is_true(json_object_get(j, "active")) && !f->locked;
     f->must_change = json_is_true(json_object_get(j, "must_change"));
     f->claims = json_dumps(json_object_get(j, "claims"), JSON_COMPACT);
     f->totp_enabled = json_is_true(json_object_get(j, "totp"));
@@ -183,8 +184,18 @@ static void totp_problem(dft_req_t *r, const char *reason, const char *message)
 static void run_verify(dft_task_t *task)
 {
     flow_t *f = (flow_t *)task;
-    int match = dft_password_verify(f->password, strlen(f->password), f->hash ? f->hash : dft_password_dummy_hash());
+    const char *hash = f->hash ? f->hash : dft_password_dummy_hash();
+    int match = dft_password_verify(f->password, strlen(f->password), hash);
     f->ok = match && f->exists && f->usable;
+    if (f->kind == FLOW_LOGIN && dft_password_needs_rehash(hash)) {
+        /* a hash of an older, cheaper cost: right, store one at today's cost; wrong, pay what
+         * today's cost would have (so the answer's time says nothing of the account) */
+        dft_buf_t h = {0};
+        if (f->ok && dft_password_hash(f->password, strlen(f->password), &h) == 0)
+            f->new_hash = h.data;
+        else if (!f->ok)
+            dft_password_verify(f->password, strlen(f->password), dft_password_dummy_hash());
+    }
     if (f->ok && f->kind == FLOW_PASSWORD) {
         dft_buf_t h = {0};
         if (dft_password_hash(f->new_password, strlen(f->new_password), &h) == 0)
@@ -206,12 +217,7 @@ static void on_login_recorded(void *ctx, const dft_db_reply_t *reply)
         flow_free(f);
         return;
     }
-    if (!f->ok && f->totp_failed) {
-        totp_problem(r, f->totp_code[0] ? "invalid" : "required",
-                     f->totp_code[0] ? "The one-time code is not valid." : "A one-time code from the authenticator is required.");
-    } else if (!f->ok) {
-        bad_credentials(r);
-    } else if (reply->err.code != DFT_OK) {
+    if (reply->err.code != DFT_OK) {
         dft_respond_error(r, &reply->err);
     } else if (reply->value != NULL && strcmp(reply->value, "replay") == 0) {
         totp_problem(r, "replayed", "This one-time code was used already; wait for the next one.");
@@ -241,8 +247,14 @@ static void on_verified(dft_task_t *task)
     char ttl[24];
     snprintf(ttl, sizeof(ttl), "%lld", (long long)r->thread->server->config->refresh_ttl);
     if (f->kind == FLOW_PASSWORD) {
-        if (!f->ok) {
+        if (!f->ok && f->locked) { /* guesses of the current password count as failed sign-ins */
+            dft_error_t err = {.code = DFT_E_RATE_LIMITED, .detail = "Too many wrong passwords; retry later.",
+                               .retry_after = 60};
+            dft_respond_error(r, &err);
+        } else if (!f->ok) {
             dft_respond_field_error(r, "current_password", "incorrect", "The current password is not correct.");
+        }
+        if (!f->ok) {
             flow_free(f);
             return;
         }
@@ -253,18 +265,32 @@ static void on_verified(dft_task_t *task)
     if (f->ok && f->totp_enabled) {
         f->step = totp_step(f->totp_secret, f->totp_code[0] ? f->totp_code : NULL, f->totp_last_step);
         f->otp = f->step != 0;
-        f->totp_failed = f->step == 0;
-        f->ok = !f->totp_failed; /* a missing or wrong code counts as a failed login */
+        f->ok = f->otp;
     }
-    if (f->ok) {
-        char step[24];
-        snprintf(step, sizeof(step), "%llu", (unsigned long long)f->step);
-        const char *params[] = {f->uid, f->refresh_hash, f->otp ? "{pwd,otp}" : "{pwd}", ttl, step};
-        dft_db_run_for(r, NULL, DFT_DB_WRITE, "auth_login_ok", params, 5, on_login_recorded, f);
-    } else {
-        const char *params[] = {f->uid};
-        dft_db_run_for(r, NULL, DFT_DB_WRITE, "auth_login_failed", params, 1, on_login_recorded, f);
+    if (!f->ok) {
+        /* login_begin has counted the attempt. One answer for every failure, the second factor's
+         * included, so that it never tells whether the password alone was right. */
+        bad_credentials(r);
+        flow_free(f);
+        return;
     }
+    char step[24];
+    snprintf(step, sizeof(step), "%llu", (unsigned long long)f->step);
+    const char *params[] = {f->uid, f->refresh_hash, f->otp ? "{pwd,otp}" : "{pwd}", ttl, step, f->hash, f->new_hash};
+    dft_db_run_for(r, NULL, DFT_DB_WRITE, "auth_login_ok", params, 7, on_login_recorded, f);
+}
+
+static void on_looked_up(void *ctx, const dft_db_reply_t *reply);
+
+/* Reserves the attempt (a login, or a guess of the current password) before anything is hashed. */
+static void login_begin(dft_req_t *r, flow_t *f)
+{
+    const dft_config_t *cf = r->thread->server->config;
+    char address_limit[24], account_limit[24];
+    snprintf(address_limit, sizeof(address_limit), "%lld", (long long)cf->login_address_limit);
+    snprintf(account_limit, sizeof(account_limit), "%lld", (long long)cf->login_account_limit);
+    const char *params[] = {f->uid, address_limit, account_limit};
+    dft_db_run_for(r, NULL, DFT_DB_WRITE, "auth_login_begin", params, 3, on_looked_up, f);
 }
 
 static void on_looked_up(void *ctx, const dft_db_reply_t *reply)
@@ -312,8 +338,7 @@ static void password_grant(dft_req_t *r, json_t *body)
     f->password = dft_strdup(password);
     if (totp != NULL)
         memcpy(f->totp_code, json_string_value(totp), 7);
-    const char *params[] = {f->uid};
-    dft_db_run_for(r, NULL, DFT_DB_READ, "auth_lookup", params, 1, on_looked_up, f);
+    login_begin(r, f);
 }
 
 /* ---- refresh ---- */
@@ -569,8 +594,7 @@ static void post_me_password(dft_req_t *r)
     snprintf(f->uid, sizeof(f->uid), "%s", r->officer_uid);
     f->password = dft_strdup(current);
     f->new_password = dft_strdup(next);
-    const char *params[] = {f->uid};
-    dft_db_run_for(r, NULL, DFT_DB_READ, "auth_lookup", params, 1, on_looked_up, f);
+    login_begin(r, f);
 }
 
 /* ---- second factor ---- */

@@ -61,6 +61,8 @@ static const setting_t settings[] = {
     INT(worker_queue_max, 256, 1, 100000),
     INT(worker_starve_ms, 500, 0, 60000),
     INT(login_address_limit, 50, 1, 1000000),
+    INT(login_account_limit, 100, 10, 1000000),
+    INT(password_scrypt_log_n, 17, 14, 18),
     STR(signing_ca, ""),
     STR(metrics_token, ""),
 };

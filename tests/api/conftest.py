@@ -46,7 +46,8 @@ class Database:
         self.cli("migrate")
 
     def env(self):
-        return {"DAFTAR_DB_DSN": self.api_dsn, "DAFTAR_DB_ADMIN_DSN": self.admin_dsn}
+        return {"DAFTAR_DB_DSN": self.api_dsn, "DAFTAR_DB_ADMIN_DSN": self.admin_dsn,
+                "DAFTAR_PASSWORD_SCRYPT_LOG_N": SCRYPT_LOG_N}
 
     def cli(self, *args, check=True):
         env = {k: v for k, v in os.environ.items() if not k.startswith("DAFTAR_")}
@@ -116,6 +117,7 @@ def tls_files():
 
 
 METRICS_TOKEN = "m" * 40  # every test server's /metrics token
+SCRYPT_LOG_N = "14"  # the suite hashes hundreds of passwords: the cheapest cost daftar accepts (test_sec_login checks 17)
 METRICS_AUTH = {"Authorization": "Bearer " + METRICS_TOKEN}
 
 
@@ -128,6 +130,7 @@ class Server:
         self.log_path = os.path.join(LOGDIR, "daftar-%d.log" % self.port)
         env = {k: v for k, v in os.environ.items() if not k.startswith("DAFTAR_")}
         env.update({"DAFTAR_LISTEN": "127.0.0.1:%d" % self.port, "DAFTAR_THREADS": str(threads),
+                    "DAFTAR_PASSWORD_SCRYPT_LOG_N": SCRYPT_LOG_N,
                     "DAFTAR_METRICS_TOKEN": METRICS_TOKEN})
         if tls:
             env.update({"DAFTAR_TLS_LISTEN": "127.0.0.1:%d" % self.tls_port,

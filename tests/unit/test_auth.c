@@ -89,7 +89,10 @@ TEST(test_crypto__password_hash_verify)
 {
     dft_buf_t h = {0};
     CHECK(dft_password_hash("correct horse", 13, &h) == 0);
-    CHECK(strncmp(h.data, "$scrypt$ln=15,r=8,p=1$", 22) == 0);
+    CHECK(strncmp(h.data, "$scrypt$ln=17,r=8,p=1$", 22) == 0); /* OWASP's cost by default */
+    CHECK(!dft_password_needs_rehash(h.data));
+    CHECK(dft_password_needs_rehash("$scrypt$ln=15,r=8,p=1$AAAA$AAAA"));
+    CHECK(strncmp(dft_password_dummy_hash(), "$scrypt$ln=17,", 14) == 0);
     CHECK(dft_password_verify("correct horse", 13, h.data) == 1);
     CHECK(dft_password_verify("correct hors", 12, h.data) == 0);
     CHECK(dft_password_verify("x", 1, dft_password_dummy_hash()) == 0);

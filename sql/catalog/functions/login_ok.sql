@@ -1,8 +1,8 @@
 -- login_ok: the function in force. `daftar migrate` re-applies this file
 -- when it changes; earlier bodies are history in sql/catalog/ 0004.
 -- A successful login: consumes the TOTP step (p_step 0 = no code used; a
--- step not later than the last one is a replay: false), resets failures and
--- starts a refresh family.
+-- step not later than the last one is a replay: false), gives back the
+-- attempt login_begin reserved and starts a refresh family.
 CREATE OR REPLACE FUNCTION daftar.login_ok(p_uid text, p_refresh text, p_amr text[], p_ttl integer, p_step bigint) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 BEGIN
@@ -12,7 +12,7 @@ BEGIN
             RETURN false;
         END IF;
     END IF;
-    PERFORM daftar.login_record(p_uid, true);
+    PERFORM daftar.login_refund(p_uid);
     INSERT INTO daftar.refresh_tokens (token_hash, family, uid, amr, expires_at)
     VALUES (p_refresh, gen_random_uuid(), p_uid, p_amr, now() + make_interval(secs => p_ttl));
     RETURN true;

@@ -13,12 +13,11 @@ BEGIN
     IF p_uid IS NULL OR p_uid = '' THEN
         RAISE EXCEPTION 'no officer' USING ERRCODE = 'DF403';
     END IF;
-    UPDATE daftar.credentials
-    SET password_hash = p_hash, must_change = false, password_changed_at = now(), failed_count = 0, locked_until = NULL
-    WHERE uid = p_uid;
+    UPDATE daftar.credentials SET password_hash = p_hash, must_change = false, password_changed_at = now() WHERE uid = p_uid;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'no officer' USING ERRCODE = 'DF403';
     END IF;
+    PERFORM daftar.login_refund(p_uid); -- the current password was right (login_begin reserved a guess)
     UPDATE daftar.officers
     SET token_generation = token_generation + 1, generation_changed_at = now(), updated_at = now()
     WHERE uid = p_uid;
