@@ -1,27 +1,55 @@
 -- file_decide: the function in force. `daftar migrate` re-applies this file
 -- when it changes; earlier bodies are history in sql/dept/ 0005.
+-- The holder decides the proposal on the file (security review item 6):
+--   only with the approving role (may_decide), never on a file they opened;
+--   approve needs the decider's signed note as the last note; reject needs
+--   remarks;
+--   a decision is final: the opposite one reverses it only with the
+--   decider's signed note written after it (and remarks to reject); its
+--   movement's `reverses` is the seq of the decision it overturns, so the
+--   track shows both.
 CREATE OR REPLACE FUNCTION {schema}.file_decide(p_id uuid, p_version integer, p_action text, p_remarks text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
     f {schema}.files := {schema}.held_version(p_id, p_version);
     v_note {schema}.notes;
     v_seq integer := (SELECT max(seq) FROM {schema}.movements WHERE file_id = p_id);
+    v_reverses integer;
+    v_signed boolean;
 BEGIN
-    IF p_action = 'approve' THEN
-        SELECT * INTO v_note FROM {schema}.notes WHERE file_id = p_id ORDER BY n DESC LIMIT 1;
-        IF NOT FOUND OR v_note.author <> {schema}.me() OR NOT EXISTS (
-                SELECT 1 FROM {schema}.note_signatures s WHERE s.file_id = p_id AND s.n = v_note.n) THEN
-            RAISE EXCEPTION 'Approval needs your digitally signed note as the last note of the file.' USING ERRCODE = 'DF422';
+    IF NOT {schema}.may_decide() THEN
+        RAISE EXCEPTION 'Deciding needs the approving role (section_officer or dept_admin).' USING ERRCODE = 'DF403';
+    END IF;
+    IF f.created_by = {schema}.me() THEN
+        RAISE EXCEPTION 'Nobody decides a file they opened: send it to the competent officer.' USING ERRCODE = 'DF403';
+    END IF;
+    IF f.decision IS NOT NULL AND (p_action = 'approve') = (f.decision = 'approved') THEN
+        RAISE EXCEPTION 'The file is % already; a decision is final.', f.decision USING ERRCODE = 'DF409';
+    END IF;
+    SELECT * INTO v_note FROM {schema}.notes WHERE file_id = p_id ORDER BY n DESC LIMIT 1;
+    v_signed := FOUND AND v_note.author = {schema}.me() AND EXISTS (
+        SELECT 1 FROM {schema}.note_signatures s WHERE s.file_id = p_id AND s.n = v_note.n);
+    IF f.decision IS NOT NULL THEN
+        IF NOT v_signed OR v_note.created_at <= f.decided_at THEN
+            RAISE EXCEPTION 'Reversing a decision needs your digitally signed note, written after it, as the last note.'
+                USING ERRCODE = 'DF422';
         END IF;
-    ELSIF coalesce(p_remarks, '') = '' THEN
+        v_reverses := (SELECT max(seq) FROM {schema}.movements WHERE file_id = p_id AND action IN ('approve', 'reject'));
+    ELSIF p_action = 'approve' AND NOT v_signed THEN
+        RAISE EXCEPTION 'Approval needs your digitally signed note as the last note of the file.' USING ERRCODE = 'DF422';
+    END IF;
+    IF p_action = 'reject' AND coalesce(p_remarks, '') = '' THEN
         RAISE EXCEPTION 'Say why the proposal is rejected (remarks).' USING ERRCODE = 'DF422';
     END IF;
-    INSERT INTO {schema}.movements (file_id, seq, action, from_uid, to_uid, remarks, note)
-    VALUES (p_id, v_seq + 1, p_action, {schema}.me(), {schema}.me(), coalesce(p_remarks, ''), v_note.n);
+    IF NOT v_signed THEN
+        v_note := NULL;
+    END IF;
+    INSERT INTO {schema}.movements (file_id, seq, action, from_uid, to_uid, remarks, note, reverses)
+    VALUES (p_id, v_seq + 1, p_action, {schema}.me(), {schema}.me(), coalesce(p_remarks, ''), v_note.n, v_reverses);
     UPDATE {schema}.files SET decision = CASE p_action WHEN 'approve' THEN 'approved' ELSE 'rejected' END,
                               decided_by = {schema}.me(), decided_at = now(), version = version + 1, updated_at = now()
     WHERE id = p_id RETURNING * INTO f;
-    PERFORM {schema}.audit('file.' || p_action, p_id, json_build_object('note', v_note.n));
+    PERFORM {schema}.audit('file.' || p_action, p_id, json_build_object('note', v_note.n, 'reverses', v_reverses));
     RETURN {schema}.file_json(f);
 END
 $$;

@@ -1,0 +1,75 @@
+"""Decisions on files need authority and are final (security review item 6).
+
+Before: a plain officer approved their own proposal (signed note, decided_by = created_by), and a
+later plain holder rejected a signed approval with no signature. Now approve and reject need the
+approving role (section_officer or dept_admin), never on a file the decider opened; a decision is
+final unless the opposite one is taken by a competent officer with a signed note written after it,
+and the track shows both.
+"""
+from conftest import assert_problem
+from test_auth import Officers
+from test_files import c, create, files_url, h, move, notes_url, w  # noqa: F401 (fixtures)
+
+CERTS = "/v1/me/certificates"
+
+
+def signed_note(c, w, who, f, text):
+    key = w.setdefault("keys", {}).get(who)
+    if key is None:
+        key = w["keys"][who] = w["ca"].issue("Signer %s" % who)
+        r = c.post(CERTS, headers=h(c, w, who), json={"certificate": key.pem()})
+        assert r.status_code == 201, r.text
+    r = c.post(notes_url(w, f), headers=h(c, w, who), json={"body": text})
+    assert r.status_code == 201, r.text
+    n = r.json()
+    r = c.put(notes_url(w, f) + "/%d/signature" % n["n"], headers=h(c, w, who), json={"signature": key.sign(n["hash"])})
+    assert r.status_code in (200, 201), r.text
+    return n
+
+
+def fwd(c, w, who, f, etag, to):
+    r = move(c, w, who, f, etag, action="forward", to=w[to])
+    assert r.status_code == 201, r.text
+    return r.json(), r.headers["etag"]
+
+
+def test_a_plain_officer_cannot_approve_even_with_a_signed_note(c, w):
+    f, etag = create(c, w, "alice", subject="My own proposal")
+    signed_note(c, w, "alice", f, "I propose and approve.")
+    assert_problem(move(c, w, "alice", f, etag, action="approve"), 403)
+    assert_problem(move(c, w, "alice", f, etag, action="reject", remarks="no"), 403)
+    assert c.get(files_url(w) + "/" + f["id"], headers=h(c, w, "alice")).json()["decision"] is None
+
+
+def test_nobody_decides_a_file_they_opened(c, w):
+    f, etag = create(c, w, "carol", subject="The section officer's own proposal")
+    signed_note(c, w, "carol", f, "Approved by myself.")
+    d = assert_problem(move(c, w, "carol", f, etag, action="approve"), 403)
+    assert "opened" in d["detail"]
+
+
+def test_a_decision_is_final_unless_reversed_by_a_competent_signed_note(c, w, db, tmp_path):
+    if "sec2" not in w:
+        w["sec2"] = Officers(db, str(tmp_path)).add(w["a"], "officer,section_officer")[0]
+    f, etag = create(c, w, "alice", subject="Purchase of laptops")
+    f, etag = fwd(c, w, "alice", f, etag, "carol")
+    signed_note(c, w, "carol", f, "Approved.")
+    r = move(c, w, "carol", f, etag, action="approve")
+    assert r.status_code == 201, r.text
+    etag = r.headers["etag"]
+    assert_problem(move(c, w, "carol", f, etag, action="approve"), 409)  # the same decision again
+    f, etag = fwd(c, w, "carol", f, etag, "dave")
+    # a later plain holder, no signature: refused (before: 201, the approval overturned)
+    assert_problem(move(c, w, "dave", f, etag, action="reject", remarks="Budget exhausted"), 403)
+    f, etag = fwd(c, w, "dave", f, etag, "sec2")
+    # competent, but without a signed note written after the decision
+    assert_problem(move(c, w, "sec2", f, etag, action="reject", remarks="Budget exhausted"), 422)
+    n = signed_note(c, w, "sec2", f, "The budget head is exhausted; the approval cannot stand.")
+    r = move(c, w, "sec2", f, etag, action="reject", remarks="Budget exhausted")
+    assert r.status_code == 201, r.text
+    assert r.json()["decision"] == "rejected" and r.json()["decided_by"] == w["sec2"]
+    track = c.get(files_url(w) + "/%s/movements" % f["id"], headers=h(c, w, "sec2")).json()["items"]
+    approve = [m for m in track if m["action"] == "approve"][0]
+    reject = [m for m in track if m["action"] == "reject"][0]
+    assert approve["from"] == w["carol"] and approve["note"] is not None and approve["reverses"] is None
+    assert reject["from"] == w["sec2"] and reject["note"] == n["n"] and reject["reverses"] == approve["seq"]
