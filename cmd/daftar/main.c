@@ -23,6 +23,7 @@ static const command_t commands[] = {
     {"officer", dft_cmd_officer, "add officers (UID + temporary password), grant, revoke, suspend, reset passwords"},
     {"service", dft_cmd_service, "add and suspend service accounts of integrating systems"},
     {"keys", dft_cmd_keys, "rotate the token signing key"},
+    {"audit", dft_cmd_audit, "anchor the departments' audit chains (checkpoint) and verify them"},
     {"routes", dft_cmd_routes, "print every served route (method and path template)"},
 };
 

@@ -33,6 +33,12 @@ extern const dft_route_table_t dft_tenant_routes;
 
 /* Latest migration numbers compiled in. */
 int dft_migrations_latest(const char *group);
+
+/* audit.c (CLI): records the head of each department's audit chain (or dept's), MAC'd under
+ * a key derived from master; prints one line a checkpoint. 0 or -1. */
+int dft_audit_checkpoint(PGconn *c, const unsigned char master[32], const char *dept, FILE *out);
+/* Recomputes each chain and checks it against its checkpoints; prints what is wrong. 0, or -1. */
+int dft_audit_verify(PGconn *c, const unsigned char master[32], const char *dept, FILE *out);
 /* The digest of the group's function files (sql/<group>/functions/: SHA-256 of their SHA-256s
  * in name order), which `daftar migrate` records per scope; NULL when the group has none. */
 const char *dft_functions_digest(const char *group);

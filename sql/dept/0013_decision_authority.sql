@@ -4,4 +4,4 @@
 -- signs a note after it, and its movement names the one it reverses
 -- (security review item 6; the rules are in functions/file_decide.sql and
 -- functions/may_decide.sql).
-ALTER TABLE {schema}.movements ADD COLUMN reverses integer;
+ALTER TABLE {schema}.movements ADD COLUMN IF NOT EXISTS reverses integer;

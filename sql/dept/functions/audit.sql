@@ -2,8 +2,10 @@
 -- when it changes; earlier bodies are history in sql/dept/ 0002.
 -- Appends an audit event chained to the previous one: hash = sha256(prev_hash || canonical text).
 -- The last event is locked, so concurrent writers chain one after another.
+-- Runs as the schema's owner: the department's role may insert events only
+-- through here, and may neither lock nor change them (0014_evidence).
 CREATE OR REPLACE FUNCTION {schema}.audit(p_action text, p_object uuid, p_detail json) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 DECLARE
     v_prev {schema}.audit_events;
     v_seq bigint;

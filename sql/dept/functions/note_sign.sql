@@ -22,8 +22,7 @@ BEGIN
     VALUES (p_id, p_n, {schema}.me(), p_hash, p_fingerprint, p_subject, p_issuer, p_serial, p_not_after,
             p_signing_time, p_cms)
     RETURNING * INTO s;
-    UPDATE {schema}.notes SET status = 'final', finalized_at = now()
-    WHERE file_id = p_id AND status = 'draft' AND n <= p_n;
+    PERFORM {schema}.notes_seal(p_id, p_n);
     PERFORM {schema}.audit('note.sign', p_id, json_build_object('n', p_n, 'fingerprint', p_fingerprint));
     RETURN {schema}.signature_json(s);
 END

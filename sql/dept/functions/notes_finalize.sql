@@ -3,7 +3,6 @@
 CREATE OR REPLACE FUNCTION {schema}.notes_finalize(p_id uuid) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM {schema}.notes_rechain(p_id);
-    UPDATE {schema}.notes SET status = 'final', finalized_at = now() WHERE file_id = p_id AND status = 'draft';
+    PERFORM {schema}.notes_seal(p_id, 2147483647);
 END
 $$;

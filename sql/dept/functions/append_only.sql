@@ -1,0 +1,21 @@
+-- append_only: refuses any change to evidence: audit events, movements (the
+-- file track) and note signatures, whoever tries (security review item 5;
+-- the department's role also lacks the privileges, 0014_evidence).
+CREATE OR REPLACE FUNCTION {schema}.append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: a record of what happened never changes.', TG_TABLE_NAME USING ERRCODE = 'DF409';
+END
+$$;
+CREATE OR REPLACE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON {schema}.audit_events
+    FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
+CREATE OR REPLACE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON {schema}.audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
+CREATE OR REPLACE TRIGGER movements_append_only BEFORE UPDATE OR DELETE ON {schema}.movements
+    FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
+CREATE OR REPLACE TRIGGER movements_no_truncate BEFORE TRUNCATE ON {schema}.movements
+    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
+CREATE OR REPLACE TRIGGER note_signatures_no_truncate BEFORE TRUNCATE ON {schema}.note_signatures
+    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
+CREATE OR REPLACE TRIGGER documents_no_truncate BEFORE TRUNCATE ON {schema}.documents
+    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
