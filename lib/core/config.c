@@ -64,6 +64,7 @@ static const setting_t settings[] = {
     INT(login_account_limit, 100, 10, 1000000),
     INT(password_scrypt_log_n, 17, 14, 18),
     STR(signing_ca, ""),
+    STR(signing_crl_dir, ""),
     STR(metrics_token, ""),
 };
 

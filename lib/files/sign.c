@@ -1,13 +1,17 @@
 /*
  * sign.c — see sign.h. Certificates and CMS through OpenSSL 3. The trust
- * store is built once at start-up and only read afterwards (X509_STORE is
- * safe for concurrent verification). OpenSSL's error text never leaves this
- * file: callers get a fixed sentence for the officer.
+ * store (the CAs of signing_ca and the CRLs of signing_crl_dir) is built at
+ * start-up and built anew, on a worker thread, when a file of the CRL
+ * directory changes; a verification holds a reference to the store it
+ * started with (X509_STORE is safe for concurrent verification). OpenSSL's
+ * error text never leaves this file: callers get a fixed sentence for the
+ * officer.
  */
 #include "sign.h"
 
 #include "../auth/crypto.h"
 #include "../core/core.h"
+#include "../core/log.h"
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
@@ -16,29 +20,124 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <dirent.h>
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
-static X509_STORE *trust;
+static X509_STORE *trust; /* under trust_lock; replaced whole */
+static pthread_mutex_t trust_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *ca_file, *crl_dir;
+static int available;       /* set once at start-up */
+static uint64_t crl_stamp;  /* files and mtimes of crl_dir when trust was built */
+static time_t crl_looked;   /* when crl_dir was last looked at */
 
-int dft_sign_init(const char *ca_path)
+/* A CA without a CRL file is not checked for revocation; an expired CRL refuses (refresh it). */
+static int tolerate_missing_crl(int ok, X509_STORE_CTX *ctx)
+{
+    return ok || X509_STORE_CTX_get_error(ctx) == X509_V_ERR_UNABLE_TO_GET_CRL;
+}
+
+/* What crl_dir holds now: a sum over its regular files of their mtimes and sizes; 0 when unreadable. */
+static uint64_t crl_dir_stamp(void)
+{
+    DIR *d = opendir(crl_dir);
+    uint64_t stamp = 1;
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        char path[4096];
+        struct stat st;
+        if (e->d_name[0] == '.' || (size_t)snprintf(path, sizeof(path), "%s/%s", crl_dir, e->d_name) >= sizeof(path) ||
+            stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        stamp = stamp * 1099511628211ull + (uint64_t)st.st_mtim.tv_sec * 1000000000ull + (uint64_t)st.st_mtim.tv_nsec +
+                (uint64_t)st.st_size;
+    }
+    if (d != NULL)
+        closedir(d);
+    return d != NULL ? stamp : 0;
+}
+
+/* The CAs, and the CRLs (PEM or DER, any number a file) of crl_dir; NULL when unusable. */
+static X509_STORE *store_build(void)
+{
+    X509_STORE *s = X509_STORE_new();
+    if (s == NULL || X509_STORE_load_file(s, ca_file) != 1)
+        goto fail;
+    if (crl_dir != NULL) {
+        X509_LOOKUP *lookup = X509_STORE_add_lookup(s, X509_LOOKUP_file());
+        DIR *d = opendir(crl_dir);
+        struct dirent *e;
+        if (lookup == NULL || d == NULL) {
+            if (d != NULL)
+                closedir(d);
+            goto fail;
+        }
+        while ((e = readdir(d)) != NULL) {
+            char path[4096];
+            struct stat st;
+            if (e->d_name[0] == '.' || (size_t)snprintf(path, sizeof(path), "%s/%s", crl_dir, e->d_name) >= sizeof(path) ||
+                stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+                continue;
+            if (X509_load_crl_file(lookup, path, X509_FILETYPE_PEM) <= 0 &&
+                X509_load_crl_file(lookup, path, X509_FILETYPE_ASN1) <= 0)
+                dft_log(DFT_LOG_WARN, "config", "signing_crl_dir: %s holds no CRL", e->d_name);
+            ERR_clear_error();
+        }
+        closedir(d);
+        X509_STORE_set_flags(s, X509_V_FLAG_CRL_CHECK);
+        X509_STORE_set_verify_cb(s, tolerate_missing_crl);
+    }
+    return s;
+fail:
+    ERR_clear_error();
+    X509_STORE_free(s);
+    return NULL;
+}
+
+int dft_sign_init(const char *ca_path, const char *crl_path)
 {
     if (ca_path == NULL || ca_path[0] == '\0')
         return 0;
-    X509_STORE *s = X509_STORE_new();
-    if (s == NULL || X509_STORE_load_file(s, ca_path) != 1) {
-        ERR_clear_error();
-        X509_STORE_free(s);
+    ca_file = dft_strdup(ca_path);
+    crl_dir = crl_path != NULL && crl_path[0] != '\0' ? dft_strdup(crl_path) : NULL;
+    crl_stamp = crl_dir != NULL ? crl_dir_stamp() : 0;
+    if (crl_dir != NULL && crl_stamp == 0)
         return -1;
+    crl_looked = time(NULL);
+    trust = store_build();
+    available = trust != NULL;
+    return available ? 0 : -1;
+}
+
+/* The store to verify with (a reference: X509_STORE_free it); rebuilt first when the CRL
+ * directory changed (looked at once a second at most). Worker threads only: it reads files. */
+static X509_STORE *store_acquire(void)
+{
+    pthread_mutex_lock(&trust_lock);
+    time_t now = time(NULL);
+    if (crl_dir != NULL && now != crl_looked) {
+        crl_looked = now;
+        uint64_t stamp = crl_dir_stamp();
+        X509_STORE *fresh = stamp != crl_stamp && stamp != 0 ? store_build() : NULL;
+        if (fresh != NULL) {
+            X509_STORE_free(trust); /* verifications under way hold their own reference */
+            trust = fresh;
+            crl_stamp = stamp;
+        }
     }
-    trust = s;
-    return 0;
+    X509_STORE *s = trust;
+    if (s != NULL)
+        X509_STORE_up_ref(s);
+    pthread_mutex_unlock(&trust_lock);
+    return s;
 }
 
 int dft_sign_available(void)
 {
-    return trust != NULL;
+    return available;
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -92,7 +191,7 @@ static void cert_info(X509 *x, dft_cert_info_t *info)
 /* Valid now, issued by a trusted CA, an end-entity certificate that may sign. */
 static int cert_usable(X509 *x, const char **why)
 {
-    if (trust == NULL) {
+    if (!available) {
         *why = "Digital signatures are not configured on this server.";
         return -1;
     }
@@ -113,11 +212,17 @@ static int cert_usable(X509 *x, const char **why)
         *why = "The certificate's key usage does not allow signing.";
         return -1;
     }
+    X509_STORE *store = store_acquire();
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-    int ok = ctx != NULL && X509_STORE_CTX_init(ctx, trust, x, NULL) == 1 && X509_verify_cert(ctx) == 1;
+    int ok = store != NULL && ctx != NULL && X509_STORE_CTX_init(ctx, store, x, NULL) == 1 && X509_verify_cert(ctx) == 1;
+    int err = ctx != NULL ? X509_STORE_CTX_get_error(ctx) : 0;
     X509_STORE_CTX_free(ctx);
+    X509_STORE_free(store);
     if (!ok) {
-        *why = "The certificate is not issued by a certification authority this server trusts.";
+        *why = err == X509_V_ERR_CERT_REVOKED ? "The certificate has been revoked by its certification authority."
+               : err == X509_V_ERR_CRL_HAS_EXPIRED
+                   ? "The revocation list of the certificate's authority has expired; the operator must refresh it."
+                   : "The certificate is not issued by a certification authority this server trusts.";
         return -1;
     }
     return 0;

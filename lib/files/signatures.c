@@ -236,8 +236,9 @@ static void get_signature(dft_req_t *r)
 
 typedef struct cert_t {
     dft_flow_t flow; /* first */
-    char *text;
+    char *text, *proof;
     size_t len;
+    char uid[24];
     dft_buf_t der;
     dft_cert_info_t info;
     int rc;
@@ -248,6 +249,7 @@ static void cert_dispose(dft_flow_t *f)
 {
     cert_t *c = (cert_t *)f;
     free(c->text);
+    free(c->proof);
     dft_buf_dispose(&c->der);
 }
 
@@ -258,6 +260,26 @@ static void run_cert_check(dft_task_t *task)
     c->rc = dft_cert_from_text(c->text, c->len, &c->der);
     if (c->rc == 0)
         c->rc = dft_cert_check((const unsigned char *)c->der.data, c->der.len, &c->info, &c->why);
+    if (c->rc != 0)
+        return;
+    /* Proof of possession (security review item 11): a detached CMS signature, made with this
+     * certificate's key, over "daftar-certificate:<UID>:<fingerprint>", so nobody registers a
+     * certificate whose key they do not hold, nor for another officer. */
+    dft_buf_t challenge = {0}, proof = {0};
+    dft_buf_printf(&challenge, "daftar-certificate:%s:%s", c->uid, c->info.fingerprint);
+    dft_der_t cert = {(const unsigned char *)c->der.data, c->der.len};
+    dft_cert_info_t signer;
+    char signed_at[24];
+    const char *why;
+    if (dft_b64_decode(c->proof, strlen(c->proof), &proof) != 0 ||
+        dft_cms_verify((const unsigned char *)proof.data, proof.len, (const unsigned char *)challenge.data, challenge.len,
+                       &cert, 1, 0, &signer, signed_at, &why) != 0) {
+        c->rc = -1;
+        c->why = "proof must be a detached CMS signature, made with this certificate's key, over "
+                 "\"daftar-certificate:<your UID>:<SHA-256 of the certificate's DER, lowercase hex>\".";
+    }
+    dft_buf_dispose(&challenge);
+    dft_buf_dispose(&proof);
 }
 
 static void on_registered(void *ctx, const dft_db_reply_t *reply)
@@ -291,14 +313,17 @@ static void register_certificate(dft_req_t *r)
 {
     if (unavailable(r) != 0)
         return;
-    static const char *const allowed[] = {"certificate", NULL};
+    static const char *const allowed[] = {"certificate", "proof", NULL};
     json_t *body = dft_req_json_object(r, allowed);
-    const char *text;
-    if (body == NULL || (text = dft_body_string(r, body, "certificate", MAX_CERTIFICATE_TEXT)) == NULL)
+    const char *text, *proof;
+    if (body == NULL || (text = dft_body_string(r, body, "certificate", MAX_CERTIFICATE_TEXT)) == NULL ||
+        (proof = dft_body_string(r, body, "proof", MAX_CERTIFICATE_TEXT)) == NULL)
         return;
     cert_t *c = dft_flow_new(sizeof(*c), r, NULL, cert_dispose);
     c->len = strlen(text);
     c->text = dft_strndup(text, c->len);
+    c->proof = dft_strdup(proof);
+    snprintf(c->uid, sizeof(c->uid), "%s", r->officer_uid);
     dft_flow_submit(&c->flow, run_cert_check, on_cert_checked);
 }
 
@@ -320,8 +345,8 @@ const dft_route_table_t dft_signature_routes = {routes, DFT_ARRAY_SIZE(routes)};
 
 int dft_files_attach(dft_server_t *server)
 {
-    if (dft_sign_init(server->config->signing_ca) != 0) {
-        dft_log(DFT_LOG_ERROR, "config", "signing_ca: cannot load trusted CA certificates from the file");
+    if (dft_sign_init(server->config->signing_ca, server->config->signing_crl_dir) != 0) {
+        dft_log(DFT_LOG_ERROR, "config", "signing_ca / signing_crl_dir: cannot load trusted CAs from the file or CRLs from the directory");
         return -1;
     }
     return 0;

@@ -1,6 +1,7 @@
 """A test PKI: a CA, officer certificates (valid, expired, short-lived, from another CA), and detached CMS
 signatures over a note's hash, made the way a signing tool (or a USB token's software) makes them."""
 import base64
+import hashlib
 import datetime
 
 from cryptography import x509
@@ -27,6 +28,16 @@ class CA:
     def pem(self):
         return self.cert.public_bytes(serialization.Encoding.PEM)
 
+    def crl(self, revoked=(), days=1):
+        """This CA's certificate revocation list (PEM) revoking the given signers, valid for `days`."""
+        now = datetime.datetime.utcnow()
+        b = (x509.CertificateRevocationListBuilder().issuer_name(self.cert.subject)
+             .last_update(now - datetime.timedelta(minutes=5)).next_update(now + datetime.timedelta(days=days)))
+        for signer in revoked:
+            b = b.add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(signer.cert.serial_number)
+                                          .revocation_date(now - datetime.timedelta(minutes=1)).build())
+        return b.sign(self.key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+
     def issue(self, cn, not_before=None, not_after=None, seconds=None):
         """An officer's signing certificate; `seconds` makes one that expires that soon."""
         key = ec.generate_private_key(ec.SECP256R1())
@@ -49,6 +60,13 @@ class Signer:
 
     def pem(self):
         return self.cert.public_bytes(serialization.Encoding.PEM).decode()
+
+    def fingerprint(self):
+        return hashlib.sha256(self.cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+
+    def registration(self, uid):
+        """The body of POST /v1/me/certificates: the certificate and the proof that uid holds its key."""
+        return {"certificate": self.pem(), "proof": self.sign("daftar-certificate:%s:%s" % (uid, self.fingerprint()))}
 
     def sign(self, data):
         """Detached CMS (DER, base64) over data: bytes, or a note's hash as text."""

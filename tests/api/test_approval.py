@@ -21,7 +21,7 @@ def sig_url(w, f, n):
 
 
 def register(c, w, who, signer):
-    return c.post(CERTS, headers=h(c, w, who), json={"certificate": signer.pem()})
+    return c.post(CERTS, headers=h(c, w, who), json=signer.registration(w[who]))
 
 
 def note(c, w, who, f, text):
@@ -87,7 +87,7 @@ def test_certificates_are_checked_when_registered(c, w):
         register(c, w, "bob", w["ca"].issue("Old", not_before=days_ago(3), not_after=days_ago(1))), 422)["detail"]
     assert "trusts" in assert_problem(register(c, w, "bob", CA("Rogue CA").issue("Bob Kumar")), 422)["detail"]
     for junk in ("not a certificate", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "TUlJQg=="):
-        assert_problem(c.post(CERTS, headers=h(c, w, "bob"), json={"certificate": junk}), 422)
+        assert_problem(c.post(CERTS, headers=h(c, w, "bob"), json={"certificate": junk, "proof": "AAAA"}), 422)
     assert_problem(c.post(CERTS, headers=h(c, w, "bob"), json={"certificate": 5}), 400)
     assert len(c.get(CERTS, headers=h(c, w, "alice")).json()["items"]) == 0
 

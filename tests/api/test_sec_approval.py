@@ -17,7 +17,7 @@ def signed_note(c, w, who, f, text):
     key = w.setdefault("keys", {}).get(who)
     if key is None:
         key = w["keys"][who] = w["ca"].issue("Signer %s" % who)
-        r = c.post(CERTS, headers=h(c, w, who), json={"certificate": key.pem()})
+        r = c.post(CERTS, headers=h(c, w, who), json=key.registration(w[who]))
         assert r.status_code == 201, r.text
     r = c.post(notes_url(w, f), headers=h(c, w, who), json={"body": text})
     assert r.status_code == 201, r.text
