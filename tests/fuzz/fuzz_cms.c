@@ -48,7 +48,7 @@ static void setup(void)
     FILE *f = fdopen(fd, "w");
     PEM_write_X509(f, ca);
     fclose(f);
-    int rc = dft_sign_init(path);
+    int rc = dft_sign_init(path, NULL);
     assert(rc == 0);
     unlink(path);
     unsigned char *p = NULL;
