@@ -11,6 +11,9 @@
 -- notes/verify passes.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
+-- seeding writes final notes and their hashes directly, which the department's guards refuse
+-- to anyone (notes are born drafts since department 0014): a trusted bulk load, triggers off
+SET session_replication_role = replica;
 
 -- Officers: 11-digit UIDs 9xxxxxxxxxx (never valid for login, distinct from real ones),
 -- officers_per_dept in every department.

@@ -9,6 +9,7 @@
 #include "../../lib/http/server.h"
 #include "../../lib/routes.h"
 #include "../../lib/tenant/tenant.h"
+#include "../../lib/timers/timers.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -50,7 +51,7 @@ int dft_cmd_serve(int argc, char **argv)
     dft_db_attach(server);
     dft_tenant_attach(server);
     dft_auth_attach(server);
-    if (dft_files_attach(server) != 0)
+    if (dft_files_attach(server) != 0 || dft_timers_start(server) != 0)
         return 2;
     return dft_server_run(server);
 }

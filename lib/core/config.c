@@ -66,6 +66,8 @@ static const setting_t settings[] = {
     STR(signing_ca, ""),
     STR(signing_crl_dir, ""),
     STR(metrics_token, ""),
+    INT(timers, 1, 0, 1),
+    INT(timers_rescan_ms, 5000, 50, 600000),
 };
 
 static const setting_t *find_setting(const char *name)

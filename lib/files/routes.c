@@ -322,13 +322,18 @@ static void delete_note(dft_req_t *r)
 
 /* ------------------------------------------------------------ reports */
 
+static const char *const yes_no[] = {"true", "false", NULL};
+
 static void get_pendency(dft_req_t *r)
 {
     dft_db_scope_t scope;
-    if (dft_kit_dept_scope(r, &scope) != 0)
+    const char *overdue;
+    if (dft_kit_dept_scope(r, &scope) != 0 || (overdue = dft_kit_query_enum(r, "overdue", yes_no, "false")) == NULL)
         return;
-    dft_db_respond(r, &scope, DFT_DB_READ, "pendency", NULL, 0);
+    dft_db_respond(r, &scope, DFT_DB_READ, strcmp(overdue, "true") == 0 ? "pendency_overdue" : "pendency", NULL, 0);
 }
+
+static const char *const pendency_query[] = {"overdue", NULL};
 
 static const char *const list_query[] = {"box", "status", "priority", "section", "holder", "q", "limit", "cursor", NULL};
 
@@ -356,7 +361,7 @@ static const dft_route_t routes[] = {
     {.method = "DELETE", .path = "/v1/departments/{dept}/files/{file_id}/notes/{n}", .name = "deleteNote",
      .handler = delete_note, .scope = "files:write"},
     {.method = "GET", .path = "/v1/departments/{dept}/reports/pendency", .name = "getPendency", .handler = get_pendency,
-     .scope = "files:read"},
+     .query = pendency_query, .scope = "files:read"},
 };
 
 const dft_route_table_t dft_files_routes = {routes, DFT_ARRAY_SIZE(routes)};

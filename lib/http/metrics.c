@@ -66,6 +66,18 @@ static uint64_t total(dft_metrics_t *const *all, size_t n, size_t offset, int wh
     return sum;
 }
 
+static void (*sources[4])(dft_buf_t *out);
+
+void dft_metrics_add_source(void (*render)(dft_buf_t *out))
+{
+    for (size_t i = 0; i < DFT_ARRAY_SIZE(sources); ++i)
+        if (sources[i] == NULL || sources[i] == render) {
+            sources[i] = render;
+            return;
+        }
+    dft_fatal("too many metrics sources");
+}
+
 void dft_metrics_render(dft_buf_t *out, dft_metrics_t *const *all, size_t n, const char *const *route_names,
                         const dft_metrics_gauges_t *g)
 {
@@ -124,4 +136,6 @@ void dft_metrics_render(dft_buf_t *out, dft_metrics_t *const *all, size_t n, con
                    "daftar_connections_open %llu\n",
                    (unsigned long long)g->inflight, (unsigned long long)g->queue_depth, (unsigned long long)g->threads,
                    (unsigned long long)g->connections);
+    for (size_t i = 0; i < DFT_ARRAY_SIZE(sources) && sources[i] != NULL; ++i)
+        sources[i](out);
 }

@@ -31,6 +31,9 @@ typedef struct dft_metrics_gauges_t {
     uint64_t inflight, queue_depth, threads, connections;
 } dft_metrics_gauges_t;
 
+/* Another subsystem's metrics, appended to every rendering (any thread); before the server runs. */
+void dft_metrics_add_source(void (*render)(dft_buf_t *out));
+
 /* Renders the sum of `n` thread metrics; route_names[i] names route i. */
 void dft_metrics_render(dft_buf_t *out, dft_metrics_t *const *all, size_t n, const char *const *route_names,
                         const dft_metrics_gauges_t *gauges);

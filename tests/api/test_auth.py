@@ -435,15 +435,18 @@ def test_workers_yield_the_cores_and_are_lifted_when_starved(db, env, world):
     s = Server(env_extra=dict(env, DAFTAR_WORKERS="1", DAFTAR_WORKER_STARVE_MS="150"))
     burners = []
 
+    # one officer each: logins of one account in flight at once count as guesses (5 lock it, test_sec_login)
+    officers = [world["off"].add(world["a"])[0] for _ in range(8)]
+
     def logins_watching_class(n):
         """n logins at once; the worker's idle-class count sampled meanwhile."""
         counts = []
 
-        def one():
+        def one(uid):
             with httpx.Client(base_url=s.url, timeout=60) as c:
-                assert login(c, world["admin_b"]).status_code == 200
+                assert login(c, uid).status_code == 200
 
-        threads = [threading.Thread(target=one) for _ in range(n)]
+        threads = [threading.Thread(target=one, args=(officers[i],)) for i in range(n)]
         t0 = time.monotonic()
         for t in threads:
             t.start()

@@ -76,7 +76,14 @@ BEGIN
     INSERT INTO {schema}.movements (file_id, seq, action, from_uid, to_uid, remarks, due_date)
     VALUES (p_id, coalesce(v_last.seq, 0) + 1, p_action, {schema}.me(), v_to, coalesce(p_remarks, ''), p_due);
     INSERT INTO {schema}.file_access (file_id, uid) VALUES (p_id, v_to) ON CONFLICT DO NOTHING;
-    UPDATE {schema}.files SET holder = v_to, status = v_status, version = version + 1, updated_at = now()
+    -- a due date counts for this movement only: when its day ends (India time) the file is overdue
+    PERFORM {schema}.timer_cancel('file_due', p_id);
+    IF p_due IS NOT NULL AND p_action IN ('forward', 'return') THEN
+        PERFORM {schema}.timer_set('file_due', p_id, (p_due + 1)::timestamp AT TIME ZONE 'Asia/Kolkata',
+                                   jsonb_build_object('seq', coalesce(v_last.seq, 0) + 1));
+    END IF;
+    UPDATE {schema}.files SET holder = v_to, status = v_status, version = version + 1, updated_at = now(),
+                              overdue_since = NULL
     WHERE id = p_id RETURNING * INTO f;
     PERFORM {schema}.audit('file.' || p_action, p_id, json_build_object('to', v_to));
     RETURN {schema}.file_json(f);
