@@ -9,6 +9,7 @@ PACKAGES=(
     postgresql-15 postgresql-client-15
     python3 python3-pytest python3-httpx python3-h2 python3-yaml python3-jwt python3-cryptography
     nghttp2-client oathtool clang libclang-rt-14-dev curl jq testssl.sh
+    haproxy nginx
 )
 
 missing=()
