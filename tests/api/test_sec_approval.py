@@ -2,9 +2,9 @@
 
 Before: a plain officer approved their own proposal (signed note, decided_by = created_by), and a
 later plain holder rejected a signed approval with no signature. Now approve and reject need the
-approving role (section_officer or dept_admin), never on a file the decider opened; a decision is
-final unless the opposite one is taken by a competent officer with a signed note written after it,
-and the track shows both.
+approving role (section_officer or dept_admin), never by the proposer (who opened the file or wrote
+its proposal, the first note); a decision is final unless the opposite one is taken by a competent
+officer with a signed note written after it, and the track shows both.
 """
 from conftest import assert_problem
 from test_auth import Officers
@@ -73,3 +73,33 @@ def test_a_decision_is_final_unless_reversed_by_a_competent_signed_note(c, w, db
     reject = [m for m in track if m["action"] == "reject"][0]
     assert approve["from"] == w["carol"] and approve["note"] is not None and approve["reverses"] is None
     assert reject["from"] == w["sec2"] and reject["note"] == n["n"] and reject["reverses"] == approve["seq"]
+
+
+def test_nobody_decides_a_proposal_they_wrote(c, w, db, tmp_path):
+    """The author of the proposal (the file's first note) never decides it, even on a file someone
+    else opened: before, a section officer who was merely sent a file wrote the proposal, signed an
+    "Approved" note under it and approved it."""
+    if "sec2" not in w:
+        w["sec2"] = Officers(db, str(tmp_path)).add(w["a"], "officer,section_officer")[0]
+    f, etag = create(c, w, "alice", subject="Hiring of vehicles")
+    f, etag = fwd(c, w, "alice", f, etag, "carol")
+    r = c.post(notes_url(w, f), headers=h(c, w, "carol"), json={"body": "Para 1: propose to hire 6 vehicles."})
+    assert r.status_code == 201, r.text
+    f, etag = fwd(c, w, "carol", f, etag, "dave")
+    r = c.post(notes_url(w, f), headers=h(c, w, "dave"), json={"body": "Seen. Rates verified."})
+    assert r.status_code == 201, r.text
+    f, etag = fwd(c, w, "dave", f, etag, "carol")
+    signed_note(c, w, "carol", f, "Approved.")
+    d = assert_problem(move(c, w, "carol", f, etag, action="approve"), 403)
+    assert "proposal" in d["detail"]
+    assert_problem(move(c, w, "carol", f, etag, action="reject", remarks="Withdrawn"), 403)
+    # another competent officer decides it
+    f, etag = fwd(c, w, "carol", f, etag, "sec2")
+    signed_note(c, w, "sec2", f, "Approved.")
+    r = move(c, w, "sec2", f, etag, action="approve")
+    assert r.status_code == 201 and r.json()["decided_by"] == w["sec2"], r.text
+    etag = r.headers["etag"]
+    # nor does the proposer reverse the decision later, signed note or not
+    f, etag = fwd(c, w, "sec2", f, etag, "carol")
+    signed_note(c, w, "carol", f, "On review, the hiring is not needed.")
+    assert_problem(move(c, w, "carol", f, etag, action="reject", remarks="Not needed"), 403)

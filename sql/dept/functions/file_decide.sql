@@ -1,7 +1,10 @@
 -- file_decide: the function in force. `daftar migrate` re-applies this file
 -- when it changes; earlier bodies are history in sql/dept/ 0005.
 -- The holder decides the proposal on the file (security review item 6):
---   only with the approving role (may_decide), never on a file they opened;
+--   only with the approving role (may_decide), never by the proposer: who
+--   opened the file, or who wrote its proposal, the file's first note (unless
+--   that note is the decider's deciding note, the last one, or a decision
+--   rests on it);
 --   approve needs the decider's signed note as the last note; reject needs
 --   remarks;
 --   a decision is final: the opposite one reverses it only with the
@@ -16,12 +19,20 @@ DECLARE
     v_seq integer := (SELECT max(seq) FROM {schema}.movements WHERE file_id = p_id);
     v_reverses integer;
     v_signed boolean;
+    v_first {schema}.notes;
 BEGIN
     IF NOT {schema}.may_decide() THEN
         RAISE EXCEPTION 'Deciding needs the approving role (section_officer or dept_admin).' USING ERRCODE = 'DF403';
     END IF;
     IF f.created_by = {schema}.me() THEN
         RAISE EXCEPTION 'Nobody decides a file they opened: send it to the competent officer.' USING ERRCODE = 'DF403';
+    END IF;
+    SELECT * INTO v_first FROM {schema}.notes WHERE file_id = p_id ORDER BY n LIMIT 1;
+    IF v_first.author = {schema}.me()
+       AND v_first.n < (SELECT max(n) FROM {schema}.notes WHERE file_id = p_id)
+       AND NOT EXISTS (SELECT 1 FROM {schema}.movements m WHERE m.file_id = p_id AND m.action IN ('approve', 'reject')
+                       AND m.note = v_first.n) THEN
+        RAISE EXCEPTION 'Nobody decides a proposal they wrote: send it to the competent officer.' USING ERRCODE = 'DF403';
     END IF;
     IF f.decision IS NOT NULL AND (p_action = 'approve') = (f.decision = 'approved') THEN
         RAISE EXCEPTION 'The file is % already; a decision is final.', f.decision USING ERRCODE = 'DF409';
