@@ -65,6 +65,7 @@ static const setting_t settings[] = {
     INT(password_scrypt_log_n, 17, 14, 18),
     STR(signing_ca, ""),
     STR(signing_crl_dir, ""),
+    STR(metrics_listen, "127.0.0.1:9464"),
     STR(metrics_token, ""),
     INT(timers, 1, 0, 1),
     INT(timers_rescan_ms, 5000, 50, 600000),

@@ -41,9 +41,11 @@ typedef struct dft_config_t {
     int64_t db_wait_ms; /* how long a request may wait for a connection */
     /* identity */
     char *signing_crl_dir; /* CRLs of the signing CAs (a file each, PEM or DER), re-read when changed */
-    char *metrics_token;
     int64_t timers;           /* 1: this server fires due timers (lib/timers) */
-    int64_t timers_rescan_ms; /* how often it looks for due timers */ /* /metrics needs "Authorization: Bearer <it>"; empty: /metrics is off (404) */
+    int64_t timers_rescan_ms; /* how often it looks for due timers */
+    /* operations */
+    char *metrics_listen; /* /metrics alone, HTTP/1.1 + h2c, served by one thread; "" = off; never on the API listeners */
+    char *metrics_token;  /* when set, /metrics needs "Authorization: Bearer <it>"; required off loopback */
     char *master_key; /* 64 hex digits; decrypts signing keys (and later document keys) */
     char *jwt_issuer, *jwt_audience;
     int64_t access_ttl;  /* seconds */

@@ -1,8 +1,8 @@
 /*
- * ops.c — routes for operators and integrators: liveness, readiness,
- * Prometheus metrics and the OpenAPI contract. Only /metrics needs a token
- * (its own, metrics_token: no officer or service token opens it); none
- * reveals anything about departments, officers or data.
+ * ops.c — routes for operators and integrators: liveness, readiness and the
+ * OpenAPI contract on the API listeners; Prometheus metrics on a listener of
+ * their own (metrics_listen, loopback by default: server.c), never on the
+ * API's. None reveals anything about departments, officers or data.
  */
 #include "ops.h"
 
@@ -37,16 +37,16 @@ static void get_readyz(dft_req_t *r)
     dft_buf_dispose(&b);
 }
 
-/* /metrics tells how the server is used (routes, rates, queue depths): only to
- * a scraper holding metrics_token, compared in constant time; off without one. */
+/* /metrics tells how the server is used (routes, rates, queue depths). Its
+ * listener is the first guard; with a metrics_token (required when the
+ * listener is not loopback), only a scraper holding it, compared in constant
+ * time. No officer or service token opens it. */
 static int metrics_allowed(dft_req_t *r)
 {
     const char *want = r->thread->server->config->metrics_token;
     size_t n = strlen(want);
-    if (n == 0) {
-        dft_respond_code(r, DFT_E_NOT_FOUND, "No resource at this path.");
-        return 0;
-    }
+    if (n == 0)
+        return 1;
     ssize_t i = h2o_find_header(&r->h2o->headers, H2O_TOKEN_AUTHORIZATION, -1);
     h2o_iovec_t v = i >= 0 ? r->h2o->headers.entries[i].value : h2o_iovec_init(NULL, 0);
     if (v.len == 7 + n && strncasecmp(v.base, "bearer ", 7) == 0 && CRYPTO_memcmp(v.base + 7, want, n) == 0)
@@ -89,8 +89,13 @@ static void get_openapi(dft_req_t *r)
 static const dft_route_t routes[] = {
     {.method = "GET", .path = "/healthz", .name = "healthz", .handler = get_healthz, .flags = DFT_ROUTE_PUBLIC},
     {.method = "GET", .path = "/readyz", .name = "readyz", .handler = get_readyz, .flags = DFT_ROUTE_PUBLIC},
-    {.method = "GET", .path = "/metrics", .name = "metrics", .handler = get_metrics, .flags = DFT_ROUTE_PUBLIC},
     {.method = "GET", .path = "/openapi.json", .name = "openapi", .handler = get_openapi, .flags = DFT_ROUTE_PUBLIC},
 };
 
 const dft_route_table_t dft_ops_routes = {routes, DFT_ARRAY_SIZE(routes)};
+
+static const dft_route_t metrics_routes[] = {
+    {.method = "GET", .path = "/metrics", .name = "metrics", .handler = get_metrics, .flags = DFT_ROUTE_PUBLIC},
+};
+
+const dft_route_table_t dft_metrics_routes = {metrics_routes, DFT_ARRAY_SIZE(metrics_routes)};

@@ -21,9 +21,12 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+/* One per listener kind: the API's routes, or the metrics listener's. */
 typedef struct handler_t {
     h2o_handler_t super;
     dft_server_t *server;
+    dft_router_t *router;
+    int metrics;
 } handler_t;
 
 static const char PROBLEM_TYPE[] = "application/problem+json";
@@ -410,7 +413,8 @@ static void on_req_dispose(void *p)
     if (us < 0)
         us = 0;
     int status = r->responded ? req->res.status : 499;
-    dft_metrics_observe(t->metrics, r->route_index, status, (uint64_t)us);
+    if (!r->metrics_listener) /* its routes are not the API's: scrapes are not counted */
+        dft_metrics_observe(t->metrics, r->route_index, status, (uint64_t)us);
 
     if (!dft_log_enabled(DFT_LOG_INFO))
         return;
@@ -470,9 +474,10 @@ static void client_address(dft_server_t *s, h2o_req_t *req, char *out, size_t si
     dft_cidr_client(s->trusted_proxies, s->num_trusted_proxies, lines, lens, n, out, size);
 }
 
-int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req)
+static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {
-    dft_server_t *s = ((handler_t *)self)->server;
+    handler_t *h = (handler_t *)self;
+    dft_server_t *s = h->server;
     dft_thread_t *t = H2O_STRUCT_FROM_MEMBER(dft_thread_t, ctx, req->conn->ctx);
     assert(t->server == s);
 
@@ -481,6 +486,7 @@ int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req)
     r->h2o = req;
     r->thread = t;
     r->route_index = SIZE_MAX;
+    r->metrics_listener = h->metrics != 0;
     ++t->inflight;
     make_request_id(t, req, r->request_id, sizeof(r->request_id));
     client_address(s, req, r->client_addr, sizeof(r->client_addr));
@@ -503,7 +509,7 @@ int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req)
     char *scratch = h2o_mem_alloc_pool(&req->pool, req->path.len + 1);
     dft_match_t m;
     int preflight = h2o_memis(req->method.base, req->method.len, H2O_STRLIT("OPTIONS"));
-    dft_code_t rc = dft_router_match(s->router, preflight ? "GET" : req->method.base, preflight ? 3 : req->method.len,
+    dft_code_t rc = dft_router_match(h->router, preflight ? "GET" : req->method.base, preflight ? 3 : req->method.len,
                                      req->path.base, path_len, scratch, &m);
     r->route_index = m.route_index;
     /* limits come before anything else is looked at: documents may be larger than JSON */
@@ -558,6 +564,15 @@ int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req)
     }
     r->route->handler(r);
     return 0;
+}
+
+void dft_http_install_handler(h2o_pathconf_t *pathconf, dft_server_t *server, dft_router_t *router, int metrics)
+{
+    handler_t *h = (handler_t *)h2o_create_handler(pathconf, sizeof(*h));
+    h->super.on_req = on_req;
+    h->server = server;
+    h->router = router;
+    h->metrics = metrics;
 }
 
 void dft_req_proceed(dft_req_t *r)

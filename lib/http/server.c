@@ -5,6 +5,10 @@
  * Start-up does everything that can fail (binding, loading certificates)
  * before any thread runs, so a bad config exits non-zero at once. Each thread
  * gets its own SO_REUSEPORT listener per port, its own h2o context and loop.
+ * /metrics has a listener of its own (metrics_listen), on thread 0 alone,
+ * with its own h2o host and router: the API listeners' connections see only
+ * the API host, whatever Host or :authority they send, so /metrics is never
+ * served there.
  *
  * Shutdown: the main thread waits for SIGTERM/SIGINT with sigwait. The first
  * signal posts a message to every thread; a thread then closes its listeners,
@@ -17,6 +21,7 @@
 #include "../core/core.h"
 #include "../core/cidr.h"
 #include "../core/log.h"
+#include "ops.h"
 #include "worker.h"
 
 #include <arpa/inet.h>
@@ -32,13 +37,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int dft_http_on_req(h2o_handler_t *self, h2o_req_t *req); /* request.c */
-void dft_http_install_error_filter(h2o_pathconf_t *pathconf, dft_server_t *server); /* request.c */
-
-typedef struct handler_t {
-    h2o_handler_t super;
-    dft_server_t *server;
-} handler_t;
+/* request.c */
+void dft_http_install_handler(h2o_pathconf_t *pathconf, dft_server_t *server, dft_router_t *router, int metrics);
+void dft_http_install_error_filter(h2o_pathconf_t *pathconf, dft_server_t *server);
 
 /* ---------------------------------------------------------------- sockets */
 
@@ -190,6 +191,11 @@ static void on_control(h2o_multithread_receiver_t *receiver, h2o_linklist_t *mes
         h2o_socket_close(t->listen_tls);
         t->listen_tls = NULL;
     }
+    if (t->listen_metrics != NULL) {
+        h2o_socket_read_stop(t->listen_metrics);
+        h2o_socket_close(t->listen_metrics);
+        t->listen_metrics = NULL;
+    }
     h2o_context_request_shutdown(&t->ctx);
     t->drain_deadline = h2o_now(t->ctx.loop) + (uint64_t)t->server->config->shutdown_timeout_ms;
     on_drain_tick(&t->drain_entry);
@@ -203,12 +209,15 @@ static void *thread_main(void *arg)
     h2o_multithread_register_receiver(t->ctx.queue, &t->control, on_control);
     h2o_timeout_init(t->ctx.loop, &t->drain_timer, 50);
     t->drain_entry.cb = on_drain_tick;
-    t->accept_plain = (h2o_accept_ctx_t){.ctx = &t->ctx, .hosts = s->h2o.hosts};
-    t->accept_tls = (h2o_accept_ctx_t){.ctx = &t->ctx, .hosts = s->h2o.hosts, .ssl_ctx = s->ssl_ctx};
+    t->accept_plain = (h2o_accept_ctx_t){.ctx = &t->ctx, .hosts = s->api_hosts};
+    t->accept_tls = (h2o_accept_ctx_t){.ctx = &t->ctx, .hosts = s->api_hosts, .ssl_ctx = s->ssl_ctx};
+    t->accept_metrics = (h2o_accept_ctx_t){.ctx = &t->ctx, .hosts = s->metrics_hosts};
     if (s->fds_plain[t->index] >= 0)
         t->listen_plain = start_listener(t, s->fds_plain[t->index], &t->accept_plain);
     if (s->fds_tls[t->index] >= 0)
         t->listen_tls = start_listener(t, s->fds_tls[t->index], &t->accept_tls);
+    if (t->index == 0 && s->fd_metrics >= 0)
+        t->listen_metrics = start_listener(t, s->fd_metrics, &t->accept_metrics);
     dft_worker_attach_thread(t);
     dft_watchdog_start(t);
     if (s->hooks.on_start != NULL)
@@ -217,6 +226,16 @@ static void *thread_main(void *arg)
         h2o_evloop_run(t->ctx.loop, INT32_MAX); /* -1 on EINTR (a debugger, strace, SIGCONT): keep serving */
     __atomic_add_fetch(&s->threads_done, 1, __ATOMIC_SEQ_CST);
     return NULL;
+}
+
+/* Whether host:port names a loopback address (127.0.0.0/8, ::1); anything else is not. */
+static int is_loopback(const char *hostport)
+{
+    char host[256];
+    uint16_t port;
+    dft_cidr_t lo[2];
+    return dft_config_split_hostport(hostport, host, sizeof(host), &port) == 0 &&
+           dft_cidr_parse_list("127.0.0.0/8,::1/128", lo, 2) == 2 && dft_cidr_match(lo, 2, host, strlen(host));
 }
 
 /* ----------------------------------------------------------------- public */
@@ -270,6 +289,19 @@ dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *cons
         dft_log(DFT_LOG_ERROR, "config", "metrics_token must be 32-256 token characters (e.g. openssl rand -hex 32)");
         return NULL;
     }
+    s->fd_metrics = -1;
+    if (config->metrics_listen[0] != '\0') {
+        if (config->metrics_token[0] == '\0' && !is_loopback(config->metrics_listen)) {
+            dft_log(DFT_LOG_ERROR, "config", "metrics_listen off loopback (%s) needs metrics_token", config->metrics_listen);
+            return NULL;
+        }
+        if ((s->fd_metrics = open_listener(config->metrics_listen, 1, why, sizeof(why))) < 0) {
+            dft_log(DFT_LOG_ERROR, "config", "metrics_listen: %s", why);
+            return NULL;
+        }
+    }
+    static const dft_route_table_t *const metrics_tables[] = {&dft_metrics_routes};
+    s->metrics_router = dft_router_new(metrics_tables, 1);
     h2o_config_init(&s->h2o);
     s->h2o.server_name = h2o_iovec_init(H2O_STRLIT("daftar"));
     /* Two limits. h2o buffers a whole body before our handler runs, and when a
@@ -295,13 +327,19 @@ dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *cons
     s->h2o.http2.graceful_shutdown_timeout = (uint64_t)config->shutdown_timeout_ms;
     s->h2o.http2.max_concurrent_requests_per_connection = (size_t)config->h2_max_streams;
     s->h2o.handshake_timeout = (uint64_t)config->header_timeout_ms;
-    h2o_hostconf_t *host = h2o_config_register_host(&s->h2o, h2o_iovec_init(H2O_STRLIT("default")), 65535);
-    h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
-    handler_t *h = (handler_t *)h2o_create_handler(path, sizeof(*h));
-    h->super.on_req = dft_http_on_req;
-    h->server = s;
-    dft_http_install_error_filter(path, s);
-    dft_http_install_error_filter(&host->fallback_path, s);
+    const struct {
+        const char *name;
+        dft_router_t *router;
+        h2o_hostconf_t **hosts;
+    } kinds[] = {{"default", s->router, s->api_hosts}, {"metrics", s->metrics_router, s->metrics_hosts}};
+    for (size_t i = 0; i < DFT_ARRAY_SIZE(kinds); ++i) {
+        h2o_hostconf_t *host = h2o_config_register_host(&s->h2o, h2o_iovec_init(kinds[i].name, strlen(kinds[i].name)), 65535);
+        h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
+        dft_http_install_handler(path, s, kinds[i].router, kinds[i].router == s->metrics_router);
+        dft_http_install_error_filter(path, s);
+        dft_http_install_error_filter(&host->fallback_path, s);
+        kinds[i].hosts[0] = host; /* [1] stays NULL: a listener's connections know one host */
+    }
     return s;
 }
 
@@ -327,8 +365,9 @@ int dft_server_run(dft_server_t *s)
     }
     for (size_t i = 0; i < s->num_threads; ++i)
         h2o_multithread_create_thread(&s->threads[i].tid, NULL, thread_main, &s->threads[i]);
-    dft_log(DFT_LOG_INFO, "listening", "http=%s tls=%s threads=%zu", s->config->listen[0] ? s->config->listen : "off",
-            s->config->tls_listen[0] ? s->config->tls_listen : "off", s->num_threads);
+    dft_log(DFT_LOG_INFO, "listening", "http=%s tls=%s metrics=%s threads=%zu", s->config->listen[0] ? s->config->listen : "off",
+            s->config->tls_listen[0] ? s->config->tls_listen : "off",
+            s->config->metrics_listen[0] ? s->config->metrics_listen : "off", s->num_threads);
 
     /* EINTR (ptrace attach and the like) is not a shutdown request; every
      * 100 ms the main thread also looks after the workers' scheduling class */

@@ -42,8 +42,8 @@ struct dft_thread_t {
     size_t index;
     pthread_t tid;
     h2o_context_t ctx;
-    h2o_accept_ctx_t accept_plain, accept_tls;
-    h2o_socket_t *listen_plain, *listen_tls;
+    h2o_accept_ctx_t accept_plain, accept_tls, accept_metrics;
+    h2o_socket_t *listen_plain, *listen_tls, *listen_metrics; /* metrics: thread 0 only */
     h2o_multithread_receiver_t control;
     h2o_timeout_t drain_timer;
     h2o_timeout_entry_t drain_entry;
@@ -64,15 +64,17 @@ struct dft_thread_t {
 
 struct dft_server_t {
     dft_config_t *config;
-    dft_router_t *router;
+    dft_router_t *router;         /* the API's routes */
+    dft_router_t *metrics_router; /* the metrics listener's: /metrics alone */
     h2o_globalconf_t h2o;
+    h2o_hostconf_t *api_hosts[2], *metrics_hosts[2]; /* each listener sees only its own host */
     SSL_CTX *ssl_ctx;
     dft_thread_t *threads;
     size_t num_threads;
     dft_thread_hooks_t hooks;
     const char *openapi_json;
     size_t openapi_json_len;
-    int fds_plain[256], fds_tls[256];
+    int fds_plain[256], fds_tls[256], fd_metrics;
     volatile int threads_done;
     struct dft_cidr_t *trusted_proxies;
     size_t num_trusted_proxies;
@@ -89,6 +91,7 @@ struct dft_req_t {
     char request_id[72];
     unsigned hindi : 1;
     unsigned responded : 1;
+    unsigned metrics_listener : 1; /* came in on metrics_listen */
     h2o_iovec_t cors_origin; /* echoed when the Origin is allowed */
     void *pending;           /* async work in flight (e.g. a db job), detached on dispose */
     void (*detach)(void *pending);

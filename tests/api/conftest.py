@@ -116,22 +116,22 @@ def tls_files():
     return cert, key
 
 
-METRICS_TOKEN = "m" * 40  # every test server's /metrics token
 SCRYPT_LOG_N = "14"  # the suite hashes hundreds of passwords: the cheapest cost daftar accepts (test_sec_login checks 17)
-METRICS_AUTH = {"Authorization": "Bearer " + METRICS_TOKEN}
 
 
 class Server:
-    """A running `daftar serve`; logs go to a file read by log_lines()."""
+    """A running `daftar serve`; logs go to a file read by log_lines(). /metrics is on a listener
+    of its own (metrics_url), never on the API's (url, tls_url)."""
 
     def __init__(self, env_extra=None, tls=None, threads=2):
         self.port = free_port()
         self.tls_port = free_port() if tls else None
+        self.metrics_port = free_port()
         self.log_path = os.path.join(LOGDIR, "daftar-%d.log" % self.port)
         env = {k: v for k, v in os.environ.items() if not k.startswith("DAFTAR_")}
         env.update({"DAFTAR_LISTEN": "127.0.0.1:%d" % self.port, "DAFTAR_THREADS": str(threads),
                     "DAFTAR_PASSWORD_SCRYPT_LOG_N": SCRYPT_LOG_N,
-                    "DAFTAR_METRICS_TOKEN": METRICS_TOKEN})
+                    "DAFTAR_METRICS_LISTEN": "127.0.0.1:%d" % self.metrics_port})
         if tls:
             env.update({"DAFTAR_TLS_LISTEN": "127.0.0.1:%d" % self.tls_port,
                         "DAFTAR_TLS_CERT": tls[0], "DAFTAR_TLS_KEY": tls[1]})
@@ -141,6 +141,7 @@ class Server:
         self.proc = subprocess.Popen([BIN, "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.url = "http://127.0.0.1:%d" % self.port
         self.tls_url = "https://127.0.0.1:%d" % self.tls_port if tls else None
+        self.metrics_url = "http://127.0.0.1:%d" % self.metrics_port
         self.wait_up()
 
     def wait_up(self, timeout=10.0):

@@ -19,7 +19,7 @@ import h2.settings
 import httpx
 import pytest
 
-from conftest import METRICS_AUTH, Server
+from conftest import Server
 
 TIMEOUTS = {"DAFTAR_HEADER_TIMEOUT_MS": "1500", "DAFTAR_IDLE_TIMEOUT_MS": "3000",
             "DAFTAR_DB_STATEMENT_TIMEOUT_MS": "1000", "DAFTAR_DB_WAIT_MS": "1000"}
@@ -40,7 +40,7 @@ def server_fds(s):
 
 
 def open_connections(s):
-    for line in httpx.get(s.url + "/metrics", headers=METRICS_AUTH, timeout=10).text.splitlines():
+    for line in httpx.get(s.metrics_url + "/metrics", timeout=10).text.splitlines():
         if line.startswith("daftar_connections_open "):
             return int(line.split()[1])
     raise AssertionError("no daftar_connections_open in /metrics")

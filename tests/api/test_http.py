@@ -5,7 +5,7 @@ import socket
 import httpx
 import pytest
 
-from conftest import METRICS_AUTH, Server, assert_problem
+from conftest import Server, assert_problem, free_port
 
 
 def test_http1_answers(h1):
@@ -142,10 +142,10 @@ def test_readyz_without_database_is_503(h1):
     assert r.headers["retry-after"] == "1"
 
 
-def test_metrics_count_requests_by_route_and_status(h1):
+def test_metrics_count_requests_by_route_and_status(server, h1):
     h1.get("/healthz")
     h1.get("/nope")
-    text = h1.get("/metrics", headers=METRICS_AUTH).text
+    text = httpx.get(server.metrics_url + "/metrics", timeout=10).text
     assert 'daftar_requests_total{route="healthz",status="200"}' in text
     assert 'daftar_requests_total{route="unmatched",status="404"}' in text
     assert "daftar_request_duration_seconds_bucket" in text
@@ -227,16 +227,42 @@ def test_problem_body_is_valid_json_for_a_path_with_invalid_utf8(server):
     assert problem["errors"] == [{"field": "path", "reason": "malformed", "message": "The path is not validly encoded."}]
 
 
-def test_metrics_need_their_own_token(h1):
-    """Security review item 15: /metrics was public on the API listener."""
-    assert_problem(h1.get("/metrics"), 401)
-    assert_problem(h1.get("/metrics", headers={"Authorization": "Bearer " + "x" * 40}), 401)
-    assert_problem(h1.get("/metrics", headers={"Authorization": "Bearer " + "m" * 39}), 401)
-    assert "daftar_requests_total" in h1.get("/metrics", headers=METRICS_AUTH).text
-    s = Server(env_extra={"DAFTAR_METRICS_TOKEN": ""})
+def test_metrics_are_served_on_their_own_listener_only(tls_files):
+    """Security review item 15: /metrics was public on the API listener. It is served on
+    metrics_listen alone (loopback by default), and the API listeners answer 404, even to the
+    metrics token."""
+    token = "m" * 40
+    s = Server(tls=tls_files, env_extra={"DAFTAR_METRICS_TOKEN": token})
     try:
-        assert_problem(httpx.get(s.url + "/metrics", headers=METRICS_AUTH, timeout=10), 404)  # off without a token
+        for url in (s.url, s.tls_url):
+            for headers in ({"Authorization": "Bearer " + token}, {}):
+                assert_problem(httpx.get(url + "/metrics", headers=headers, verify=tls_files[0], timeout=10), 404)
+        for http2 in (False, True):  # naming the metrics listener's host changes nothing
+            with httpx.Client(base_url=s.url, http1=not http2, http2=http2, timeout=10) as c:
+                for host in ("metrics", "metrics:65535"):
+                    assert_problem(c.get("/metrics", headers={"Host": host, "Authorization": "Bearer " + token}), 404)
+        with httpx.Client(base_url=s.metrics_url, timeout=10) as m:
+            assert_problem(m.get("/metrics"), 401)  # with a token set, the metrics listener wants it too
+            assert_problem(m.get("/metrics", headers={"Authorization": "Bearer " + "m" * 39 + "x"}), 401)
+            r = m.get("/metrics", headers={"Authorization": "Bearer " + token})
+            assert r.status_code == 200 and "daftar_requests_total" in r.text
+            for path in ("/healthz", "/openapi.json", "/v1/departments", "/.well-known/jwks.json"):
+                assert_problem(m.get(path), 404)  # and serves nothing else
     finally:
         s.stop()
+
+
+def test_metrics_listener_is_loopback_without_a_token(server):
+    r = httpx.get(server.metrics_url + "/metrics", timeout=10)  # the test servers: loopback, no token
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    with pytest.raises(RuntimeError, match="metrics_listen .* needs metrics_token"):
+        Server(env_extra={"DAFTAR_METRICS_LISTEN": "0.0.0.0:%d" % free_port()})
     with pytest.raises(RuntimeError, match="metrics_token must be"):
         Server(env_extra={"DAFTAR_METRICS_TOKEN": "short"})
+    s = Server(env_extra={"DAFTAR_METRICS_LISTEN": ""})  # off
+    try:
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(s.metrics_url + "/metrics", timeout=5)
+        assert_problem(httpx.get(s.url + "/metrics", timeout=10), 404)
+    finally:
+        s.stop()

@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from conftest import METRICS_AUTH, Server, keyed_env
+from conftest import Server, keyed_env
 from test_auth import Officers, bearer, tokens
 
 FAST = {"DAFTAR_TIMERS_RESCAN_MS": "100"}
@@ -108,7 +108,7 @@ def test_timers_due_while_every_server_was_down_fire_after_restart(w):
     s = Server(env_extra=dict(w["env"], **FAST))
     try:
         wait_for(lambda: count(w, "SELECT count(*) FROM {s}.timers WHERE kind = 'slow' AND fired_at IS NULL") == 0, 15)
-        text = httpx.get(s.url + "/metrics", headers=METRICS_AUTH, timeout=10).text
+        text = httpx.get(s.metrics_url + "/metrics", timeout=10).text
         fired = [ln for ln in text.splitlines() if ln.startswith("daftar_timers_fired_total ")]
         assert fired and int(fired[0].split()[1]) >= 20
         late = [ln for ln in text.splitlines() if ln.startswith("daftar_timers_late_seconds ")]
@@ -125,7 +125,7 @@ def test_a_failing_action_is_retried_with_backoff_and_counted(w):
         row = w["db"].psql("SELECT fired_at IS NULL, last_error, due_at > now() FROM {s}.timers WHERE kind = 'broken'"
                            .format(s=w["schema"])).stdout.strip()
         assert row == "t|the action failed|t", row
-        text = httpx.get(s.url + "/metrics", headers=METRICS_AUTH, timeout=10).text
+        text = httpx.get(s.metrics_url + "/metrics", timeout=10).text
         failed = [ln for ln in text.splitlines() if ln.startswith("daftar_timers_failed_total ")]
         assert failed and int(failed[0].split()[1]) >= 2
     finally:

@@ -14,6 +14,8 @@ TEST(test_config__defaults)
     CHECK(c.max_body == 1048576);
     CHECK(c.h2_max_streams == 32);
     CHECK_STR(c.tls_listen, "");
+    CHECK_STR(c.metrics_listen, "127.0.0.1:9464"); /* loopback: /metrics is never on the API listeners */
+    CHECK_STR(c.metrics_token, "");
     dft_config_dispose(&c);
 }
 
