@@ -173,6 +173,16 @@ class Server:
     def log_lines(self):
         return [json.loads(line) for line in self.logs().splitlines() if line.startswith("{")]
 
+    def access_lines(self, request_id, timeout=5.0):
+        """The access log lines of a request: written once its response is sent, so a client may
+        read the log before they are there; waits up to timeout for at least one."""
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = [l for l in self.log_lines() if l.get("event") == "access" and l.get("request_id") == request_id]
+            if lines or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.05)
+
     def signal(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)
 

@@ -56,13 +56,7 @@ def client(w, source=None, url=None, http2=False):
 
 
 def access_client(w, request_id):
-    """The client address of the request's access log line (written once the response is sent)."""
-    deadline = time.monotonic() + 5
-    while True:
-        lines = [l for l in w["server"].log_lines() if l.get("event") == "access" and l.get("request_id") == request_id]
-        if lines or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
+    lines = w["server"].access_lines(request_id)
     assert lines, "no access log line for " + request_id
     return lines[0]["client"]
 
