@@ -5,6 +5,10 @@ signatures and documents could be rewritten, a note could be inserted already fi
 hash, and deleting the newest audit events left a chain that still verified. Now those tables are
 append-only by privileges and guard triggers, notes become final only inside the schema owner's
 functions, and `daftar audit checkpoint` / `verify` anchor the chain outside the database.
+
+Then: a file's decision (approve, reject) could be rewritten by the department's role with a plain
+UPDATE of the file, or forged with an INSERT into the track. Now decisions change only inside
+file_decide (the owner's function); a guard trigger refuses any other way.
 """
 import os
 import subprocess
@@ -90,3 +94,16 @@ def test_audit_verify_catches_deleted_newest_events_and_rewrites(c, w):
                  % w["a"])
     p = cli(w, "audit", "verify", "--dept", w["a"])
     assert "not genuine" in p.stdout
+
+
+def test_a_decision_is_changed_only_by_file_decide(c, w):
+    f = a_file_with_history(c, w)
+    s = "dept_%s" % w["a"]
+    for sql in ("UPDATE {s}.files SET decision = 'approved', decided_by = '{u}', decided_at = now() WHERE id = '{f}'",
+                "INSERT INTO {s}.movements (file_id, seq, action, from_uid, to_uid) VALUES ('{f}', 3, 'approve', '{u}', '{u}')"):
+        p = as_role(w, sql.format(s=s, f=f["id"], u=w["bob"]))
+        assert p.returncode != 0 and "file_decide" in p.stderr, (sql, p.stderr)
+    row = w["db"].psql("SELECT coalesce(decision, 'none'), (SELECT count(*) FROM %s.movements WHERE file_id = '%s')"
+                       " FROM %s.files WHERE id = '%s'" % (s, f["id"], s, f["id"])).stdout.strip()
+    assert row == "none|2"
+

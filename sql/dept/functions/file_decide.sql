@@ -11,8 +11,11 @@
 --   decider's signed note written after it (and remarks to reject); its
 --   movement's `reverses` is the seq of the decision it overturns, so the
 --   track shows both.
+-- Runs as the schema's owner: the only way a decision is recorded, the
+-- file's and its movement together (decisions_guard refuses the department's
+-- role any other way; security review item 5).
 CREATE OR REPLACE FUNCTION {schema}.file_decide(p_id uuid, p_version integer, p_action text, p_remarks text) RETURNS json
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 DECLARE
     f {schema}.files := {schema}.held_version(p_id, p_version);
     v_note {schema}.notes;
