@@ -328,34 +328,41 @@ int dft_cmd_service(int argc, char **argv)
 }
 
 static const char audit_help[] =
-    "usage: daftar audit checkpoint|verify [--dept CODE] [--config FILE]\n"
+    "usage: daftar audit checkpoint|verify [--dept CODE] [--anchors FILE] [--config FILE]\n"
     "\n"
-    "  checkpoint   record the head of each department's audit chain (or CODE's), MAC'd under a key\n"
-    "               derived from master_key; prints one line a department (keep them outside the\n"
-    "               database too). Run it from cron, say every 15 minutes.\n"
-    "  verify       recompute every chain and check it against every checkpoint: a changed event,\n"
-    "               a broken link, deleted newest events or a forged checkpoint make it exit 1.\n";
+    "  checkpoint   record the head of each department's audit chain (or CODE's) when it moved since\n"
+    "               its last checkpoint, MAC'd under a key derived from master_key; prints one line\n"
+    "               a checkpoint: keep them outside the database. Servers do this by themselves every\n"
+    "               audit_checkpoint_s and log the same lines.\n"
+    "  verify       recompute every chain and check it against every checkpoint, the catalog's and\n"
+    "               (--anchors) the checkpoint lines of FILE (this command's output, the servers'\n"
+    "               logs): a changed event, a broken link, deleted newest events or a forged\n"
+    "               checkpoint make it exit 1.\n";
 
 int dft_cmd_audit(int argc, char **argv)
 {
     static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
                                          {"dept", required_argument, NULL, 'd'},
+                                         {"anchors", required_argument, NULL, 'a'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0}};
-    const char *config_path = NULL, *dept = NULL;
+    const char *config_path = NULL, *dept = NULL, *anchors = NULL;
     int o;
-    while ((o = getopt_long(argc, argv, "c:d:h", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "c:d:a:h", opts, NULL)) != -1) {
         if (o == 'c') {
             config_path = optarg;
         } else if (o == 'd') {
             dept = optarg;
+        } else if (o == 'a') {
+            anchors = optarg;
         } else {
             fputs(audit_help, o == 'h' ? stdout : stderr);
             return o == 'h' ? 0 : 2;
         }
     }
     const char *action = optind < argc ? argv[optind] : "";
-    if (strcmp(action, "checkpoint") != 0 && strcmp(action, "verify") != 0) {
+    if ((strcmp(action, "checkpoint") != 0 && strcmp(action, "verify") != 0) ||
+        (anchors != NULL && strcmp(action, "verify") != 0)) {
         fputs(audit_help, stderr);
         return 2;
     }
@@ -371,9 +378,9 @@ int dft_cmd_audit(int argc, char **argv)
     PGconn *c = connect_admin(&config);
     int rc = c == NULL ? -1
              : strcmp(action, "checkpoint") == 0 ? dft_audit_checkpoint(c, key, dept, stdout)
-                                                 : dft_audit_verify(c, key, dept, stdout);
+                                                 : dft_audit_verify(c, key, dept, anchors, stdout);
     dft_wipe(key, sizeof(key));
     PQfinish(c);
     dft_config_dispose(&config);
-    return rc == 0 ? 0 : 1;
+    return rc >= 0 ? 0 : 1;
 }

@@ -69,6 +69,7 @@ static const setting_t settings[] = {
     STR(metrics_token, ""),
     INT(timers, 1, 0, 1),
     INT(timers_rescan_ms, 5000, 50, 600000),
+    INT(audit_checkpoint_s, 300, 0, 86400),
 };
 
 static const setting_t *find_setting(const char *name)

@@ -43,6 +43,7 @@ typedef struct dft_config_t {
     char *signing_crl_dir; /* CRLs of the signing CAs (a file each, PEM or DER), re-read when changed */
     int64_t timers;           /* 1: this server fires due timers (lib/timers) */
     int64_t timers_rescan_ms; /* how often it looks for due timers */
+    int64_t audit_checkpoint_s; /* the timers thread anchors every audit chain head this often; 0 = never */
     /* operations */
     char *metrics_listen; /* /metrics alone, HTTP/1.1 + h2c, served by one thread; "" = off; never on the API listeners */
     char *metrics_token;  /* when set, /metrics needs "Authorization: Bearer <it>"; required off loopback */

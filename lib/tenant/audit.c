@@ -1,23 +1,34 @@
 /*
- * audit.c — anchoring and verifying the departments' audit chains (CLI only,
- * blocking libpq on the migration role's connection).
+ * audit.c — anchoring and verifying the departments' audit chains (blocking
+ * libpq: the CLI on the migration role's connection, and each server's
+ * timers thread on its own connection, never an event loop).
  *
  * Each department's audit_events form a hash chain (sql/dept/functions/audit.sql):
  * hash = sha256(prev_hash || canonical text). Whoever may write every row
  * could rebuild a consistent chain, or delete the newest events, so the chain
  * head is anchored: a checkpoint records (dept, seq, hash) with an HMAC-SHA256
- * under a key derived from master_key, which the database never holds.
+ * under a key derived from master_key, which the database never holds. The
+ * checkpoint goes to daftar.audit_checkpoints (daftar.audit_checkpoint_add,
+ * which the server's role may call) and out of the database as one line,
+ * "checkpoint CODE seq=N hash=H mac=M", printed by the CLI or logged by the
+ * server: a superuser who deletes the newest events and their checkpoints in
+ * the catalog is still caught by the lines kept outside (verify --anchors).
+ *
  * Verification recomputes each event's hash in SQL, walks the links and the
- * sequence in C, and requires every checkpoint whose MAC verifies to name an
- * event that still has its hash; a checkpoint past the last event means the
- * newest events were deleted. What it does not do: prove that events were
- * never written at all (a write that skipped audit()).
+ * sequence in C, and requires every checkpoint whose MAC verifies, from the
+ * catalog or from the anchors file, to name an event that still has its hash;
+ * a checkpoint past the last event means the newest events were deleted.
+ * What it does not do: prove that events were never written at all (a write
+ * that skipped audit()), or see events deleted after the newest anchor.
  */
 #include "tenant.h"
 
 #include "../auth/crypto.h"
 #include "../core/core.h"
+#include "../core/log.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
 #include <stdlib.h>
@@ -66,46 +77,137 @@ static char *schema_sql(PGconn *c, const char *fmt, const char *code)
     return b.data;
 }
 
-int dft_audit_checkpoint(PGconn *c, const unsigned char master[32], const char *dept, FILE *out)
+/* A line for the operator: printed (CLI) or logged (server, out == NULL) at level. */
+__attribute__((format(printf, 3, 4))) static void say(FILE *out, dft_log_level_t level, const char *fmt, ...)
 {
-    PGresult *depts = departments(c, dept, out);
-    if (depts == NULL)
-        return -1;
-    int rc = 0;
-    for (int i = 0; i < PQntuples(depts) && rc == 0; ++i) {
-        const char *code = PQgetvalue(depts, i, 0);
-        char *sql = schema_sql(c, "SELECT seq, hash FROM %s.audit_events ORDER BY seq DESC LIMIT 1", code);
-        PGresult *head = PQexec(c, sql);
-        free(sql);
-        if (PQresultStatus(head) != PGRES_TUPLES_OK) {
-            fprintf(out, "daftar: %s: %s", code, PQerrorMessage(c));
-            rc = -1;
-        } else if (PQntuples(head) == 0) {
-            fprintf(out, "%s: no events yet\n", code);
-        } else {
-            char mac[65];
-            const char *seq = PQgetvalue(head, 0, 0), *hash = PQgetvalue(head, 0, 1);
-            checkpoint_mac(master, code, seq, hash, mac);
-            const char *params[] = {code, seq, hash, mac};
-            PGresult *ins = PQexecParams(c, "INSERT INTO daftar.audit_checkpoints (dept, seq, hash, mac) VALUES ($1, $2, $3, $4)",
-                                         4, NULL, params, NULL, NULL, 0);
-            if (PQresultStatus(ins) != PGRES_COMMAND_OK) {
-                fprintf(out, "daftar: %s: %s", code, PQerrorMessage(c));
-                rc = -1;
-            } else {
-                /* one line an operator can keep outside the database too */
-                fprintf(out, "checkpoint %s seq=%s hash=%s mac=%s\n", code, seq, hash, mac);
-            }
-            PQclear(ins);
-        }
-        PQclear(head);
-    }
-    PQclear(depts);
-    return rc;
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (out != NULL)
+        fprintf(out, "%s\n", line);
+    else
+        dft_log(level, "audit_checkpoint", "%s", line);
 }
 
-/* Verifies one department's chain and checkpoints; the number of problems (printed). */
-static int verify_dept(PGconn *c, const unsigned char master[32], const char *code, FILE *out)
+int dft_audit_checkpoint(PGconn *c, const unsigned char master[32], const char *dept, FILE *out)
+{
+    if (dept != NULL) {
+        PGresult *d = departments(c, dept, out != NULL ? out : stderr);
+        if (d == NULL)
+            return -1;
+        PQclear(d);
+    }
+    const char *params[4] = {dept};
+    PGresult *heads = PQexecParams(c, "SELECT dept, seq, hash, anchored FROM daftar.audit_heads($1)", 1, NULL, params,
+                                   NULL, NULL, 0);
+    if (PQresultStatus(heads) != PGRES_TUPLES_OK) {
+        say(out, DFT_LOG_ERROR, "daftar: cannot read the chain heads: %s", PQresultErrorMessage(heads));
+        PQclear(heads);
+        return -1;
+    }
+    if (dept != NULL && PQntuples(heads) == 0)
+        say(out, DFT_LOG_INFO, "%s: no events yet", dept);
+    int made = 0, rc = 0;
+    for (int i = 0; i < PQntuples(heads); ++i) {
+        const char *code = PQgetvalue(heads, i, 0), *seq = PQgetvalue(heads, i, 1), *hash = PQgetvalue(heads, i, 2),
+                   *anchored = PQgetvalue(heads, i, 3);
+        long long s = strtoll(seq, NULL, 10), a = strtoll(anchored, NULL, 10);
+        if (s < a) { /* the newest events are gone: say so now, verify tells the rest */
+            say(out, DFT_LOG_ERROR, "%s: the chain ends at event %lld, before its checkpoint at event %lld: "
+                                    "run daftar audit verify", code, s, a);
+            rc = -1;
+            continue;
+        }
+        if (s == a) {
+            if (out != NULL)
+                say(out, DFT_LOG_INFO, "%s: anchored at event %lld already (no events since)", code, s);
+            continue;
+        }
+        char mac[65];
+        checkpoint_mac(master, code, seq, hash, mac);
+        params[0] = code, params[1] = seq, params[2] = hash, params[3] = mac;
+        PGresult *ins = PQexecParams(c, "SELECT daftar.audit_checkpoint_add($1, $2, $3, $4)", 4, NULL, params, NULL, NULL, 0);
+        if (PQresultStatus(ins) != PGRES_TUPLES_OK) {
+            say(out, DFT_LOG_ERROR, "daftar: %s: cannot record the checkpoint: %s", code, PQresultErrorMessage(ins));
+            rc = -1;
+        } else if (strcmp(PQgetvalue(ins, 0, 0), "t") == 0) {
+            /* the line an operator keeps outside the database: `daftar audit verify --anchors` reads it back */
+            say(out, DFT_LOG_INFO, "checkpoint %s seq=%s hash=%s mac=%s", code, seq, hash, mac);
+            ++made;
+        } else if (out != NULL) {
+            say(out, DFT_LOG_INFO, "%s: anchored meanwhile (another server, or the chain moved on)", code);
+        }
+        PQclear(ins);
+    }
+    PQclear(heads);
+    return rc == 0 ? made : -1;
+}
+
+/* ---- verification ---- */
+
+typedef struct anchor_t {
+    char dept[32];
+    char seq[24];
+    char hash[65];
+    char mac[65];
+    char where[96]; /* "the catalog" or "FILE:LINE" */
+} anchor_t;
+
+typedef struct anchors_t {
+    anchor_t *v;
+    size_t n, cap;
+} anchors_t;
+
+static anchor_t *anchors_push(anchors_t *a)
+{
+    if (a->n == a->cap) {
+        a->cap = a->cap ? a->cap * 2 : 64;
+        a->v = dft_realloc(a->v, a->cap * sizeof(*a->v));
+    }
+    memset(&a->v[a->n], 0, sizeof(a->v[a->n]));
+    return &a->v[a->n++];
+}
+
+/* Every "checkpoint CODE seq=N hash=H mac=M" in the file, wherever it sits in a line (the
+ * CLI's output, or the server's JSON log lines). -1 (printed) when the file cannot be read. */
+static int anchors_load(anchors_t *a, const char *path, FILE *out)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        fprintf(out, "daftar: cannot read %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t size = 0;
+    long lineno = 0;
+    while (getline(&line, &size, f) != -1) {
+        ++lineno;
+        for (char *p = strstr(line, "checkpoint "); p != NULL; p = strstr(p + 1, "checkpoint ")) {
+            anchor_t x = {0};
+            long long seq;
+            if (sscanf(p, "checkpoint %31[a-z0-9_] seq=%lld hash=%64[0-9a-f] mac=%64[0-9a-f]", x.dept, &seq, x.hash,
+                       x.mac) != 4 ||
+                seq < 1 || strlen(x.hash) != 64 || strlen(x.mac) != 64)
+                continue;
+            snprintf(x.seq, sizeof(x.seq), "%lld", seq);
+            snprintf(x.where, sizeof(x.where), "%.60s:%ld", path, lineno);
+            *anchors_push(a) = x;
+        }
+    }
+    free(line);
+    fclose(f);
+    if (a->n == 0) {
+        fprintf(out, "daftar: %s holds no checkpoint lines\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Verifies one department's chain against its anchors (the catalog's and those of the file);
+ * the number of problems (printed). */
+static int verify_dept(PGconn *c, const unsigned char master[32], const char *code, const anchors_t *outside, FILE *out)
 {
     /* each event with its hash recomputed as audit() computes it */
     char *sql = schema_sql(c,
@@ -145,23 +247,36 @@ static int verify_dept(PGconn *c, const unsigned char master[32], const char *co
         }
         prev = PQgetvalue(ev, i, 2);
     }
-    int anchored = 0;
+    anchors_t all = {0};
     for (int k = 0; k < PQntuples(cp); ++k) {
-        const char *seq = PQgetvalue(cp, k, 0), *hash = PQgetvalue(cp, k, 1), *mac = PQgetvalue(cp, k, 2);
+        anchor_t *x = anchors_push(&all);
+        snprintf(x->seq, sizeof(x->seq), "%s", PQgetvalue(cp, k, 0));
+        snprintf(x->hash, sizeof(x->hash), "%s", PQgetvalue(cp, k, 1));
+        snprintf(x->mac, sizeof(x->mac), "%s", PQgetvalue(cp, k, 2));
+        snprintf(x->where, sizeof(x->where), "the catalog");
+    }
+    for (size_t k = 0; outside != NULL && k < outside->n; ++k)
+        if (strcmp(outside->v[k].dept, code) == 0)
+            *anchors_push(&all) = outside->v[k];
+    int anchored = 0;
+    for (size_t k = 0; k < all.n; ++k) {
+        const anchor_t *x = &all.v[k];
         char want[65];
-        checkpoint_mac(master, code, seq, hash, want);
-        if (strlen(mac) != 64 || CRYPTO_memcmp(want, mac, 64) != 0) {
-            fprintf(out, "%s: checkpoint at event %s is not genuine (its MAC does not verify)\n", code, seq);
+        checkpoint_mac(master, code, x->seq, x->hash, want);
+        if (strlen(x->mac) != 64 || CRYPTO_memcmp(want, x->mac, 64) != 0) {
+            fprintf(out, "%s: checkpoint at event %s in %s is not genuine (its MAC does not verify)\n", code, x->seq,
+                    x->where);
             ++problems;
             continue;
         }
-        long long s = strtoll(seq, NULL, 10);
+        long long s = strtoll(x->seq, NULL, 10);
         if (s > n) {
-            fprintf(out, "%s: events %lld to %s were deleted (a checkpoint names event %s; the chain ends at %d)\n",
-                    code, (long long)n + 1, seq, seq, n);
+            fprintf(out, "%s: events %lld to %s were deleted (a checkpoint in %s names event %s; the chain ends at %d)\n",
+                    code, (long long)n + 1, x->seq, x->where, x->seq, n);
             ++problems;
-        } else if (s >= 1 && strcmp(PQgetvalue(ev, (int)s - 1, 2), hash) != 0) {
-            fprintf(out, "%s: event %s differs from its checkpoint (the chain was rewritten)\n", code, seq);
+        } else if (s >= 1 && strcmp(PQgetvalue(ev, (int)s - 1, 2), x->hash) != 0) {
+            fprintf(out, "%s: event %s differs from its checkpoint in %s (the chain was rewritten)\n", code, x->seq,
+                    x->where);
             ++problems;
         } else {
             ++anchored;
@@ -169,22 +284,31 @@ static int verify_dept(PGconn *c, const unsigned char master[32], const char *co
     }
     if (problems == 0)
         fprintf(out, "%s: %d events, chain intact, %d checkpoints match\n", code, n, anchored);
+    free(all.v);
     PQclear(ev);
     PQclear(cp);
     return problems;
 }
 
-int dft_audit_verify(PGconn *c, const unsigned char master[32], const char *dept, FILE *out)
+int dft_audit_verify(PGconn *c, const unsigned char master[32], const char *dept, const char *anchors_path, FILE *out)
 {
-    PGresult *depts = departments(c, dept, out);
-    if (depts == NULL)
+    anchors_t outside = {0};
+    if (anchors_path != NULL && anchors_load(&outside, anchors_path, out) != 0) {
+        free(outside.v);
         return -1;
+    }
+    PGresult *depts = departments(c, dept, out);
+    if (depts == NULL) {
+        free(outside.v);
+        return -1;
+    }
     int problems = 0;
     PGresult *tx = PQexec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); /* one snapshot for chain and anchors */
     PQclear(tx);
     for (int i = 0; i < PQntuples(depts); ++i)
-        problems += verify_dept(c, master, PQgetvalue(depts, i, 0), out);
+        problems += verify_dept(c, master, PQgetvalue(depts, i, 0), anchors_path != NULL ? &outside : NULL, out);
     PQclear(PQexec(c, "COMMIT"));
     PQclear(depts);
+    free(outside.v);
     return problems == 0 ? 0 : -1;
 }

@@ -34,11 +34,13 @@ extern const dft_route_table_t dft_tenant_routes;
 /* Latest migration numbers compiled in. */
 int dft_migrations_latest(const char *group);
 
-/* audit.c (CLI): records the head of each department's audit chain (or dept's), MAC'd under
- * a key derived from master; prints one line a checkpoint. 0 or -1. */
+/* audit.c (CLI, and the timers thread): records the head of each department's audit chain (or
+ * dept's) when newer than its last checkpoint, MAC'd under a key derived from master, and
+ * prints one line a checkpoint to out, or logs it when out is NULL. The number recorded, or -1. */
 int dft_audit_checkpoint(PGconn *c, const unsigned char master[32], const char *dept, FILE *out);
-/* Recomputes each chain and checks it against its checkpoints; prints what is wrong. 0, or -1. */
-int dft_audit_verify(PGconn *c, const unsigned char master[32], const char *dept, FILE *out);
+/* Recomputes each chain and checks it against its checkpoints, the catalog's and, when
+ * anchors_path is not NULL, the lines of that file; prints what is wrong. 0, or -1. */
+int dft_audit_verify(PGconn *c, const unsigned char master[32], const char *dept, const char *anchors_path, FILE *out);
 /* The digest of the group's function files (sql/<group>/functions/: SHA-256 of their SHA-256s
  * in name order), which `daftar migrate` records per scope; NULL when the group has none. */
 const char *dft_functions_digest(const char *group);

@@ -12,13 +12,21 @@
  * a server killed mid-batch leaves its batch to the others. A broken
  * connection is dropped and made again at the next scan.
  *
+ * Every audit_checkpoint_s the same thread anchors each department's audit
+ * chain head that moved (lib/tenant/audit.c: a checkpoint MAC'd under a key
+ * derived from master_key, recorded in the catalog and logged), so chains
+ * are anchored without a cron job; several servers anchoring at once record
+ * each head once.
+ *
  * Metrics (atomics, read by /metrics): fired, failed, the timers due at the
- * last scan, and how late the latest fired timer was.
+ * last scan, how late the latest fired timer was, and checkpoints recorded.
  */
 #include "timers.h"
 
+#include "../auth/crypto.h"
 #include "../core/log.h"
 #include "../http/metrics.h"
+#include "../tenant/tenant.h"
 
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -28,7 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t fired_total, failed_total, due_now, late_ms, scans_total;
+static uint64_t fired_total, failed_total, due_now, late_ms, scans_total, checkpoints_total;
 
 void dft_timers_render_metrics(dft_buf_t *out)
 {
@@ -47,12 +55,16 @@ void dft_timers_render_metrics(dft_buf_t *out)
                    "daftar_timers_late_seconds %.3f\n"
                    "# HELP daftar_timers_scans_total Scans of the departments for due timers.\n"
                    "# TYPE daftar_timers_scans_total counter\n"
-                   "daftar_timers_scans_total %llu\n",
+                   "daftar_timers_scans_total %llu\n"
+                   "# HELP daftar_audit_checkpoints_total Audit chain heads anchored by this server.\n"
+                   "# TYPE daftar_audit_checkpoints_total counter\n"
+                   "daftar_audit_checkpoints_total %llu\n",
                    (unsigned long long)__atomic_load_n(&fired_total, __ATOMIC_RELAXED),
                    (unsigned long long)__atomic_load_n(&failed_total, __ATOMIC_RELAXED),
                    (unsigned long long)__atomic_load_n(&due_now, __ATOMIC_RELAXED),
                    (double)__atomic_load_n(&late_ms, __ATOMIC_RELAXED) / 1000.0,
-                   (unsigned long long)__atomic_load_n(&scans_total, __ATOMIC_RELAXED));
+                   (unsigned long long)__atomic_load_n(&scans_total, __ATOMIC_RELAXED),
+                   (unsigned long long)__atomic_load_n(&checkpoints_total, __ATOMIC_RELAXED));
 }
 
 /* The departments with a due timer ("code,code"): daftar.timers_due_departments probes each. */
@@ -120,12 +132,22 @@ static int fire_department(PGconn *c, const char *code)
 typedef struct timers_t {
     char *dsn;
     int64_t rescan_ms;
+    int64_t checkpoint_s; /* 0: no anchoring (or no master_key) */
+    unsigned char master[32];
 } timers_t;
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void *run(void *arg)
 {
     timers_t *t = arg;
     PGconn *c = NULL;
+    int64_t next_checkpoint = now_ms() + t->checkpoint_s * 1000;
     for (;;) {
         if (c == NULL || PQstatus(c) != CONNECTION_OK) {
             PQfinish(c);
@@ -158,6 +180,12 @@ static void *run(void *arg)
             }
             PQclear(res);
         }
+        if (c != NULL && t->checkpoint_s > 0 && now_ms() >= next_checkpoint) {
+            int made = dft_audit_checkpoint(c, t->master, NULL, NULL); /* logs each checkpoint, and what failed */
+            if (made > 0)
+                __atomic_add_fetch(&checkpoints_total, (uint64_t)made, __ATOMIC_RELAXED);
+            next_checkpoint = now_ms() + t->checkpoint_s * 1000;
+        }
         struct timespec ts = {(time_t)(t->rescan_ms / 1000), (long)(t->rescan_ms % 1000) * 1000000L};
         nanosleep(&ts, NULL);
     }
@@ -172,6 +200,11 @@ int dft_timers_start(dft_server_t *server)
     timers_t *t = dft_calloc(1, sizeof(*t));
     t->dsn = dft_strdup(cf->db_dsn);
     t->rescan_ms = cf->timers_rescan_ms;
+    t->checkpoint_s = cf->audit_checkpoint_s;
+    if (t->checkpoint_s > 0 && dft_master_key_parse(cf->master_key, t->master) != 0) {
+        dft_log(DFT_LOG_WARN, "timers", "no master_key: audit chains are not anchored by this server");
+        t->checkpoint_s = 0;
+    }
     pthread_t tid;
     pthread_attr_t attr;
     pthread_attr_init(&attr);

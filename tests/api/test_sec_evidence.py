@@ -9,11 +9,18 @@ functions, and `daftar audit checkpoint` / `verify` anchor the chain outside the
 Then: a file's decision (approve, reject) could be rewritten by the department's role with a plain
 UPDATE of the file, or forged with an INSERT into the track. Now decisions change only inside
 file_decide (the owner's function); a guard trigger refuses any other way.
+
+And: the chain was anchored only when someone ran `daftar audit checkpoint`, its anchors kept in the
+catalog, which a superuser may rewrite together with the events. Now each server's timers thread
+anchors every chain head every `audit_checkpoint_s` and logs the anchor, and `daftar audit verify
+--anchors FILE` checks the chains against anchors kept outside the database (logs, cron output).
 """
 import os
+import re
 import subprocess
+import time
 
-from conftest import BIN
+from conftest import BIN, Server
 from test_files import c, create, files_url, h, move, notes_url, w  # noqa: F401 (fixtures)
 
 
@@ -107,3 +114,50 @@ def test_a_decision_is_changed_only_by_file_decide(c, w):
                        " FROM %s.files WHERE id = '%s'" % (s, f["id"], s, f["id"])).stdout.strip()
     assert row == "none|2"
 
+
+
+def events(w, dept, n):
+    """n audit events in dept's chain, written as its role would (audit() is what every change calls)."""
+    w["db"].psql("SET ROLE dept_%s; SELECT set_config('daftar.officer_uid', '%s', false), "
+                 "set_config('daftar.client_addr', '127.0.0.1', false), set_config('daftar.request_id', 'evidence', false); "
+                 "SELECT dept_%s.audit('test.event', NULL, json_build_object('i', i)) FROM generate_series(1, %d) i"
+                 % (dept, w["alice"], dept, n))
+
+
+def test_each_server_anchors_the_chains_and_verify_reads_anchors_kept_outside(c, w, tmp_path):
+    d = w["db"].add_dept("anc")
+    events(w, d, 3)
+    s = Server(env_extra=dict(w["env"], DAFTAR_AUDIT_CHECKPOINT_S="1", DAFTAR_TIMERS_RESCAN_MS="200"))
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            got = w["db"].psql("SELECT max(seq) FROM daftar.audit_checkpoints WHERE dept = '%s'" % d).stdout.strip()
+            if got == "3":
+                break
+            time.sleep(0.2)
+        assert got == "3", "no checkpoint of the chain head within 20 s (got %r)" % got
+        events(w, d, 2)  # the next interval anchors the new head
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and got != "5":
+            time.sleep(0.2)
+            got = w["db"].psql("SELECT max(seq) FROM daftar.audit_checkpoints WHERE dept = '%s'" % d).stdout.strip()
+        assert got == "5"
+    finally:
+        s.stop()
+    logged = [ln for ln in s.logs().splitlines() if re.search(r"checkpoint %s seq=\d+ hash=[0-9a-f]{64} mac=[0-9a-f]{64}" % d, ln)]
+    assert len(logged) == 2, s.logs()[-3000:]
+    anchors = tmp_path / "anchors.log"
+    anchors.write_text(s.logs())
+    p = cli(w, "audit", "verify", "--dept", d, "--anchors", str(anchors))
+    assert p.returncode == 0 and "5 events, chain intact, 4 checkpoints match" in p.stdout, p.stdout + p.stderr
+    # a superuser removes the two newest events and, in the catalog, the anchors that name them
+    w["db"].psql("SET session_replication_role = replica; DELETE FROM dept_%s.audit_events WHERE seq > 3; "
+                 "DELETE FROM daftar.audit_checkpoints WHERE dept = '%s' AND seq > 3" % (d, d))
+    p = cli(w, "audit", "verify", "--dept", d)
+    assert p.returncode == 0, p.stdout  # what the database alone still says
+    p = cli(w, "audit", "verify", "--dept", d, "--anchors", str(anchors))
+    assert p.returncode == 1 and "events 4 to 5 were deleted" in p.stdout, p.stdout + p.stderr
+    # an anchor line made up without master_key is reported, not believed
+    anchors.write_text("checkpoint %s seq=3 hash=%s mac=%s\n" % (d, "a" * 64, "0" * 64))
+    p = cli(w, "audit", "verify", "--dept", d, "--anchors", str(anchors))
+    assert p.returncode == 1 and "not genuine" in p.stdout, p.stdout + p.stderr
