@@ -18,5 +18,6 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_documents_routes,
     &dft_receipts_routes,
     &dft_signature_routes,
+    &dft_delegation_routes,
 };
 const size_t dft_num_route_tables = DFT_ARRAY_SIZE(dft_route_tables);

@@ -6,18 +6,13 @@ LANGUAGE plpgsql AS $$
 DECLARE
     v_year integer := extract(year FROM now() AT TIME ZONE 'Asia/Kolkata');
     v_n integer;
-    v_done {schema}.idempotency;
+    v_done json;
     f {schema}.files;
     v_out json;
 BEGIN
-    IF p_key IS NOT NULL THEN
-        SELECT * INTO v_done FROM {schema}.idempotency WHERE uid = {schema}.me() AND key = p_key;
-        IF FOUND THEN
-            IF v_done.request_hash <> p_request_hash THEN
-                RAISE EXCEPTION 'This Idempotency-Key was used with a different request.' USING ERRCODE = 'DF422';
-            END IF;
-            RETURN json_build_object('replayed', true, 'file', v_done.response);
-        END IF;
+    v_done := {schema}.idempotency_replay(p_key, p_request_hash);
+    IF v_done IS NOT NULL THEN
+        RETURN json_build_object('replayed', true, 'file', v_done);
     END IF;
     IF {schema}.clearance_rank(p_classification) > current_setting('daftar.clearance')::int THEN
         RAISE EXCEPTION 'You cannot create a file above your clearance.' USING ERRCODE = 'DF403';
@@ -32,9 +27,7 @@ BEGIN
     INSERT INTO {schema}.file_access (file_id, uid) VALUES (f.id, {schema}.me());
     INSERT INTO {schema}.movements (file_id, seq, action, from_uid, to_uid) VALUES (f.id, 1, 'create', {schema}.me(), {schema}.me());
     v_out := {schema}.file_json(f);
-    IF p_key IS NOT NULL THEN
-        INSERT INTO {schema}.idempotency (key, uid, request_hash, response) VALUES (p_key, {schema}.me(), p_request_hash, v_out);
-    END IF;
+    PERFORM {schema}.idempotency_keep(p_key, p_request_hash, v_out);
     PERFORM {schema}.audit('file.create', f.id, json_build_object('file_number', f.file_number));
     RETURN json_build_object('replayed', false, 'file', v_out);
 END

@@ -1,10 +1,11 @@
 -- file_decide: the function in force. `daftar migrate` re-applies this file
 -- when it changes; earlier bodies are history in sql/dept/ 0005.
 -- The holder decides the proposal on the file (security review item 6):
---   only with the approving role (may_decide), never by the proposer: who
---   opened the file, or who wrote its proposal, the file's first note (unless
---   that note is the decider's deciding note, the last one, or a decision
---   rests on it);
+--   only with the approving role or a delegation of it in force (may_decide,
+--   decision_delegator), never by the proposer: who opened the file, or who
+--   wrote its proposal (wrote_proposal); under a delegation, never on the
+--   delegator's own proposal either, and the movement names the delegator
+--   (on_behalf_of);
 --   approve needs the decider's signed note as the last note; reject needs
 --   remarks;
 --   a decision is final: the opposite one reverses it only with the
@@ -22,20 +23,23 @@ DECLARE
     v_seq integer := (SELECT max(seq) FROM {schema}.movements WHERE file_id = p_id);
     v_reverses integer;
     v_signed boolean;
-    v_first {schema}.notes;
+    v_behalf text;
 BEGIN
     IF NOT {schema}.may_decide() THEN
-        RAISE EXCEPTION 'Deciding needs the approving role (section_officer or dept_admin).' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Deciding needs the approving role (section_officer or dept_admin) or a delegation of it.'
+            USING ERRCODE = 'DF403';
+    END IF;
+    IF NOT ({schema}.has_role('section_officer') OR {schema}.has_role('dept_admin')) THEN
+        v_behalf := {schema}.decision_delegator();  -- not NULL: may_decide
     END IF;
     IF f.created_by = {schema}.me() THEN
         RAISE EXCEPTION 'Nobody decides a file they opened: send it to the competent officer.' USING ERRCODE = 'DF403';
     END IF;
-    SELECT * INTO v_first FROM {schema}.notes WHERE file_id = p_id ORDER BY n LIMIT 1;
-    IF v_first.author = {schema}.me()
-       AND v_first.n < (SELECT max(n) FROM {schema}.notes WHERE file_id = p_id)
-       AND NOT EXISTS (SELECT 1 FROM {schema}.movements m WHERE m.file_id = p_id AND m.action IN ('approve', 'reject')
-                       AND m.note = v_first.n) THEN
+    IF {schema}.wrote_proposal(p_id, {schema}.me()) THEN
         RAISE EXCEPTION 'Nobody decides a proposal they wrote: send it to the competent officer.' USING ERRCODE = 'DF403';
+    END IF;
+    IF v_behalf IS NOT NULL AND (f.created_by = v_behalf OR {schema}.wrote_proposal(p_id, v_behalf)) THEN
+        RAISE EXCEPTION 'A delegation never decides the delegator''s own proposal.' USING ERRCODE = 'DF403';
     END IF;
     IF f.decision IS NOT NULL AND (p_action = 'approve') = (f.decision = 'approved') THEN
         RAISE EXCEPTION 'The file is % already; a decision is final.', f.decision USING ERRCODE = 'DF409';
@@ -58,12 +62,14 @@ BEGIN
     IF NOT v_signed THEN
         v_note := NULL;
     END IF;
-    INSERT INTO {schema}.movements (file_id, seq, action, from_uid, to_uid, remarks, note, reverses)
-    VALUES (p_id, v_seq + 1, p_action, {schema}.me(), {schema}.me(), coalesce(p_remarks, ''), v_note.n, v_reverses);
+    INSERT INTO {schema}.movements (file_id, seq, action, from_uid, to_uid, remarks, note, reverses, on_behalf_of)
+    VALUES (p_id, v_seq + 1, p_action, {schema}.me(), {schema}.me(), coalesce(p_remarks, ''), v_note.n, v_reverses,
+            v_behalf);
     UPDATE {schema}.files SET decision = CASE p_action WHEN 'approve' THEN 'approved' ELSE 'rejected' END,
                               decided_by = {schema}.me(), decided_at = now(), version = version + 1, updated_at = now()
     WHERE id = p_id RETURNING * INTO f;
-    PERFORM {schema}.audit('file.' || p_action, p_id, json_build_object('note', v_note.n, 'reverses', v_reverses));
+    PERFORM {schema}.audit('file.' || p_action, p_id, json_build_object('note', v_note.n, 'reverses', v_reverses,
+                                                                      'on_behalf_of', v_behalf));
     RETURN {schema}.file_json(f);
 END
 $$;

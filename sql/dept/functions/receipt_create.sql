@@ -8,19 +8,14 @@ DECLARE
     v_today date := (now() AT TIME ZONE 'Asia/Kolkata')::date;
     v_year integer := extract(year FROM v_today);
     v_key text := 'receipt:' || p_key;
-    v_done {schema}.idempotency;
+    v_done json;
     v_n integer;
     x {schema}.receipts;
     v_out json;
 BEGIN
-    IF p_key IS NOT NULL THEN
-        SELECT * INTO v_done FROM {schema}.idempotency WHERE uid = {schema}.me() AND key = v_key;
-        IF FOUND THEN
-            IF v_done.request_hash <> p_request_hash THEN
-                RAISE EXCEPTION 'This Idempotency-Key was used with a different request.' USING ERRCODE = 'DF422';
-            END IF;
-            RETURN json_build_object('replayed', true, 'receipt', v_done.response);
-        END IF;
+    v_done := {schema}.idempotency_replay(v_key, p_request_hash);
+    IF v_done IS NOT NULL THEN
+        RETURN json_build_object('replayed', true, 'receipt', v_done);
     END IF;
     IF {schema}.clearance_rank(p_classification) > current_setting('daftar.clearance')::int THEN
         RAISE EXCEPTION 'You cannot register a receipt above your clearance.' USING ERRCODE = 'DF403';
@@ -39,9 +34,7 @@ BEGIN
             p_subject, p_classification, {schema}.me())
     RETURNING * INTO x;
     v_out := {schema}.receipt_json(x);
-    IF p_key IS NOT NULL THEN
-        INSERT INTO {schema}.idempotency (key, uid, request_hash, response) VALUES (v_key, {schema}.me(), p_request_hash, v_out);
-    END IF;
+    PERFORM {schema}.idempotency_keep(v_key, p_request_hash, v_out);
     PERFORM {schema}.audit('receipt.create', x.id, json_build_object('receipt_number', x.receipt_number));
     RETURN json_build_object('replayed', false, 'receipt', v_out);
 END
