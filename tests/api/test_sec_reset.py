@@ -95,3 +95,33 @@ def test_refresh_token_taken_before_a_reset_cannot_enrol_an_authenticator(c, w):
     assert_problem(r, 401)
     assert w["db"].psql("SELECT count(*) FROM daftar.refresh_tokens WHERE uid = '%s' AND revoked_at IS NULL"
                         % x).stdout.strip() == "0"
+
+
+def memberships(db, uid):
+    return db.psql("SELECT dept || ':' || array_to_string(roles, ',') FROM daftar.memberships WHERE uid = '%s' "
+                   "ORDER BY dept" % uid).stdout.split()
+
+
+def test_nobody_grants_or_revokes_their_own_membership_whatever_the_path(w):
+    """Item 8, grant and revoke as well as a role change: the catalog refuses any change to the member
+    a request runs for, even made by a function running as the catalog's owner (the API's PATCH is
+    test_officers.py::test_nobody_changes_their_own_membership); the operator's CLI runs for no officer."""
+    db, me = w["db"], w["off"].add(w["a"], "officer,hr_admin")[0]
+    before = memberships(db, me)
+    changes = {"grant": "INSERT INTO daftar.memberships (uid, dept, roles) VALUES ('%s', '%s', '{officer,records_officer}')"
+                        % (me, w["b"]),
+               "role change": "UPDATE daftar.memberships SET roles = '{officer,hr_admin,records_officer}' "
+                              "WHERE uid = '%s' AND dept = '%s'" % (me, w["a"]),
+               "revoke": "DELETE FROM daftar.memberships WHERE uid = '%s' AND dept = '%s'" % (me, w["a"])}
+    for what, sql in changes.items():
+        p = db.psql("BEGIN; SELECT set_config('daftar.officer_uid', '%s', true); %s; COMMIT" % (me, sql),
+                    user="daftar_owner", check=False)
+        assert p.returncode != 0 and "Nobody changes their own membership" in p.stderr, "%s: %s" % (what, p.stderr)
+    assert memberships(db, me) == before
+    # run for another officer, the same statements go through; and so does the operator's CLI
+    other = w["off"].add(w["a"], "officer,dept_admin")[0]
+    db.psql("BEGIN; SELECT set_config('daftar.officer_uid', '%s', true); %s; COMMIT" % (other, changes["grant"]),
+            user="daftar_owner")
+    db.cli("officer", "revoke", me, "--dept", w["b"])
+    db.cli("officer", "grant", me, "--dept", w["b"], "--role", "officer")
+    assert memberships(db, me) == sorted(before + ["%s:officer" % w["b"]])
