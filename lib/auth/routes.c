@@ -78,6 +78,7 @@ struct flow_t {
     char *password, *new_password, *hash, *new_hash, *claims, *totp_secret;
     int exists, usable, locked, must_change, otp, ok, totp_enabled, totp_required;
     uint64_t totp_last_step, step;
+    json_int_t gen; /* the token generation of the credentials checked (a family starts in it) */
     char totp_code[8];
     char refresh[REFRESH_LEN + 1], refresh_hash[65];
 };
@@ -152,6 +153,7 @@ static int take_lookup(flow_t *f, const dft_db_reply_t *reply)
     f->usable = json_is_true(json_object_get(j, "active")) && !f->locked;
     f->must_change = json_is_true(json_object_get(j, "must_change"));
     f->claims = json_dumps(json_object_get(j, "claims"), JSON_COMPACT);
+    f->gen = json_integer_value(json_object_get(json_object_get(j, "claims"), "gen"));
     f->totp_enabled = json_is_true(json_object_get(j, "totp"));
     f->totp_required = json_is_true(json_object_get(j, "totp_required"));
     f->totp_last_step = (uint64_t)json_integer_value(json_object_get(j, "totp_last_step"));
@@ -274,10 +276,11 @@ static void on_verified(dft_task_t *task)
         flow_free(f);
         return;
     }
-    char step[24];
+    char step[24], gen[24];
     snprintf(step, sizeof(step), "%llu", (unsigned long long)f->step);
-    const char *params[] = {f->uid, f->refresh_hash, f->otp ? "{pwd,otp}" : "{pwd}", ttl, step, f->hash, f->new_hash};
-    dft_db_run_for(r, NULL, DFT_DB_WRITE, "auth_login_ok", params, 7, on_login_recorded, f);
+    snprintf(gen, sizeof(gen), "%lld", (long long)f->gen);
+    const char *params[] = {f->uid, f->refresh_hash, f->otp ? "{pwd,otp}" : "{pwd}", ttl, step, f->hash, f->new_hash, gen};
+    dft_db_run_for(r, NULL, DFT_DB_WRITE, "auth_login_ok", params, 8, on_login_recorded, f);
 }
 
 static void on_looked_up(void *ctx, const dft_db_reply_t *reply);

@@ -207,6 +207,10 @@ def test_temporary_password_must_be_changed_first(c, world):
         time.sleep(0.05)
     assert login(c, uid, temp).status_code == 401
     assert login(c, uid).status_code == 200
+    # the change's refresh token is of the new generation; the earlier one is dead
+    refresh = {"grant_type": "refresh_token"}
+    assert c.post("/v1/auth/token", json=dict(refresh, refresh_token=new["refresh_token"])).status_code == 200
+    assert_problem(c.post("/v1/auth/token", json=dict(refresh, refresh_token=t["refresh_token"])), 401)
 
 
 # ----------------------------------------------------------- departments

@@ -6,10 +6,17 @@
    a dept_admin of the target's home department, never for oneself, never a weaker admin, and the
    officer sees the reset on GET /v1/me.
 """
+import hashlib
+import os
+import secrets
+import subprocess
+import threading
+import time
+
 import httpx
 import pytest
 
-from conftest import Server, assert_problem, keyed_env
+from conftest import BIN, PGHOST, PGPORT, Server, assert_problem, keyed_env
 from test_auth import PASSWORD, Officers, bearer, tokens
 from test_totp import enrol, oathtool
 
@@ -125,3 +132,103 @@ def test_nobody_grants_or_revokes_their_own_membership_whatever_the_path(w):
     db.cli("officer", "revoke", me, "--dept", w["b"])
     db.cli("officer", "grant", me, "--dept", w["b"], "--role", "officer")
     assert memberships(db, me) == sorted(before + ["%s:officer" % w["b"]])
+
+
+def refresh(c, token):
+    return c.post("/v1/auth/token", json={"grant_type": "refresh_token", "refresh_token": token})
+
+
+def token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def wait_for(db, sql, timeout=10.0):
+    t0 = time.monotonic()
+    while db.psql(sql).stdout.strip() != "t":
+        assert time.monotonic() - t0 < timeout, "still not: " + sql
+        time.sleep(0.05)
+
+
+def test_a_rotation_in_flight_at_the_reset_gives_no_live_refresh_token(c, w):
+    """Item 4, the race: the holder of a stolen refresh token rotates it while the admin resets. The
+    rotation locked its token first, the reset waited for it and then revoked the tokens it could see,
+    not the successor the rotation had just added; that successor kept the family alive."""
+    db, admin_a = w["db"], w["off"].add(w["a"], "officer,dept_admin")[0]
+    ta = signed_in_with_code(c, admin_a)["access_token"]
+    x = w["off"].add(w["a"])[0]
+    stolen = signed_in_with_code(c, x)
+    successor = "rt_" + secrets.token_urlsafe(32)
+    # the attacker's rotation, as the server runs it (daftar_api, auth_refresh), held open before its commit
+    s = subprocess.Popen(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", PGHOST, "-p", PGPORT, "-U", "daftar_api",
+                          "-d", db.name], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    s.stdin.write("BEGIN;\nSELECT daftar.refresh_rotate('%s', '%s', 3600);\n"
+                  % (token_hash(stolen["refresh_token"]), token_hash(successor)))
+    s.stdin.flush()
+    done = {}
+    try:
+        wait_for(db, "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE datname = current_database() "
+                     "AND usename = 'daftar_api' AND state = 'idle in transaction')")
+
+        def admin_resets():
+            with httpx.Client(base_url=w["server"].url, http1=False, http2=True, timeout=30) as c2:
+                done["reset"] = reset(c2, ta, w["a"], x)
+
+        t = threading.Thread(target=admin_resets)
+        t.start()
+        # the reset waits for the rotation's lock (when it takes none, it has finished by now)
+        try:
+            wait_for(db, "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE datname = current_database() "
+                         "AND wait_event_type = 'Lock')", timeout=3)
+        except AssertionError:
+            pass
+        s.stdin.write("COMMIT;\n")
+        s.stdin.close()
+        assert s.wait(timeout=30) == 0, s.stderr.read()
+        t.join(timeout=30)
+    finally:
+        if s.poll() is None:
+            s.kill()
+    assert done["reset"].status_code == 204, done["reset"].text
+    # neither the successor the rotation made nor anything before the reset works
+    assert_problem(refresh(c, successor), 401)
+    assert_problem(c.get("/v1/me", headers=bearer(stolen["access_token"])), 401)
+    assert_problem(refresh(c, stolen["refresh_token"]), 401)
+
+
+def test_a_sign_in_checked_before_the_reset_and_recorded_after_it_starts_no_family(c, w):
+    """Item 4, the other race: a sign-in reads the credentials (login_begin), checks the password and
+    the code on a worker (scrypt), then records its success (login_ok, which starts the refresh
+    family). A reset while it hashed removed the secret the code was checked against, yet the family
+    started after the reset and lived. The officer's password is hashed at 2^17 (0.65 s here) so the
+    reset lands inside the hashing."""
+    db, admin_a = w["db"], w["off"].add(w["a"], "officer,dept_admin")[0]
+    ta = signed_in_with_code(c, admin_a)["access_token"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DAFTAR_")}
+    env.update(db.env(), DAFTAR_PASSWORD_SCRYPT_LOG_N="17")
+    pw = os.path.join(w["off"].tmp, "pw")
+    with open(pw, "w") as f:
+        f.write(PASSWORD)
+    out = subprocess.run([BIN, "officer", "add", "--dept", w["a"], "--name", "Slow", "--role", "officer",
+                          "--password-file", pw], env=env, check=True, capture_output=True, text=True).stdout
+    x = out.split("uid: ")[1].split()[0]
+    secret = enrol(c, tokens(c, x)["access_token"])  # the confirmation used this 30 s step's code
+    signed = {}
+
+    def officer_signs_in():
+        with httpx.Client(base_url=w["server"].url, http1=False, http2=True, timeout=30) as c2:
+            signed["r"] = c2.post("/v1/auth/token", json={"grant_type": "password", "uid": x, "password": PASSWORD,
+                                                         "totp": oathtool(secret, 30)})
+            signed["at"] = time.monotonic()
+
+    t = threading.Thread(target=officer_signs_in)
+    t.start()
+    # login_begin has read the credentials (it counts the attempt until the password proves right)
+    wait_for(db, "SELECT failed_count > 0 FROM daftar.credentials WHERE uid = '%s'" % x)
+    assert reset(c, ta, w["a"], x).status_code == 204
+    reset_at = time.monotonic()
+    t.join(timeout=30)
+    assert signed["at"] > reset_at, "the sign-in finished before the reset: the race was not run"
+    assert signed["r"].status_code in (200, 401), signed["r"].text
+    if signed["r"].status_code == 200:
+        assert_problem(refresh(c, signed["r"].json()["refresh_token"]), 401)
+        assert_problem(c.get("/v1/me", headers=bearer(signed["r"].json()["access_token"])), 401)

@@ -22,8 +22,9 @@ BEGIN
     SET token_generation = token_generation + 1, generation_changed_at = now(), updated_at = now()
     WHERE uid = p_uid;
     UPDATE daftar.refresh_tokens SET revoked_at = now() WHERE uid = p_uid AND revoked_at IS NULL;
-    INSERT INTO daftar.refresh_tokens (token_hash, family, uid, amr, expires_at)
-    VALUES (p_refresh, gen_random_uuid(), p_uid, p_amr, now() + make_interval(secs => p_ttl));
+    INSERT INTO daftar.refresh_tokens (token_hash, family, uid, amr, expires_at, gen)
+    SELECT p_refresh, gen_random_uuid(), p_uid, p_amr, now() + make_interval(secs => p_ttl), token_generation
+    FROM daftar.officers WHERE uid = p_uid;
     PERFORM pg_notify('daftar_revocations', p_uid);
     RETURN daftar.officer_claims(p_uid);
 END
