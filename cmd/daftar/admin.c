@@ -143,6 +143,7 @@ static const char officer_help[] =
     "  revoke UID --dept CODE                                 remove a membership\n"
     "  suspend UID                                            stop every token of the officer at once\n"
     "  reset-password UID                                     new temporary password\n"
+    "  reset-second-factor UID                                remove the second factor (a dept_admin's too); enrols again\n"
     "\n"
     "Clearance: unclassified, restricted (default), confidential, secret.\n";
 
@@ -219,6 +220,8 @@ int dft_cmd_officer(int argc, char **argv)
         rc = dft_officer_suspend(c, uid, stdout);
     else if (strcmp(action, "reset-password") == 0)
         rc = dft_officer_reset_password(c, uid, stdout);
+    else if (strcmp(action, "reset-second-factor") == 0)
+        rc = dft_officer_reset_second_factor(c, uid, stdout);
     else {
         officer_usage(stderr);
         rc = -2;

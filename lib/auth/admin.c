@@ -152,11 +152,13 @@ int dft_officer_grant(PGconn *c, const char *uid, const char *dept, const char *
 }
 
 /* Runs `change` (one statement on $1 = uid that must touch a row), revokes the
- * officer's tokens and refresh tokens, and notifies servers, in one transaction. */
+ * officer's tokens and refresh tokens, records the security event `event`
+ * (when not NULL: the officer sees it on GET /v1/me, by the operator) and
+ * notifies servers, in one transaction. */
 static int change_and_revoke(PGconn *c, const char *uid, const char *change, int nparams, const char *const *params,
-                             FILE *out, const char *what)
+                             const char *event, FILE *out, const char *what)
 {
-    const char *p[] = {uid};
+    const char *p[] = {uid}, *pe[] = {uid, event};
     PGresult *res = NULL;
     if (tx(c, "BEGIN", out) != 0)
         return -1;
@@ -172,6 +174,8 @@ static int change_and_revoke(PGconn *c, const char *uid, const char *change, int
           "revoking tokens", NULL) != 0 ||
         q(c, "UPDATE daftar.refresh_tokens SET revoked_at = now() WHERE uid = $1 AND revoked_at IS NULL", 1, p, out,
           "revoking refresh tokens", NULL) != 0 ||
+        (event != NULL &&
+         q(c, "INSERT INTO daftar.security_events (uid, kind) VALUES ($1, $2)", 2, pe, out, "recording the event", NULL) != 0) ||
         q(c, "SELECT pg_notify('daftar_revocations', $1)", 1, p, out, "notifying", NULL) != 0 || tx(c, "COMMIT", out) != 0)
         goto rollback;
     return 0;
@@ -203,7 +207,7 @@ int dft_officer_suspend(PGconn *c, const char *uid, FILE *out)
     if (uid_arg(uid, out) != 0)
         return -1;
     const char *p[] = {uid};
-    if (change_and_revoke(c, uid, "UPDATE daftar.officers SET status = 'suspended' WHERE uid = $1", 1, p, out,
+    if (change_and_revoke(c, uid, "UPDATE daftar.officers SET status = 'suspended' WHERE uid = $1", 1, p, NULL, out,
                           "suspending") != 0)
         return -1;
     fprintf(out, "suspended %s: every token of this officer is refused from now on\n", uid);
@@ -223,13 +227,27 @@ int dft_officer_reset_password(PGconn *c, const char *uid, FILE *out)
         rc = change_and_revoke(c, uid,
                                "UPDATE daftar.credentials SET password_hash = $2, must_change = true, failed_count = 0, "
                                "locked_until = NULL, password_changed_at = now() WHERE uid = $1",
-                               2, p, out, "resetting the password");
+                               2, p, "password_reset", out, "resetting the password");
     }
     if (rc == 0)
         fprintf(out, "temporary password: %s\n(to be changed at first login)\n", temp);
     dft_wipe(temp, sizeof(temp));
     dft_buf_dispose(&hash);
     return rc;
+}
+
+/* The state's operator removes an officer's second factor: for officers no
+ * department admin may reset (a dept_admin; sql/catalog/functions/totp_disable.sql). */
+int dft_officer_reset_second_factor(PGconn *c, const char *uid, FILE *out)
+{
+    if (uid_arg(uid, out) != 0)
+        return -1;
+    const char *p[] = {uid};
+    if (change_and_revoke(c, uid, "UPDATE daftar.credentials SET totp_enabled = false, totp_secret = NULL WHERE uid = $1", 1, p,
+                          "second_factor_reset", out, "resetting the second factor") != 0)
+        return -1;
+    fprintf(out, "reset %s's second factor: every token of this officer is refused; the officer enrols again\n", uid);
+    return 0;
 }
 
 int dft_service_add(PGconn *c, const char *dept, const char *name, const char *roles, const char *scopes, FILE *out)

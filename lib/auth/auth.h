@@ -131,6 +131,7 @@ int dft_officer_grant(PGconn *c, const char *uid, const char *dept, const char *
 int dft_officer_revoke(PGconn *c, const char *uid, const char *dept, FILE *out);
 int dft_officer_suspend(PGconn *c, const char *uid, FILE *out);
 int dft_officer_reset_password(PGconn *c, const char *uid, FILE *out);
+int dft_officer_reset_second_factor(PGconn *c, const char *uid, FILE *out);
 /* A service account: prints its client id and secret (shown once). */
 int dft_service_add(PGconn *c, const char *dept, const char *name, const char *roles, const char *scopes, FILE *out);
 int dft_service_suspend(PGconn *c, const char *client_id, FILE *out);

@@ -1,10 +1,13 @@
-"""Second-factor reset (security review items 4 and 7).
+"""Administrators and officers' credentials (security review items 8, 4 and 7).
 
-4: a refresh token taken before the reset kept working, so whoever held it could enrol their own
-   authenticator and lock the officer out: the reset revokes every refresh token of the officer.
-7: the admin of any department where the target merely held a membership could reset it; now only
-   a dept_admin of the target's home department, never for oneself, never a weaker admin, and the
-   officer sees the reset on GET /v1/me.
+8: an hr_admin granted itself records_officer: nobody changes their own membership, whatever the path.
+4: a refresh token taken before a second-factor reset kept working, so whoever held it could enrol their
+   own authenticator and lock the officer out: the reset raises the token generation and revokes every
+   refresh family, also one a rotation or a sign-in in flight was adding (refresh tokens carry their
+   generation, catalog 0017).
+7: the admin of any department where the target merely held a membership could reset it; now only a
+   dept_admin of the target's home department with powers strictly above the officer's, never for
+   oneself; the state's operator resets the rest (CLI); the officer sees every reset on GET /v1/me.
 """
 import hashlib
 import os
@@ -74,22 +77,73 @@ def test_reset_only_from_the_home_department_revokes_refresh_and_is_shown(c, w):
     assert (e["kind"], e["by"], e["dept"]) == ("second_factor_reset", admin_a, w["a"])
 
 
-def test_no_weaker_admin_and_not_oneself(c, w):
-    admin_a = w["off"].add(w["a"], "officer,dept_admin")[0]
+def second_factors(db, *uids):
+    """Which of these officers still have a second factor (set enrolled directly: targets need no sign-in)."""
+    return db.psql("SELECT uid FROM daftar.credentials WHERE uid IN (%s) AND totp_enabled ORDER BY uid"
+                   % ", ".join("'%s'" % u for u in uids)).stdout.split()
+
+
+def test_no_admin_resets_an_equal_or_wider_one_nor_itself(c, w):
+    """Item 7, 'weaker admin': a reset needs powers strictly above the officer's. A dept_admin of the
+    home department resets plain officers and the hr_admins of departments it administers as
+    dept_admin, cleared no higher than itself; never another dept_admin (equal, or wider when of a
+    department it does not administer), an admin of a department it does not administer, an officer
+    cleared above itself, or itself. An hr_admin resets nobody."""
+    db, a, c3, add = w["db"], w["a"], w["c"], w["off"].add
+    admin_a = add(a, "officer,dept_admin")[0]
     ta = signed_in_with_code(c, admin_a)["access_token"]
-    y = w["off"].add(w["a"], "officer,dept_admin")[0]
-    w["db"].cli("officer", "grant", y, "--dept", w["c"], "--role", "officer,dept_admin")
-    signed_in_with_code(c, y)
-    # y administers c, which admin_a does not: a weaker admin
-    assert_problem(reset(c, ta, w["a"], y), 403)
-    # oneself
-    assert_problem(reset(c, ta, w["a"], admin_a), 403)
-    assert w["db"].psql("SELECT count(*) FROM daftar.credentials WHERE uid IN ('%s', '%s') AND totp_enabled"
-                        % (y, admin_a)).stdout.strip() == "2"
-    # an equal admin of both departments may
-    both = w["off"].add(w["a"], "officer,dept_admin")[0]
-    w["db"].cli("officer", "grant", both, "--dept", w["c"], "--role", "officer,dept_admin")
-    assert reset(c, signed_in_with_code(c, both)["access_token"], w["a"], y).status_code == 204
+    th = tokens(c, add(a, "officer,hr_admin")[0])["access_token"]
+    peer = add(a, "officer,dept_admin")[0]
+    wider = add(a, "officer,dept_admin")[0]
+    db.cli("officer", "grant", wider, "--dept", c3, "--role", "officer,dept_admin")
+    hr_both = add(a, "officer,hr_admin")[0]
+    db.cli("officer", "grant", hr_both, "--dept", c3, "--role", "officer,hr_admin")
+    hr_a = add(a, "officer,hr_admin")[0]
+    cleared = add(a, "officer", clearance="secret")[0]
+    targets = [peer, wider, hr_both, hr_a, cleared]
+    db.psql("UPDATE daftar.credentials SET totp_enabled = true, totp_secret = 'sealed' WHERE uid IN (%s)"
+            % ", ".join("'%s'" % u for u in targets))
+    for who, token, target in [("an equal dept_admin", ta, peer), ("a dept_admin of c too", ta, wider),
+                               ("an hr_admin of c too", ta, hr_both), ("cleared above the admin", ta, cleared),
+                               ("the admin itself", ta, admin_a), ("an hr_admin's reset", th, hr_a),
+                               ("an hr_admin on a dept_admin", th, peer)]:
+        r = reset(c, token, a, target)
+        assert r.status_code == 403, "%s: %d %s" % (who, r.status_code, r.text)
+    assert second_factors(db, *targets) == sorted(targets)
+    # strictly stronger: the home department's dept_admin resets its hr_admin
+    assert reset(c, ta, a, hr_a).status_code == 204
+    # a dept_admin of a and c, cleared secret: the hr_admin of both and the secret officer too, no dept_admin
+    both = add(a, "officer,dept_admin", clearance="secret")[0]
+    db.cli("officer", "grant", both, "--dept", c3, "--role", "officer,dept_admin")
+    tb = signed_in_with_code(c, both)["access_token"]
+    assert reset(c, tb, a, hr_both).status_code == 204
+    assert reset(c, tb, a, cleared).status_code == 204
+    assert_problem(reset(c, tb, a, peer), 403)
+    assert_problem(reset(c, tb, a, wider), 403)
+    assert second_factors(db, *targets) == sorted([peer, wider])
+
+
+def test_the_state_operator_resets_what_no_admin_may_and_the_officer_is_told(c, w):
+    """Item 7, the state administrator: a dept_admin's second factor is reset by the operator,
+    `daftar officer reset-second-factor UID`, with the same revocations; this and `reset-password`
+    show on the officer's GET /v1/me, by nobody (the operator)."""
+    db, y = w["db"], w["off"].add(w["a"], "officer,dept_admin")[0]
+    ty = signed_in_with_code(c, y)
+    out = db.cli("officer", "reset-second-factor", y).stdout
+    assert y in out
+    assert second_factors(db, y) == []
+    assert_problem(refresh(c, ty["refresh_token"]), 401)
+    deadline = time.monotonic() + 2
+    while c.get("/v1/me", headers=bearer(ty["access_token"])).status_code != 401:
+        assert time.monotonic() < deadline, "the access token still works after the reset"
+        time.sleep(0.05)
+    me = c.get("/v1/me", headers=bearer(tokens(c, y)["access_token"])).json()
+    assert me["second_factor"] is False
+    assert me["security_events"][0]["kind"] == "second_factor_reset"
+    assert (me["security_events"][0]["by"], me["security_events"][0]["dept"]) == (None, None)
+    temp = db.cli("officer", "reset-password", y).stdout.split("temporary password: ")[1].split()[0]
+    me = c.get("/v1/me", headers=bearer(tokens(c, y, temp)["access_token"])).json()
+    assert [e["kind"] for e in me["security_events"]] == ["password_reset", "second_factor_reset"]
 
 
 def test_refresh_token_taken_before_a_reset_cannot_enrol_an_authenticator(c, w):

@@ -101,7 +101,7 @@ def test_confidential_clearance_requires_a_second_factor(c, setup):
 
 
 def test_admin_resets_a_second_factor(c, setup):
-    admin, _ = setup["off"].add(setup["dept"], "officer,dept_admin")
+    admin, _ = setup["off"].add(setup["dept"], "officer,dept_admin", clearance="secret")  # not below the target's
     ta = tokens(c, admin)
     admin_secret = enrol(c, ta["access_token"])
     target, _ = setup["off"].add(setup["dept"], "officer", clearance="secret")
