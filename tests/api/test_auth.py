@@ -438,7 +438,10 @@ def test_workers_yield_the_cores_and_are_lifted_when_starved(db, env, world):
     it is no longer starved."""
     s = Server(env_extra=dict(env, DAFTAR_WORKERS="3"))
     try:
-        pol = thread_policies(s.proc.pid)
+        s.wait_ready()  # the workers set their class when they start, after the listener is up
+        deadline = time.monotonic() + 5
+        while (pol := thread_policies(s.proc.pid)).count(5) != 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert pol.count(5) == 3 and pol.count(0) == len(pol) - 3, pol
     finally:
         s.stop()
