@@ -30,9 +30,10 @@
 static X509_STORE *trust; /* under trust_lock; replaced whole */
 static pthread_mutex_t trust_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *ca_file, *crl_dir;
-static int available;       /* set once at start-up */
-static uint64_t crl_stamp;  /* files and mtimes of crl_dir when trust was built */
-static time_t crl_looked;   /* when crl_dir was last looked at */
+static int available;        /* set once at start-up */
+static uint64_t crl_stamp;   /* files and mtimes of crl_dir when trust was built */
+static uint64_t crl_refused; /* the stamp of a directory that could not be read whole (kept out: trust stays) */
+static time_t crl_looked;    /* when crl_dir was last looked at */
 
 /* A CA without a CRL file is not checked for revocation; an expired CRL refuses (refresh it). */
 static int tolerate_missing_crl(int ok, X509_STORE_CTX *ctx)
@@ -40,27 +41,56 @@ static int tolerate_missing_crl(int ok, X509_STORE_CTX *ctx)
     return ok || X509_STORE_CTX_get_error(ctx) == X509_V_ERR_UNABLE_TO_GET_CRL;
 }
 
-/* What crl_dir holds now: a sum over its regular files of their mtimes and sizes; 0 when unreadable. */
-static uint64_t crl_dir_stamp(void)
+/* Calls each() on every regular file of crl_dir but dot files, in directory order, until one
+ * returns non-zero; that value, 0, or -1 when the directory cannot be read. */
+static int crl_files(int (*each)(const char *path, const char *name, const struct stat *st, void *arg), void *arg)
 {
     DIR *d = opendir(crl_dir);
-    uint64_t stamp = 1;
     struct dirent *e;
-    while (d != NULL && (e = readdir(d)) != NULL) {
+    int rc = d != NULL ? 0 : -1;
+    while (rc == 0 && d != NULL && (e = readdir(d)) != NULL) {
         char path[4096];
         struct stat st;
-        if (e->d_name[0] == '.' || (size_t)snprintf(path, sizeof(path), "%s/%s", crl_dir, e->d_name) >= sizeof(path) ||
-            stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-            continue;
-        stamp = stamp * 1099511628211ull + (uint64_t)st.st_mtim.tv_sec * 1000000000ull + (uint64_t)st.st_mtim.tv_nsec +
-                (uint64_t)st.st_size;
+        if (e->d_name[0] != '.' && (size_t)snprintf(path, sizeof(path), "%s/%s", crl_dir, e->d_name) < sizeof(path) &&
+            stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            rc = each(path, e->d_name, &st, arg);
     }
     if (d != NULL)
         closedir(d);
-    return d != NULL ? stamp : 0;
+    return rc;
 }
 
-/* The CAs, and the CRLs (PEM or DER, any number a file) of crl_dir; NULL when unusable. */
+static int stamp_file(const char *path, const char *name, const struct stat *st, void *arg)
+{
+    (void)path, (void)name;
+    uint64_t *stamp = arg;
+    *stamp = *stamp * 1099511628211ull + (uint64_t)st->st_mtim.tv_sec * 1000000000ull + (uint64_t)st->st_mtim.tv_nsec +
+             (uint64_t)st->st_size;
+    return 0;
+}
+
+/* What crl_dir holds now: a hash of its regular files' mtimes and sizes; 0 when unreadable. */
+static uint64_t crl_dir_stamp(void)
+{
+    uint64_t stamp = 1;
+    return crl_files(stamp_file, &stamp) == 0 ? stamp : 0;
+}
+
+/* A file that holds no CRL (damaged, or caught half-written) fails the whole store: a CA whose
+ * CRL went missing would otherwise pass every certificate it ever revoked. */
+static int load_crl_file(const char *path, const char *name, const struct stat *st, void *arg)
+{
+    (void)st;
+    X509_LOOKUP *lookup = arg;
+    if (X509_load_crl_file(lookup, path, X509_FILETYPE_PEM) > 0 || X509_load_crl_file(lookup, path, X509_FILETYPE_ASN1) > 0)
+        return 0;
+    dft_log(DFT_LOG_WARN, "config", "signing_crl_dir: %s holds no CRL (damaged, or not written whole)", name);
+    return -1;
+}
+
+/* The CAs, and the CRLs (PEM or DER, any number a file) of crl_dir, checked for every
+ * certificate of a chain (an intermediate CA its parent revoked refuses what it issued);
+ * NULL when a file is unusable. */
 static X509_STORE *store_build(void)
 {
     X509_STORE *s = X509_STORE_new();
@@ -68,28 +98,12 @@ static X509_STORE *store_build(void)
         goto fail;
     if (crl_dir != NULL) {
         X509_LOOKUP *lookup = X509_STORE_add_lookup(s, X509_LOOKUP_file());
-        DIR *d = opendir(crl_dir);
-        struct dirent *e;
-        if (lookup == NULL || d == NULL) {
-            if (d != NULL)
-                closedir(d);
+        if (lookup == NULL || crl_files(load_crl_file, lookup) != 0)
             goto fail;
-        }
-        while ((e = readdir(d)) != NULL) {
-            char path[4096];
-            struct stat st;
-            if (e->d_name[0] == '.' || (size_t)snprintf(path, sizeof(path), "%s/%s", crl_dir, e->d_name) >= sizeof(path) ||
-                stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-                continue;
-            if (X509_load_crl_file(lookup, path, X509_FILETYPE_PEM) <= 0 &&
-                X509_load_crl_file(lookup, path, X509_FILETYPE_ASN1) <= 0)
-                dft_log(DFT_LOG_WARN, "config", "signing_crl_dir: %s holds no CRL", e->d_name);
-            ERR_clear_error();
-        }
-        closedir(d);
-        X509_STORE_set_flags(s, X509_V_FLAG_CRL_CHECK);
+        X509_STORE_set_flags(s, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
         X509_STORE_set_verify_cb(s, tolerate_missing_crl);
     }
+    ERR_clear_error();
     return s;
 fail:
     ERR_clear_error();
@@ -113,7 +127,8 @@ int dft_sign_init(const char *ca_path, const char *crl_path)
 }
 
 /* The store to verify with (a reference: X509_STORE_free it); rebuilt first when the CRL
- * directory changed (looked at once a second at most). Worker threads only: it reads files. */
+ * directory changed (looked at once a second at most; a directory that cannot be read whole
+ * keeps the store in force until it changes again). Worker threads only: it reads files. */
 static X509_STORE *store_acquire(void)
 {
     pthread_mutex_lock(&trust_lock);
@@ -121,11 +136,17 @@ static X509_STORE *store_acquire(void)
     if (crl_dir != NULL && now != crl_looked) {
         crl_looked = now;
         uint64_t stamp = crl_dir_stamp();
-        X509_STORE *fresh = stamp != crl_stamp && stamp != 0 ? store_build() : NULL;
-        if (fresh != NULL) {
-            X509_STORE_free(trust); /* verifications under way hold their own reference */
-            trust = fresh;
-            crl_stamp = stamp;
+        if (stamp != 0 && stamp != crl_stamp && stamp != crl_refused) {
+            X509_STORE *fresh = store_build();
+            if (fresh != NULL) {
+                X509_STORE_free(trust); /* verifications under way hold their own reference */
+                trust = fresh;
+                crl_stamp = stamp;
+            } else {
+                crl_refused = stamp;
+                dft_log(DFT_LOG_WARN, "config",
+                        "signing_crl_dir changed but cannot be read whole: the CRLs read before stay in force");
+            }
         }
     }
     X509_STORE *s = trust;

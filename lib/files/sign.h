@@ -21,10 +21,11 @@ typedef struct dft_cert_info_t {
     char not_before[24], not_after[24];   /* "YYYY-MM-DDTHH:MM:SSZ" */
 } dft_cert_info_t;
 
-/* Loads the trusted CAs and, when crl_path names a directory, the CRLs in its files (a CA
- * without one is not checked for revocation; an expired one refuses); the CRLs are read
- * again when the directory's files change. "" CAs leave signatures unavailable.
- * 0, or -1 when a named file or directory is unusable. */
+/* Loads the trusted CAs and, when crl_path names a directory, the CRLs in its files, checked
+ * for every certificate of a chain (a CA without one is not checked for revocation; an expired
+ * one refuses); the CRLs are read again when the directory's files change, and a change that
+ * leaves a file holding no CRL keeps the CRLs read before. "" CAs leave signatures
+ * unavailable. 0, or -1 when a named file or directory is unusable. */
 int dft_sign_init(const char *ca_path, const char *crl_path);
 /* 1 when CAs are loaded. */
 int dft_sign_available(void);

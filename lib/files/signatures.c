@@ -346,7 +346,8 @@ const dft_route_table_t dft_signature_routes = {routes, DFT_ARRAY_SIZE(routes)};
 int dft_files_attach(dft_server_t *server)
 {
     if (dft_sign_init(server->config->signing_ca, server->config->signing_crl_dir) != 0) {
-        dft_log(DFT_LOG_ERROR, "config", "signing_ca / signing_crl_dir: cannot load trusted CAs from the file or CRLs from the directory");
+        dft_log(DFT_LOG_ERROR, "config",
+                "signing_ca / signing_crl_dir: cannot load trusted CAs from the file or CRLs from the directory");
         return -1;
     }
     return 0;

@@ -16,23 +16,27 @@ def _name(cn):
 
 
 class CA:
-    def __init__(self, cn="daftar test CA"):
+    def __init__(self, cn="daftar test CA", parent=None, path_length=0):
+        """A root CA, or with `parent` an intermediate CA that parent issues (give the parent path_length=1)."""
         self.key = ec.generate_private_key(ec.SECP256R1())
         now = datetime.datetime.utcnow()
-        self.cert = (x509.CertificateBuilder().subject_name(_name(cn)).issuer_name(_name(cn))
+        issuer, issuer_key = (parent.cert.subject, parent.key) if parent else (_name(cn), self.key)
+        self.cert = (x509.CertificateBuilder().subject_name(_name(cn)).issuer_name(issuer)
                      .public_key(self.key.public_key()).serial_number(x509.random_serial_number())
                      .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
-                     .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-                     .sign(self.key, hashes.SHA256()))
+                     .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+                     .sign(issuer_key, hashes.SHA256()))
 
     def pem(self):
         return self.cert.public_bytes(serialization.Encoding.PEM)
 
     def crl(self, revoked=(), days=1):
-        """This CA's certificate revocation list (PEM) revoking the given signers, valid for `days`."""
+        """This CA's certificate revocation list (PEM) revoking the given signers or CAs, valid for `days`
+        (a negative number: a CRL that has expired)."""
         now = datetime.datetime.utcnow()
+        last = now - datetime.timedelta(minutes=5) if days > 0 else now + datetime.timedelta(days=days - 1)
         b = (x509.CertificateRevocationListBuilder().issuer_name(self.cert.subject)
-             .last_update(now - datetime.timedelta(minutes=5)).next_update(now + datetime.timedelta(days=days)))
+             .last_update(last).next_update(now + datetime.timedelta(days=days)))
         for signer in revoked:
             b = b.add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(signer.cert.serial_number)
                                           .revocation_date(now - datetime.timedelta(minutes=1)).build())
