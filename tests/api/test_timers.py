@@ -26,7 +26,10 @@ def w(db, tmp_path_factory):
             "CREATE FUNCTION {s}.timer_slow(t {s}.timers) RETURNS void LANGUAGE sql AS "
             "$$ INSERT INTO {s}.timer_log (timer) VALUES (t.id); SELECT pg_sleep(0.01) $$; "
             "CREATE FUNCTION {s}.timer_broken(t {s}.timers) RETURNS void LANGUAGE plpgsql AS "
-            "$$ BEGIN RAISE EXCEPTION 'the action failed'; END $$".format(s=dept_schema))
+            "$$ BEGIN RAISE EXCEPTION 'the action failed'; END $$; "
+            # audits, then holds the department's audit chain head for a while
+            "CREATE FUNCTION {s}.timer_chained(t {s}.timers) RETURNS void LANGUAGE sql AS "
+            "$$ SELECT {s}.audit('test.chained', t.subject, '{{}}'); SELECT pg_sleep(1.5) $$".format(s=dept_schema))
     yield {"dept": dept, "schema": s, "off": off, "env": env, "db": db,
            "alice": off.add(dept)[0], "bob": off.add(dept)[0]}
 
@@ -80,6 +83,28 @@ def test_a_file_past_its_due_date_becomes_overdue_by_itself(w):
             assert p["items"] == []
             assert c.get("/v1/departments/%s/reports/pendency" % w["dept"], headers=hb,
                          params={"overdue": "maybe"}).status_code == 400
+    finally:
+        s.stop()
+
+
+def test_a_request_waiting_behind_a_timer_on_the_audit_chain_goes_through(w):
+    s = Server(env_extra=dict(w["env"], **FAST))
+    try:
+        s.wait_ready()
+        with httpx.Client(base_url=s.url, http1=False, http2=True, timeout=20) as c:
+            ha = bearer(tokens(c, w["alice"])["access_token"])
+            add_timers(w, "chained", 1)
+            sleeping = ("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%timers_fire%' "
+                        "AND wait_event = 'PgSleep'")
+            wait_for(lambda: int(w["db"].psql(sleeping).stdout.strip()) == 1, 10)
+            # the file's creation is audited: it waits for the timer's transaction, then chains after it
+            r = c.post("/v1/departments/%s/files" % w["dept"], headers=ha,
+                       json={"subject": "Opened while a timer held the audit chain", "section": "AUD"})
+            assert r.status_code == 201, r.text
+            assert count(w, "SELECT count(*) FROM {s}.timers WHERE kind = 'chained' AND fired_at IS NOT NULL") == 1
+            assert count(w, "SELECT count(*) FROM {s}.audit_events a JOIN {s}.audit_events b ON b.seq = a.seq + 1 "
+                            "WHERE b.prev_hash <> a.hash") == 0  # one chain, no fork
+            assert count(w, "SELECT max(seq) - count(*) FROM {s}.audit_events") == 0
     finally:
         s.stop()
 

@@ -1,7 +1,8 @@
 -- audit: the function in force. `daftar migrate` re-applies this file
 -- when it changes; earlier bodies are history in sql/dept/ 0002.
 -- Appends an audit event chained to the previous one: hash = sha256(prev_hash || canonical text).
--- The last event is locked, so concurrent writers chain one after another.
+-- The last event is locked, so concurrent writers chain one after another
+-- (a request behind a timer batch, two officers of one department at once).
 -- Runs as the schema's owner: the department's role may insert events only
 -- through here, and may neither lock nor change them (0014_evidence).
 CREATE OR REPLACE FUNCTION {schema}.audit(p_action text, p_object uuid, p_detail json) RETURNS void
@@ -13,7 +14,13 @@ DECLARE
     v_text text;
     v_at timestamptz := now();
 BEGIN
-    SELECT * INTO v_prev FROM {schema}.audit_events ORDER BY seq DESC LIMIT 1 FOR UPDATE;
+    LOOP
+        SELECT * INTO v_prev FROM {schema}.audit_events ORDER BY seq DESC LIMIT 1 FOR UPDATE;
+        -- A writer that waited here for the head gets the row it waited for, which the other
+        -- writer's commit made second to last (READ COMMITTED does not run ORDER BY ... LIMIT
+        -- again): chaining onto it would take a seq that is taken. Look again until it is last.
+        EXIT WHEN NOT EXISTS (SELECT 1 FROM {schema}.audit_events WHERE seq > coalesce(v_prev.seq, 0));
+    END LOOP;
     v_seq := coalesce(v_prev.seq, 0) + 1;
     v_prev_hash := coalesce(v_prev.hash, repeat('0', 64));
     v_text := concat_ws('|', v_seq, to_char(v_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), {schema}.me(),
