@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { KIND_STRING, KIND_INT } kind_t;
+typedef enum { KIND_STRING, KIND_INT, KIND_BOOL } kind_t;
 
 typedef struct setting_t {
     const char *name;
@@ -24,6 +24,8 @@ typedef struct setting_t {
 
 #define STR(field, def) {#field, KIND_STRING, offsetof(dft_config_t, field), def, 0, 0}
 #define INT(field, def, lo, hi) {#field, KIND_INT, offsetof(dft_config_t, field), #def, lo, hi}
+/* on or off (1 and 0 too), kept as 1 or 0 in an int64_t field */
+#define BOOL(field, def) {#field, KIND_BOOL, offsetof(dft_config_t, field), def, 0, 1}
 
 static const setting_t settings[] = {
     STR(listen, "127.0.0.1:8080"),
@@ -67,8 +69,8 @@ static const setting_t settings[] = {
     STR(signing_crl_dir, ""),
     STR(metrics_listen, "127.0.0.1:9464"),
     STR(metrics_token, ""),
-    INT(timers, 1, 0, 1),
-    INT(timers_rescan_ms, 5000, 50, 600000),
+    BOOL(timers, "on"),
+    INT(timers_rescan_ms, 60000, 50, 600000),
     INT(audit_checkpoint_s, 300, 0, 86400),
 };
 
@@ -95,6 +97,14 @@ int dft_config_set(dft_config_t *c, const char *key, const char *value, char *er
         return 0;
     }
     int64_t v;
+    if (s->kind == KIND_BOOL) {
+        if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0 && strcmp(value, "1") != 0 && strcmp(value, "0") != 0) {
+            snprintf(err, errlen, "setting '%s' must be on or off", key);
+            return -1;
+        }
+        *(int64_t *)field = strcmp(value, "on") == 0 || strcmp(value, "1") == 0;
+        return 0;
+    }
     if (dft_parse_int64(value, strlen(value), s->min, s->max, &v) != 0) {
         snprintf(err, errlen, "setting '%s' must be a whole number from %lld to %lld", key, (long long)s->min,
                  (long long)s->max);

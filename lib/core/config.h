@@ -41,7 +41,7 @@ typedef struct dft_config_t {
     int64_t db_wait_ms; /* how long a request may wait for a connection */
     /* identity */
     char *signing_crl_dir; /* CRLs of the signing CAs (a file each, PEM or DER), re-read when changed */
-    int64_t timers;           /* 1: this server fires due timers (lib/timers) */
+    int64_t timers;           /* on (1): this server fires due timers (lib/timers) */
     int64_t timers_rescan_ms; /* how often it looks for due timers */
     int64_t audit_checkpoint_s; /* the timers thread anchors every audit chain head this often; 0 = never */
     /* operations */

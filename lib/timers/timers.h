@@ -10,7 +10,7 @@
 #include "../core/core.h"
 #include "../http/server.h"
 
-/* Starts the timers thread when the setting `timers` is 1; 0, or -1 (logged). */
+/* Starts the timers thread when the setting `timers` is on; 0, or -1 (logged). */
 int dft_timers_start(dft_server_t *server);
 /* Appends the timers' metrics (Prometheus text) to out; any thread. */
 void dft_timers_render_metrics(dft_buf_t *out);

@@ -27,6 +27,8 @@ def w(db, tmp_path_factory):
             "$$ INSERT INTO {s}.timer_log (timer) VALUES (t.id); SELECT pg_sleep(0.01) $$; "
             "CREATE FUNCTION {s}.timer_broken(t {s}.timers) RETURNS void LANGUAGE plpgsql AS "
             "$$ BEGIN RAISE EXCEPTION 'the action failed'; END $$; "
+            "CREATE FUNCTION {s}.timer_sleepy(t {s}.timers) RETURNS void LANGUAGE sql AS "
+            "$$ INSERT INTO {s}.timer_log (timer) VALUES (t.id); SELECT pg_sleep(0.1) $$; "
             # audits, then holds the department's audit chain head for a while
             "CREATE FUNCTION {s}.timer_chained(t {s}.timers) RETURNS void LANGUAGE sql AS "
             "$$ SELECT {s}.audit('test.chained', t.subject, '{{}}'); SELECT pg_sleep(1.5) $$".format(s=dept_schema))
@@ -41,6 +43,14 @@ def add_timers(w, kind, n, ago="1 hour"):
 
 def count(w, sql):
     return int(w["db"].psql(sql.format(s=w["schema"])).stdout.strip())
+
+
+def metric(server, name):
+    """The value of one metric line of a server's /metrics, or None when it has none."""
+    for ln in httpx.get(server.metrics_url + "/metrics", timeout=10).text.splitlines():
+        if ln.startswith(name + " "):
+            return float(ln.split()[1])
+    return None
 
 
 def wait_for(pred, seconds=30.0):
@@ -155,3 +165,59 @@ def test_a_failing_action_is_retried_with_backoff_and_counted(w):
         assert failed and int(failed[0].split()[1]) >= 2
     finally:
         s.stop()
+        w["db"].psql("DELETE FROM {s}.timers WHERE kind = 'broken'".format(s=w["schema"]))
+
+
+def test_a_timer_set_due_soon_wakes_the_servers_without_waiting_for_a_rescan(w):
+    # rescans 10 minutes apart: only timer_set's NOTIFY, or a scan that saw the timer coming, can make
+    # these fire within seconds. This one is written without timer_set (no NOTIFY), due in 3 s:
+    add_timers(w, "sleepy", 1, ago="-3 seconds")
+    t0 = time.monotonic()
+    s = Server(env_extra=dict(w["env"], DAFTAR_TIMERS_RESCAN_MS="600000"))
+    try:
+        s.wait_ready()
+        wait_for(lambda: (metric(s, "daftar_timers_scans_total") or 0) >= 1, 10)  # the scan at start is over
+        wait_for(lambda: count(w, "SELECT count(*) FROM {s}.timers WHERE kind = 'sleepy' AND fired_at IS NULL") == 0, 8)
+        assert time.monotonic() - t0 >= 2.5, "the timer due in 3 s fired early"
+        unfired = "SELECT count(*) FROM {s}.timers WHERE kind = 'slow' AND fired_at IS NULL"
+        # set in a transaction of its own, as a family's change would (due a moment ago, and in 2 s)
+        w["db"].psql("BEGIN; SELECT {s}.timer_set('slow', gen_random_uuid(), now() - interval '1 second', NULL); "
+                     "SELECT {s}.timer_set('slow', gen_random_uuid(), now() + interval '2 seconds', NULL); COMMIT"
+                     .format(s=w["schema"]))
+        t0 = time.monotonic()
+        wait_for(lambda: count(w, unfired) == 0, 8)
+        assert time.monotonic() - t0 >= 1.5, "the timer due in 2 s fired early"
+        assert count(w, "SELECT count(*) FROM {s}.timers WHERE kind IN ('slow', 'sleepy') AND fired_at < due_at") == 0
+        # one due later than any rescan could come is not notified, and nothing fires before its time
+        w["db"].psql("SELECT {s}.timer_set('slow', gen_random_uuid(), now() + interval '1 hour', NULL)".format(s=w["schema"]))
+        time.sleep(1)
+        assert count(w, unfired) == 1
+        assert metric(s, "daftar_timers_scans_total") <= 5  # the start, the sleepy one, two notified; no rescans
+    finally:
+        s.stop()
+        w["db"].psql("DELETE FROM {s}.timers WHERE kind = 'slow' AND fired_at IS NULL".format(s=w["schema"]))
+
+
+def test_the_metrics_say_how_many_timers_are_due_while_they_fire(w):
+    add_timers(w, "sleepy", 30)  # 0.1 s each: a scan of about 3 s
+    s = Server(env_extra=dict(w["env"], **FAST))
+    try:
+        wait_for(lambda: metric(s, "daftar_timers_due") is not None and metric(s, "daftar_timers_due") >= 30, 5)
+        assert metric(s, "daftar_timers_due_departments") >= 1
+        assert 0 < metric(s, "daftar_timers_scan_seconds") < 5
+        wait_for(lambda: count(w, "SELECT count(*) FROM {s}.timers WHERE kind = 'sleepy' AND fired_at IS NULL") == 0, 20)
+    finally:
+        s.stop()
+
+
+def test_timers_off_fires_nothing(w):
+    s = Server(env_extra=dict(w["env"], DAFTAR_TIMERS="off", DAFTAR_TIMERS_RESCAN_MS="100"))
+    try:
+        s.wait_ready()
+        add_timers(w, "slow", 1)
+        time.sleep(1.5)
+        assert count(w, "SELECT count(*) FROM {s}.timers WHERE kind = 'slow' AND fired_at IS NULL") == 1
+        assert metric(s, "daftar_timers_scans_total") is None
+    finally:
+        s.stop()
+        w["db"].psql("DELETE FROM {s}.timers WHERE kind = 'slow' AND fired_at IS NULL".format(s=w["schema"]))

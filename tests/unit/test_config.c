@@ -71,6 +71,27 @@ TEST(test_config__environment_overrides_file)
     dft_config_dispose(&c);
 }
 
+TEST(test_config__on_off_settings)
+{
+    dft_config_t c;
+    char err[200] = "";
+    dft_config_init(&c);
+    CHECK(c.timers == 1); /* on by default: every server fires due timers */
+    const char *text = "timers = off\n";
+    CHECK(dft_config_load_text(&c, text, strlen(text), "t.conf", err, sizeof(err)) == 0);
+    CHECK(c.timers == 0);
+    text = "timers = on\n";
+    CHECK(dft_config_load_text(&c, text, strlen(text), "t.conf", err, sizeof(err)) == 0);
+    CHECK(c.timers == 1);
+    text = "timers = 0\n"; /* what the first example file said */
+    CHECK(dft_config_load_text(&c, text, strlen(text), "t.conf", err, sizeof(err)) == 0);
+    CHECK(c.timers == 0);
+    text = "timers = yes\n";
+    CHECK(dft_config_load_text(&c, text, strlen(text), "t.conf", err, sizeof(err)) == -1);
+    CHECK_STR(err, "t.conf:1: setting 'timers' must be on or off");
+    dft_config_dispose(&c);
+}
+
 TEST(test_config__splits_host_and_port)
 {
     char host[64];
@@ -92,6 +113,7 @@ const test_case_t config_cases[] = {
     CASE(test_config__parses_file_text),
     CASE(test_config__rejects_unknown_key_and_bad_values),
     CASE(test_config__environment_overrides_file),
+    CASE(test_config__on_off_settings),
     CASE(test_config__splits_host_and_port),
     {NULL, NULL},
 };

@@ -5,7 +5,14 @@
 -- action that raises is undone alone (a subtransaction) and the timer is
 -- retried after 2^attempts seconds (at most an hour), its error kept. Runs
 -- as the department's role, for the officer 'timer' (lib/timers/timers.c).
--- Returns {"fired", "failed", "late_seconds" (the most late fired), "due" (left due now)}.
+-- The caller keeps p_limit under 64 (lib/timers: 50): each action is a
+-- subtransaction with an xid, and a transaction with more than 64 of them
+-- makes every concurrent snapshot of the cluster consult pg_subtrans.
+-- One server fires a department at a time (a transaction-scoped advisory
+-- lock, tried, never waited for): the actions would queue on the
+-- department's audit chain anyway, so another server goes on to another
+-- department instead. Exactly-once does not rest on it, but on the row locks.
+-- Returns {"fired", "failed", "late_seconds" (the most late fired), "more" (a timer is still due)}.
 CREATE OR REPLACE FUNCTION {schema}.timers_fire(p_limit integer) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -14,6 +21,9 @@ DECLARE
     v_failed integer := 0;
     v_late double precision := 0;
 BEGIN
+    IF NOT pg_try_advisory_xact_lock(hashtext('daftar.timers'), hashtext('{schema}')) THEN
+        RETURN json_build_object('fired', 0, 'failed', 0, 'late_seconds', 0, 'more', true);
+    END IF;
     FOR t IN SELECT * FROM {schema}.timers WHERE fired_at IS NULL AND due_at <= now()
              ORDER BY due_at LIMIT p_limit FOR UPDATE SKIP LOCKED LOOP
         BEGIN
@@ -29,6 +39,6 @@ BEGIN
         END;
     END LOOP;
     RETURN json_build_object('fired', v_fired, 'failed', v_failed, 'late_seconds', v_late,
-                             'due', (SELECT count(*) FROM {schema}.timers WHERE fired_at IS NULL AND due_at <= now()));
+                             'more', EXISTS (SELECT 1 FROM {schema}.timers WHERE fired_at IS NULL AND due_at <= now()));
 END
 $$;
