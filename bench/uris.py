@@ -53,7 +53,7 @@ for k, uid in enumerate(o.wide.split(",")):
         random.shuffle(rows)
         write("depts-%s.w%d" % (name, k), ["%s/v1/departments/%s/files/%s" % (o.base, d, f) for d, f in rows])
 
-# pgbench: daftar's read-file transaction, literally: the setup statement's nine set_config calls
+# pgbench: daftar's read-file transaction, literally: the setup statement's ten set_config calls
 # (role, read-only off since file_get audits confidential reads, officer, request id, client address,
 # clearance, roles, otp, trusted network) and sql/queries/file_get.sql with the department's schema and
 # the file's id in place of {schema} and $1; BEGIN/COMMIT because pgbench has no pipelined implicit
@@ -68,6 +68,6 @@ for i, (uid, d, f) in enumerate(random.sample(samples, min(100, len(samples)))):
                  "set_config('daftar.officer_uid', '%s', true), set_config('daftar.request_id', 'bench', true), "
                  "set_config('daftar.client_addr', '127.0.0.1', true), set_config('daftar.clearance', '1', true), "
                  "set_config('daftar.roles', ',officer,', true), set_config('daftar.otp', 'f', true), "
-                 "set_config('daftar.trusted', 'f', true);\n" % (d, uid)
+                 "set_config('daftar.trusted', 'f', true), set_config('daftar.dept', '%s', true);\n" % (d, uid, d)
                  + file_get.replace("{schema}", '"dept_%s"' % d).replace("$1", "'%s'" % f) + ";\n"
                  "COMMIT;\n")

@@ -48,14 +48,25 @@ def openapi(src, dst):
 # each function, view or trigger lives in one file of sql/<group>/functions/,
 # which `daftar migrate` re-applies when it changes.
 HISTORY = {'catalog': 13, 'dept': 12}
-DEFINES = re.compile(r'^\s*CREATE\s+(OR\s+REPLACE\s+)?(FUNCTION|VIEW|TRIGGER)\b', re.I | re.M)
+DEFINES = re.compile(r'^\s*CREATE\s+(OR\s+REPLACE\s+)?(FUNCTION|VIEW|TRIGGER|POLICY)\b', re.I | re.M)
+STATE = re.compile(r'^[a-z][a-z0-9_]{1,20}$')
 
 
 def group_of(src):
-    parent = os.path.basename(os.path.dirname(src))
-    if parent == 'functions':
-        return os.path.basename(os.path.dirname(os.path.dirname(src))) + '/functions'
-    return parent
+    """catalog, dept, state/<scope>, queries; with /functions for their function files."""
+    folder, suffix = os.path.dirname(src), ''
+    if os.path.basename(folder) == 'functions':
+        folder, suffix = os.path.dirname(folder), '/functions'
+    name = os.path.basename(folder)
+    if os.path.basename(os.path.dirname(folder)) == 'state':
+        if not STATE.match(name):
+            sys.exit('embed.py: %s: a state scope is sql/state/<name>/ with name ^[a-z][a-z0-9_]{1,20}$' % src)
+        return 'state/' + name + suffix
+    return name + suffix
+
+
+def is_migrations(group):
+    return group in ('catalog', 'dept') or (group.startswith('state/') and not group.endswith('/functions'))
 
 
 def sql(dst, srcs):
@@ -65,8 +76,8 @@ def sql(dst, srcs):
         with open(src, 'rb') as s:
             text = s.read()
         base = os.path.basename(src)
-        if group in HISTORY and int(base.split('_')[0]) > HISTORY[group] and DEFINES.search(text.decode()):
-            sys.exit('embed.py: %s/%s defines a function, view or trigger: put it in sql/%s/functions/<name>.sql '
+        if is_migrations(group) and int(base.split('_')[0]) > HISTORY.get(group, 0) and DEFINES.search(text.decode()):
+            sys.exit('embed.py: %s/%s defines a function, view, trigger or policy: put it in sql/%s/functions/<name>.sql '
                      '(one file each, re-applied by daftar migrate when it changes)' % (group, base, group))
         if group.endswith('/functions'):
             digests.setdefault(group, []).append(hashlib.sha256(text).hexdigest())
@@ -75,9 +86,9 @@ def sql(dst, srcs):
         f.write('const dft_sql_file_t dft_sql_files[] = {\n')
         numbers = {}
         for src in srcs:
-            group = os.path.basename(os.path.dirname(src))
+            group = group_of(src)
             base = os.path.basename(src)
-            if group in ('catalog', 'dept'):
+            if is_migrations(group):
                 key = (group, base.split('_')[0])
                 if key in numbers:
                     sys.exit('embed.py: %s/%s and %s/%s share a migration number' % (group, numbers[key], group, base))

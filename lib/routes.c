@@ -6,6 +6,7 @@
 #include "core/core.h"
 #include "auth/auth.h"
 #include "files/files.h"
+#include "hrms/hrms.h"
 #include "http/ops.h"
 #include "tenant/tenant.h"
 
@@ -19,5 +20,6 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_receipts_routes,
     &dft_signature_routes,
     &dft_delegation_routes,
+    &dft_hrms_routes,
 };
 const size_t dft_num_route_tables = DFT_ARRAY_SIZE(dft_route_tables);

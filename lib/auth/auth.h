@@ -36,7 +36,9 @@
     X(HR_ADMIN, "hr_admin")                                                                                                \
     X(DISPATCH_CLERK, "dispatch_clerk")                                                                                    \
     X(TRAINING_NODAL, "training_nodal")                                                                                    \
-    X(RECORDS_OFFICER, "records_officer")
+    X(RECORDS_OFFICER, "records_officer")                                                                                  \
+    X(ESTABLISHMENT, "establishment")                                                                                      \
+    X(HOO, "hoo")
 
 enum {
 #define DFT_ROLE_INDEX_(c, n) DFT_ROLE_INDEX_##c,

@@ -101,7 +101,7 @@ struct dft_db_job_t {
     void *ctx;
     int mode, stmt, retried, is_setup, internal;
     uint32_t dept_id;
-    const char *role, *schema, *uid, *request_id, *client, *clearance, *roles, *otp, *trusted;
+    const char *role, *schema, *uid, *request_id, *client, *clearance, *roles, *otp, *trusted, *dept;
     int nparams, binary_result;
     const char *params[DFT_DB_MAX_PARAMS];
     dft_db_blob_t blob; /* index -1: none */
@@ -137,8 +137,9 @@ static const char setup_sql[] =
     "SELECT set_config('role', $1, true), set_config('transaction_read_only', $2, true), "
     "set_config('daftar.officer_uid', $3, true), set_config('daftar.request_id', $4, true), "
     "set_config('daftar.client_addr', $5, true), set_config('daftar.clearance', $6, true), "
-    "set_config('daftar.roles', $7, true), set_config('daftar.otp', $8, true), set_config('daftar.trusted', $9, true)";
-#define SETUP_PARAMS 9
+    "set_config('daftar.roles', $7, true), set_config('daftar.otp', $8, true), set_config('daftar.trusted', $9, true), "
+    "set_config('daftar.dept', $10, true)";
+#define SETUP_PARAMS 10
 
 static void load_statements(void)
 {
@@ -412,7 +413,7 @@ static int job_send(conn_t *c, dft_db_job_t *job)
     }
     const char *setup_params[SETUP_PARAMS] = {job->role ? job->role : "none", job->mode == DFT_DB_READ ? "on" : "off",
                                               job->uid, job->request_id, job->client, job->clearance, job->roles,
-                                              job->otp, job->trusted};
+                                              job->otp, job->trusted, job->dept};
     if (!PQsendQueryPrepared(pg, SETUP_STMT_NAME, SETUP_PARAMS, setup_params, NULL, NULL, 0))
         return -1;
     ++job->step;
@@ -817,13 +818,14 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, int attach, const dft_db_scop
     const char *client = r != NULL ? r->client_addr : "";
     const char *clearance = r != NULL ? r->session.clearance : "-1", *roles = r != NULL ? r->session.roles : ",";
     const char *otp = r != NULL ? r->session.otp : "f", *trusted = r != NULL ? r->session.trusted : "f";
+    const char *dept = r != NULL ? r->session.dept : "";
     const char *rid = r != NULL ? r->request_id : "";
     const char *uid = r != NULL && r->officer_uid != NULL ? r->officer_uid : "";
     const char *role = scope != NULL ? scope->role : NULL, *schema = scope != NULL ? scope->schema : NULL;
 
     /* one allocation: the job, then every string it needs */
     size_t extra = strlen(client) + strlen(rid) + strlen(uid) + 3 + strlen(clearance) + strlen(roles) + strlen(otp) +
-                   strlen(trusted) + 4 + (role ? strlen(role) + 1 : 0) +
+                   strlen(trusted) + strlen(dept) + 5 + (role ? strlen(role) + 1 : 0) +
                    (schema ? strlen(schema) + 1 : 0);
     for (int i = 0; i < nparams; ++i)
         extra += params[i] && !(blob && blob->index == i) ? strlen(params[i]) + 1 : 0;
@@ -843,6 +845,7 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, int attach, const dft_db_scop
     COPY(job->roles, roles);
     COPY(job->otp, otp);
     COPY(job->trusted, trusted);
+    COPY(job->dept, dept);
     if (role != NULL)
         COPY(job->role, role);
     if (schema != NULL)

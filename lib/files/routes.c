@@ -142,24 +142,6 @@ static void on_moved(void *ctx, const dft_db_reply_t *reply)
         dft_kit_respond_etag(r, 201, reply);
 }
 
-/* The version named by If-Match ("<n>", as in the ETag), as text; NULL after a 428 or 412. */
-static const char *if_match_version(dft_req_t *r)
-{
-    ssize_t i = h2o_find_header(&r->h2o->headers, H2O_TOKEN_IF_MATCH, -1);
-    if (i < 0) {
-        dft_respond_code(r, DFT_E_PRECONDITION_REQUIRED, "Send If-Match with the file's ETag.");
-        return NULL;
-    }
-    h2o_iovec_t m = r->h2o->headers.entries[i].value;
-    int64_t version;
-    if (m.len < 3 || m.base[0] != '"' || m.base[m.len - 1] != '"' ||
-        dft_parse_int64(m.base + 1, m.len - 2, 1, INT32_MAX, &version) != 0) {
-        dft_respond_code(r, DFT_E_PRECONDITION_FAILED, "If-Match does not name a version of this file.");
-        return NULL;
-    }
-    return h2o_strdup(&r->h2o->pool, m.base + 1, m.len - 2).base;
-}
-
 static void move_file(dft_req_t *r)
 {
     dft_db_scope_t scope;
@@ -167,7 +149,7 @@ static void move_file(dft_req_t *r)
     if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
         return;
     const char *version;
-    if ((version = if_match_version(r)) == NULL)
+    if ((version = dft_kit_if_match(r, "file", 1)) == NULL)
         return;
     static const char *const allowed[] = {"action", "to", "remarks", "due_date", NULL};
     json_t *body = dft_req_json_object(r, allowed);
@@ -216,7 +198,7 @@ static void update_file(dft_req_t *r)
     dft_db_scope_t scope;
     char id[37];
     const char *version;
-    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (version = if_match_version(r)) == NULL)
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (version = dft_kit_if_match(r, "file", 1)) == NULL)
         return;
     static const char *const allowed[] = {"subject", "category", "priority", NULL};
     json_t *body = dft_req_json_object(r, allowed);

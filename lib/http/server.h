@@ -99,12 +99,14 @@ struct dft_req_t {
     const char *officer_uid;                 /* the principal's UID, for the database session */
     void *pending_data;                      /* a handler's own state across an attached db job */
     char client_addr[48];                    /* the client: socket peer, or X-Forwarded-For from a trusted proxy */
-    /* what the database's object-level rules read (daftar.clearance, .roles, .otp, .trusted);
-     * filled by the tenant resolver for the request's department; nothing visible by default */
+    /* what the database's object-level rules read (daftar.clearance, .roles, .otp, .trusted,
+     * .dept); filled by the tenant resolver for the request's department (roles are the
+     * caller's there); nothing visible by default */
     struct {
         char clearance[4];
         char roles[160];
         char otp[2], trusted[2];
+        char dept[32]; /* the department's code; "" outside one */
     } session;
 };
 

@@ -5,6 +5,7 @@
  */
 #include "kit.h"
 
+#include "../auth/uid.h"
 #include "../core/core.h"
 #include "../tenant/tenant.h"
 
@@ -21,6 +22,49 @@ int dft_kit_dept_scope(dft_req_t *r, dft_db_scope_t *scope)
         return 0;
     dft_respond_code(r, rc, rc == DFT_E_NOT_FOUND ? "No department has this code." : NULL);
     return -1;
+}
+
+int dft_kit_state_scope(dft_req_t *r, const char *name, int with_dept, dft_db_scope_t *scope)
+{
+    dft_code_t rc = dft_tenant_state(r, name, with_dept ? dft_req_param(r, "dept") : NULL, scope);
+    if (rc == DFT_OK)
+        return 0;
+    dft_respond_code(r, rc, rc == DFT_E_NOT_FOUND ? "No department has this code." : NULL);
+    return -1;
+}
+
+int dft_kit_path_uid(dft_req_t *r, const char *name, const char *missing, char out[12])
+{
+    const dft_str_t *uid = dft_req_param(r, name);
+    if (uid->len != 11 || !dft_uid_valid(uid->base, uid->len)) {
+        dft_respond_code(r, DFT_E_NOT_FOUND, missing);
+        return -1;
+    }
+    memcpy(out, uid->base, 11);
+    out[11] = '\0';
+    return 0;
+}
+
+const char *dft_kit_if_match(dft_req_t *r, const char *thing, int required)
+{
+    ssize_t i = h2o_find_header(&r->h2o->headers, H2O_TOKEN_IF_MATCH, -1);
+    if (i < 0 && !required)
+        return "";
+    char msg[160];
+    if (i < 0) {
+        snprintf(msg, sizeof(msg), "Send If-Match with the %s's ETag.", thing);
+        dft_respond_code(r, DFT_E_PRECONDITION_REQUIRED, h2o_strdup(&r->h2o->pool, msg, SIZE_MAX).base);
+        return NULL;
+    }
+    h2o_iovec_t m = r->h2o->headers.entries[i].value;
+    int64_t version;
+    if (m.len < 3 || m.base[0] != '"' || m.base[m.len - 1] != '"' ||
+        dft_parse_int64(m.base + 1, m.len - 2, 1, INT32_MAX, &version) != 0) {
+        snprintf(msg, sizeof(msg), "If-Match does not name a version of this %s.", thing);
+        dft_respond_code(r, DFT_E_PRECONDITION_FAILED, h2o_strdup(&r->h2o->pool, msg, SIZE_MAX).base);
+        return NULL;
+    }
+    return h2o_strdup(&r->h2o->pool, m.base + 1, m.len - 2).base;
 }
 
 int dft_kit_uuid_valid(const char *s, size_t len)

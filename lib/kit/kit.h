@@ -23,6 +23,12 @@
 
 /* The department of the path ({dept}) for a member; fills scope; 0, or -1 after responding. */
 int dft_kit_dept_scope(dft_req_t *r, dft_db_scope_t *scope);
+/* A statewide scope (sql/state/<name>/, README "Scopes"): with_dept, as a
+ * member of the path's {dept} (the caller's roles there, the department in
+ * daftar.dept); else as the caller alone. 0, or -1 after responding. */
+int dft_kit_state_scope(dft_req_t *r, const char *name, int with_dept, dft_db_scope_t *scope);
+/* The officer UID path parameter `name` (11 digits, check digit) in out[12]; else 404 `missing`. */
+int dft_kit_path_uid(dft_req_t *r, const char *name, const char *missing, char out[12]);
 /* 1 when s is a UUID in text form. */
 int dft_kit_uuid_valid(const char *s, size_t len);
 /* The UUID path parameter `name` as text in out[37]; a malformed id names nothing (404 `missing`). */
@@ -41,6 +47,10 @@ const char *dft_kit_body_enum(dft_req_t *r, json_t *body, const char *name, cons
 const char *dft_kit_query_enum(dft_req_t *r, const char *name, const char *const *set, const char *def);
 /* An optional date member "YYYY-MM-DD" (a real day): *out NULL when absent; 0, or -1 after a 400. */
 int dft_kit_body_date(dft_req_t *r, json_t *body, const char *name, const char **out);
+/* The version named by If-Match ("<n>", as the ETags of versioned things are) as
+ * text: NULL after a 428 (absent, when required) or 412 (not a version of
+ * `thing`); "" when absent and not required. */
+const char *dft_kit_if_match(dft_req_t *r, const char *thing, int required);
 /* The Idempotency-Key header (NULL when absent) in *key; 0, or -1 after a 400. */
 int dft_kit_idempotency_key(dft_req_t *r, const char **key);
 

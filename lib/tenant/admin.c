@@ -67,7 +67,7 @@ int dft_migrations_latest(const char *group)
 
 const char *dft_functions_digest(const char *group)
 {
-    char fgroup[32];
+    char fgroup[64];
     snprintf(fgroup, sizeof(fgroup), "%s/functions", group);
     for (const dft_sql_digest_t *d = dft_sql_digests; d->group != NULL; ++d)
         if (strcmp(d->group, fgroup) == 0)
@@ -148,7 +148,7 @@ static int check_dept(PGconn *c, const char *ident, FILE *out)
 /* Applies the group's migrations missing from `scope`; own_tx: one transaction each. */
 static int apply_group(PGconn *c, const char *group, const char *scope, const char *ident, int own_tx, FILE *out)
 {
-    int is_dept = strcmp(group, "dept") == 0, applied = 0;
+    int is_dept = ident != NULL, applied = 0; /* a department's or a statewide scope's schema and role */
     const char *params[3] = {scope};
     PGresult *res = PQexecParams(c, "SELECT version FROM daftar.schema_migrations WHERE scope = $1", 1, NULL, params,
                                  NULL, NULL, 0);
@@ -217,11 +217,12 @@ static int apply_group(PGconn *c, const char *group, const char *scope, const ch
  * recorded for `scope` (all of them the first time), after the migrations:
  * the file is the rule in force, and an old database ends with the same
  * definitions as a new one. Bodies are not validated at creation
- * (check_function_bodies off): a file may name a function of a later file.
+ * (check_function_bodies off): a file may name a function of a later file;
+ * a policy is, so policy files come last.
  * own_tx: one transaction for them all. */
 static int apply_functions(PGconn *c, const char *group, const char *scope, const char *ident, int own_tx, FILE *out)
 {
-    char fgroup[32];
+    char fgroup[64];
     snprintf(fgroup, sizeof(fgroup), "%s/functions", group);
     const char *params[3] = {scope};
     PGresult *res = PQexecParams(c, "SELECT name, sha256 FROM daftar.schema_functions WHERE scope = $1", 1, NULL, params,
@@ -233,9 +234,12 @@ static int apply_functions(PGconn *c, const char *group, const char *scope, cons
     int rc = own_tx ? run(c, "BEGIN", out, "BEGIN") : 0, applied = 0;
     if (rc == 0)
         rc = run(c, "SET LOCAL check_function_bodies = off", out, "check_function_bodies");
-    for (size_t i = 0; i < dft_num_sql_files && rc == 0; ++i) {
-        const dft_sql_file_t *f = &dft_sql_files[i];
-        if (strcmp(f->group, fgroup) != 0)
+    /* row-level policies (<table>_policies.sql) after the functions they call */
+    for (size_t k = 0; k < 2 * dft_num_sql_files && rc == 0; ++k) {
+        const dft_sql_file_t *f = &dft_sql_files[k % dft_num_sql_files];
+        size_t nl = strlen(f->name);
+        int policies = nl > 9 && strcmp(f->name + nl - 9, "_policies") == 0;
+        if (strcmp(f->group, fgroup) != 0 || policies != (k >= dft_num_sql_files))
             continue;
         int current = 0;
         for (int j = 0; j < PQntuples(res) && !current; ++j)
@@ -258,11 +262,49 @@ static int apply_functions(PGconn *c, const char *group, const char *scope, cons
         ++applied;
     }
     PQclear(res);
-    if (rc == 0 && applied > 0 && strcmp(group, "dept") == 0)
+    if (rc == 0 && applied > 0 && ident != NULL)
         rc = check_dept(c, ident, out);
     if (own_tx)
         rc = rc == 0 ? run(c, "COMMIT", out, "COMMIT") : (run(c, "ROLLBACK", out, "ROLLBACK"), -1);
     return rc;
+}
+
+/* The statewide scopes compiled in (sql/state/<name>/): each its NOLOGIN role
+ * state_<name>, a member of daftar_state (catalog 0020) and granted to
+ * daftar_api like a department's, and its schema of the same name; then its
+ * migrations and function files, checked as a department's are. */
+static int apply_states(PGconn *c, FILE *out)
+{
+    for (size_t i = 0; i < dft_num_sql_files; ++i) {
+        const char *g = dft_sql_files[i].group, *name = g + 6;
+        int first = 1;
+        for (size_t j = 0; j < i && first; ++j)
+            first = strcmp(dft_sql_files[j].group, g) != 0;
+        if (strncmp(g, "state/", 6) != 0 || strchr(name, '/') != NULL || !first)
+            continue;
+        char ident[64], scope[64];
+        snprintf(ident, sizeof(ident), "state_%s", name); /* lib/embed.py: name is ^[a-z][a-z0-9_]{1,20}$ */
+        snprintf(scope, sizeof(scope), "state:%s", name);
+        char *q = PQescapeIdentifier(c, ident, strlen(ident));
+        dft_buf_t ddl = {0};
+        dft_buf_printf(&ddl,
+                       "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%s') THEN "
+                       "CREATE ROLE %s NOLOGIN IN ROLE daftar_state; END IF; END $$; "
+                       "ALTER ROLE %s NOLOGIN NOCREATEROLE NOCREATEDB; GRANT %s TO daftar_api; "
+                       "CREATE SCHEMA IF NOT EXISTS %s",
+                       ident, q, q, q, q);
+        PQfreemem(q);
+        int rc = run(c, "BEGIN", out, "BEGIN") != 0 || run(c, ddl.data, out, "creating the scope's role and schema") != 0 ||
+                         run(c, "COMMIT", out, "COMMIT") != 0
+                     ? -1
+                     : 0;
+        dft_buf_dispose(&ddl);
+        if (rc != 0 || apply_group(c, g, scope, ident, 1, out) != 0 || apply_functions(c, g, scope, ident, 1, out) != 0) {
+            run(c, "ROLLBACK", out, "ROLLBACK");
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* shared: a department add; exclusive: `migrate`. */
@@ -295,6 +337,8 @@ int dft_migrate(PGconn *c, FILE *out)
         apply_group(c, "catalog", "catalog", NULL, 1, out) != 0 ||
         run(c, "GRANT SELECT ON daftar.schema_functions TO daftar_api", out, "granting") != 0 || /* role: catalog 0001 */
         apply_functions(c, "catalog", "catalog", NULL, 1, out) != 0)
+        goto done;
+    if (apply_states(c, out) != 0)
         goto done;
     PGresult *res = PQexec(c, "SELECT code FROM daftar.departments ORDER BY code");
     if (!exec_ok(c, res, out, "listing departments")) {

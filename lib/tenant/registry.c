@@ -5,6 +5,10 @@
  * registry_load when a connection of the thread comes up and on every
  * NOTIFY daftar_departments.
  * Lookups are a binary search by code over an array sorted by PostgreSQL.
+ *
+ * The same feed says whether each statewide scope (sql/state/<name>/: a
+ * schema and NOLOGIN role state_<name>, README "Scopes") has this binary's
+ * migrations and function files; the scopes are the ones compiled in.
  */
 #include "tenant.h"
 
@@ -12,6 +16,7 @@
 #include "../core/core.h"
 #include "../auth/auth.h"
 #include "../core/log.h"
+#include "../db/sqlfiles.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -27,11 +32,22 @@ typedef struct dept_t {
     size_t num_trusted;
 } dept_t;
 
+#define MAX_STATES 8
+
 typedef struct registry_t {
     dept_t *depts;
     size_t count;
     int catalog_current;
+    int state_current[MAX_STATES];
 } registry_t;
+
+/* The statewide scopes compiled in (groups "state/<name>" of the SQL files). */
+static struct {
+    char name[24], role[32];
+    int latest;
+    const char *digest;
+} states[MAX_STATES];
+static size_t num_states;
 
 static registry_t **current; /* per thread, indexed by thread index; NULL until the first load */
 static int latest_catalog, latest_dept;
@@ -92,6 +108,11 @@ static registry_t *registry_parse(const char *text, size_t len)
                                      DFT_ARRAY_SIZE(out->trusted));
         out->num_trusted = nt > 0 ? (size_t)nt : 0; /* the catalog's cidr[] type has validated them */
     }
+    for (size_t i = 0; i < num_states; ++i) {
+        json_t *st = json_object_get(json_object_get(j, "states"), states[i].name);
+        reg->state_current[i] = json_integer_value(json_object_get(st, "version")) >= states[i].latest &&
+                                same_digest(json_object_get(st, "functions"), states[i].digest);
+    }
     json_decref(j);
     return reg;
 }
@@ -119,6 +140,11 @@ static int ready_check(dft_thread_t *t, const char **why)
         *why = "catalog migrations are behind this server; run daftar migrate";
         return 0;
     }
+    for (size_t i = 0; i < num_states; ++i)
+        if (!reg->state_current[i]) {
+            *why = "a statewide scope's migrations are behind this server; run daftar migrate";
+            return 0;
+        }
     for (size_t i = 0; i < reg->count; ++i)
         if (!reg->depts[i].current) {
             *why = "a department's migrations are behind this server; run daftar migrate";
@@ -135,6 +161,18 @@ void dft_tenant_attach(dft_server_t *server)
     latest_dept = dft_migrations_latest("dept");
     catalog_digest = dft_functions_digest("catalog");
     dept_digest = dft_functions_digest("dept");
+    for (size_t i = 0; i < dft_num_sql_files; ++i) {
+        const char *g = dft_sql_files[i].group;
+        if (strncmp(g, "state/", 6) != 0 || strchr(g + 6, '/') != NULL || dft_tenant_state_index(g + 6) >= 0)
+            continue;
+        if (num_states == MAX_STATES || strlen(g + 6) >= sizeof(states[0].name))
+            dft_fatal("too many statewide scopes, or a name too long: %s", g);
+        snprintf(states[num_states].name, sizeof(states[0].name), "%s", g + 6);
+        snprintf(states[num_states].role, sizeof(states[0].role), "state_%s", g + 6);
+        states[num_states].latest = dft_migrations_latest(g);
+        states[num_states].digest = dft_functions_digest(g);
+        ++num_states;
+    }
     dft_db_add_feed(&feed);
     dft_db_ready_check = ready_check;
 }
@@ -149,18 +187,25 @@ static void fill_session(dft_req_t *r, const dept_t *d, uint32_t roles)
     for (unsigned i = 0; dft_role_name(i) != NULL; ++i)
         if (roles & (1u << i))
             k += (size_t)snprintf(r->session.roles + k, sizeof(r->session.roles) - k, "%s,", dft_role_name(i));
+    snprintf(r->session.dept, sizeof(r->session.dept), "%s", d->code);
     r->session.otp[0] = p->otp ? 't' : 'f';
     r->session.trusted[0] =
         d->num_trusted != 0 && dft_cidr_match(d->trusted, d->num_trusted, r->client_addr, strlen(r->client_addr)) ? 't' : 'f';
 }
 
-dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_t *scope)
+/* The department `code` for r's principal: NULL with *rc NOT_FOUND (unknown
+ * or malformed), FORBIDDEN (suspended, or not a member), UNAVAILABLE (no
+ * registry yet); fills r's session for it on authenticated routes. */
+static const dept_t *member_dept(dft_req_t *r, const dft_str_t *code, dft_code_t *rc)
 {
+    *rc = DFT_E_NOT_FOUND;
     if (code == NULL || !dft_tenant_code_valid(code->base, code->len))
-        return DFT_E_NOT_FOUND;
+        return NULL;
     registry_t *reg = current != NULL ? current[r->thread->index] : NULL;
-    if (reg == NULL)
-        return DFT_E_UNAVAILABLE;
+    if (reg == NULL) {
+        *rc = DFT_E_UNAVAILABLE;
+        return NULL;
+    }
     size_t lo = 0, hi = reg->count;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -170,24 +215,62 @@ dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_
         if (c == 0)
             c = dl < code->len ? -1 : dl > code->len ? 1 : 0;
         if (c == 0) {
+            *rc = DFT_E_FORBIDDEN;
             if (d->suspended)
-                return DFT_E_FORBIDDEN;
+                return NULL;
             /* on authenticated routes, only members of the department get further */
             if (r->principal != NULL) {
                 uint32_t roles = dft_principal_roles(r->principal, code->base, code->len);
                 if (roles == 0)
-                    return DFT_E_FORBIDDEN;
+                    return NULL;
                 fill_session(r, d, roles);
             }
-            if (!d->current)
-                return DFT_E_UNAVAILABLE;
-            *scope = (dft_db_scope_t){.dept_id = d->id, .role = d->role, .schema = d->role};
-            return DFT_OK;
+            *rc = DFT_OK;
+            return d;
         }
         if (c < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return DFT_E_NOT_FOUND;
+    return NULL;
+}
+
+dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_t *scope)
+{
+    dft_code_t rc;
+    const dept_t *d = member_dept(r, code, &rc);
+    if (d == NULL)
+        return rc;
+    if (!d->current)
+        return DFT_E_UNAVAILABLE;
+    *scope = (dft_db_scope_t){.dept_id = d->id, .role = d->role, .schema = d->role};
+    return DFT_OK;
+}
+
+int dft_tenant_state_index(const char *name)
+{
+    for (size_t i = 0; i < num_states; ++i)
+        if (strcmp(states[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+dft_code_t dft_tenant_state(dft_req_t *r, const char *name, const dft_str_t *code, dft_db_scope_t *scope)
+{
+    int i = dft_tenant_state_index(name);
+    if (i < 0)
+        dft_fatal("no statewide scope %s is compiled in", name); /* a programmer error, caught by any test of the route */
+    dft_code_t rc = DFT_OK;
+    if (code != NULL && member_dept(r, code, &rc) == NULL)
+        return rc;
+    if (code == NULL && r->principal != NULL) { /* the caller as themselves: no department's roles */
+        snprintf(r->session.clearance, sizeof(r->session.clearance), "%d", (int)r->principal->clearance);
+        r->session.otp[0] = r->principal->otp ? 't' : 'f';
+    }
+    registry_t *reg = current != NULL ? current[r->thread->index] : NULL;
+    if (reg == NULL || !reg->state_current[i])
+        return DFT_E_UNAVAILABLE;
+    *scope = (dft_db_scope_t){.dept_id = DFT_STATE_SCOPE_ID(i), .role = states[i].role, .schema = states[i].role};
+    return DFT_OK;
 }

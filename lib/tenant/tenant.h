@@ -27,6 +27,17 @@ void dft_tenant_attach(dft_server_t *server);
  * (suspended), UNAVAILABLE (registry not loaded, or schema behind). */
 dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_t *scope);
 
+/* A statewide scope: schema and NOLOGIN role state_<name> (sql/state/<name>/).
+ * With code, the request runs as a member of that department (its roles in
+ * the session, as dft_tenant_resolve; the same refusals); without, as the
+ * caller alone (roles none). UNAVAILABLE until the scope's migrations and
+ * function files are this binary's. `name` must be compiled in. */
+dft_code_t dft_tenant_state(dft_req_t *r, const char *name, const dft_str_t *code, dft_db_scope_t *scope);
+/* Index of a compiled-in statewide scope, or -1. */
+int dft_tenant_state_index(const char *name);
+/* Statement-cache ids of statewide scopes: above any department's id. */
+#define DFT_STATE_SCOPE_ID(i) (0xFFFFFF00u + (uint32_t)(i))
+
 extern const dft_route_table_t dft_tenant_routes;
 
 /* ---- administration (blocking; CLI only, never on an event loop) ---- */

@@ -110,7 +110,7 @@ static const char fire_batch[] =
     "SELECT set_config('role', $1, true), set_config('daftar.officer_uid', 'timer', true),"
     " set_config('daftar.client_addr', '', true), set_config('daftar.request_id', 'timer', true),"
     " set_config('daftar.roles', ',', true), set_config('daftar.clearance', '3', true),"
-    " set_config('daftar.otp', 'f', true), set_config('daftar.trusted', 'f', true)";
+    " set_config('daftar.otp', 'f', true), set_config('daftar.trusted', 'f', true), set_config('daftar.dept', $2, true)";
 
 static int exec_ok(PGresult *res, ExecStatusType want)
 {
@@ -144,9 +144,9 @@ static int fire_department(PGconn *c, const char *code)
     PQfreemem(q);
     int rc = 0;
     for (int batch = 0; batch < 2000; ++batch) { /* 100,000 timers a scan at most */
-        const char *params[] = {role};
+        const char *params[] = {role, code};
         if (!exec_ok(PQexec(c, "BEGIN"), PGRES_COMMAND_OK) ||
-            !exec_ok(PQexecParams(c, fire_batch, 1, NULL, params, NULL, NULL, 0), PGRES_TUPLES_OK)) {
+            !exec_ok(PQexecParams(c, fire_batch, 2, NULL, params, NULL, NULL, 0), PGRES_TUPLES_OK)) {
             rc = -1;
             break;
         }
