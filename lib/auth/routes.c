@@ -19,6 +19,7 @@
 #include "../core/log.h"
 #include "../db/db.h"
 #include "../http/worker.h"
+#include "../kit/kit.h"
 #include "../tenant/tenant.h"
 #include "crypto.h"
 #include "uid.h"
@@ -540,6 +541,56 @@ static void get_me(dft_req_t *r)
     dft_db_respond(r, NULL, DFT_DB_READ, "me_get", NULL, 0);
 }
 
+/* GET /v1/me/data: everything held about the caller, one part per scope:
+ * {"identity": GET /v1/me's object, "<scope>": me_data_<scope> for each
+ * statewide scope}; each part read as the caller alone, under that scope's
+ * role and policies. A family that keeps personal data in a scope adds to
+ * its me_data_<scope> statement. */
+typedef struct my_data_t {
+    dft_flow_t flow;
+    size_t next; /* the statewide scope to read next */
+    dft_buf_t out;
+} my_data_t;
+
+static void my_data_dispose(dft_flow_t *f)
+{
+    dft_buf_dispose(&((my_data_t *)f)->out);
+}
+
+static void my_data_step(void *ctx, const dft_db_reply_t *reply)
+{
+    my_data_t *d = ctx;
+    dft_req_t *r = dft_flow_request(&d->flow);
+    if (r == NULL || dft_flow_failed(&d->flow, reply, "No such officer.") != 0)
+        return;
+    dft_buf_append(&d->out, reply->value, reply->len);
+    if (d->next == dft_tenant_num_states()) {
+        dft_buf_puts(&d->out, "}");
+        dft_respond_json(r, 200, d->out.data, d->out.len);
+        dft_flow_free(&d->flow);
+        return;
+    }
+    const char *name = dft_tenant_state_name(d->next++);
+    dft_db_scope_t scope;
+    dft_code_t rc = dft_tenant_state(r, name, NULL, &scope);
+    if (rc != DFT_OK) {
+        dft_respond_code(r, rc, NULL);
+        dft_flow_free(&d->flow);
+        return;
+    }
+    char stmt[64];
+    snprintf(stmt, sizeof(stmt), "me_data_%s", name);
+    dft_buf_printf(&d->out, ",\"%s\":", name);
+    dft_db_run_for(r, &scope, DFT_DB_READ, stmt, NULL, 0, my_data_step, d);
+}
+
+static void get_my_data(dft_req_t *r)
+{
+    my_data_t *d = dft_flow_new(sizeof(*d), r, NULL, my_data_dispose);
+    dft_buf_puts(&d->out, "{\"identity\":");
+    dft_db_run_for(r, NULL, DFT_DB_READ, "me_get", NULL, 0, my_data_step, d);
+}
+
 static void on_password_set(void *ctx, const dft_db_reply_t *reply)
 {
     flow_t *f = ctx;
@@ -792,6 +843,7 @@ static const dft_route_t routes[] = {
     {.method = "POST", .path = "/v1/auth/logout", .name = "logout", .handler = post_logout, .flags = DFT_ROUTE_PUBLIC},
     {.method = "GET", .path = "/.well-known/jwks.json", .name = "jwks", .handler = get_jwks, .flags = DFT_ROUTE_PUBLIC},
     {.method = "GET", .path = "/v1/me", .name = "getMe", .handler = get_me, .flags = DFT_ROUTE_SETUP},
+    {.method = "GET", .path = "/v1/me/data", .name = "getMyData", .handler = get_my_data},
     {.method = "POST", .path = "/v1/me/password", .name = "changePassword", .handler = post_me_password,
      .flags = DFT_ROUTE_SETUP},
     {.method = "POST", .path = "/v1/me/totp", .name = "enrolSecondFactor", .handler = post_totp, .flags = DFT_ROUTE_SETUP},

@@ -183,15 +183,6 @@ static void move_file(dft_req_t *r)
     }
 }
 
-static void on_updated(void *ctx, const dft_db_reply_t *reply)
-{
-    dft_req_t *r = ctx;
-    if (reply->err.code != DFT_OK)
-        dft_respond_error(r, &reply->err);
-    else
-        dft_kit_respond_etag(r, 200, reply);
-}
-
 /* The holder edits subject, category or priority; If-Match as for movements. */
 static void update_file(dft_req_t *r)
 {
@@ -215,7 +206,7 @@ static void update_file(dft_req_t *r)
         return;
     }
     const char *params[] = {id, version, subject, category, priority};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "file_update", params, 5, on_updated, r);
+    dft_db_run(r, &scope, DFT_DB_WRITE, "file_update", params, 5, dft_kit_on_etag, r);
 }
 
 static void list_movements(dft_req_t *r)

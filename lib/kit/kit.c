@@ -183,6 +183,33 @@ void dft_kit_respond_etag(dft_req_t *r, int status, const dft_db_reply_t *reply)
     dft_respond_json(r, status, reply->value, reply->len);
 }
 
+static void reply_etag(dft_req_t *r, int status, const dft_db_reply_t *reply)
+{
+    if (reply->err.code != DFT_OK)
+        dft_respond_error(r, &reply->err);
+    else
+        dft_kit_respond_etag(r, status, reply);
+}
+
+void dft_kit_on_etag(void *ctx, const dft_db_reply_t *reply)
+{
+    reply_etag(ctx, 200, reply);
+}
+
+void dft_kit_on_etag_created(void *ctx, const dft_db_reply_t *reply)
+{
+    reply_etag(ctx, 201, reply);
+}
+
+void dft_kit_on_json_created(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    if (reply->err.code != DFT_OK)
+        dft_respond_error(r, &reply->err);
+    else
+        dft_respond_json(r, 201, reply->value, reply->len);
+}
+
 void dft_kit_on_created(void *ctx, const dft_db_reply_t *reply)
 {
     dft_req_t *r = ctx;

@@ -58,6 +58,12 @@ int dft_kit_idempotency_key(dft_req_t *r, const char **key);
 
 /* Responds with column 0 and, when there is a column 1, ETag "<column 1>". */
 void dft_kit_respond_etag(dft_req_t *r, int status, const dft_db_reply_t *reply);
+/* Callbacks (ctx is the request) for statements whose column 0 is the thing and
+ * column 1 its version: 200 or 201 with ETag, or the error as a problem. */
+void dft_kit_on_etag(void *ctx, const dft_db_reply_t *reply);
+void dft_kit_on_etag_created(void *ctx, const dft_db_reply_t *reply);
+/* 201 with the JSON value (no version), or the error. */
+void dft_kit_on_json_created(void *ctx, const dft_db_reply_t *reply);
 /* The callback of create statements, which return {"replayed": bool, "<thing>": {...}}:
  * 201 with the thing (Idempotent-Replayed: true for a replay) and its ETag when column 1 has one. */
 void dft_kit_on_created(void *ctx, const dft_db_reply_t *reply);

@@ -248,6 +248,16 @@ dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_
     return DFT_OK;
 }
 
+size_t dft_tenant_num_states(void)
+{
+    return num_states;
+}
+
+const char *dft_tenant_state_name(size_t i)
+{
+    return i < num_states ? states[i].name : NULL;
+}
+
 int dft_tenant_state_index(const char *name)
 {
     for (size_t i = 0; i < num_states; ++i)

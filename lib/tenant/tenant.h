@@ -33,6 +33,9 @@ dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_
  * caller alone (roles none). UNAVAILABLE until the scope's migrations and
  * function files are this binary's. `name` must be compiled in. */
 dft_code_t dft_tenant_state(dft_req_t *r, const char *name, const dft_str_t *code, dft_db_scope_t *scope);
+/* The compiled-in statewide scopes: how many, and the name of scope i. */
+size_t dft_tenant_num_states(void);
+const char *dft_tenant_state_name(size_t i);
 /* Index of a compiled-in statewide scope, or -1. */
 int dft_tenant_state_index(const char *name);
 /* Statement-cache ids of statewide scopes: above any department's id. */

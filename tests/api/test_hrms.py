@@ -22,7 +22,9 @@ def w(db, tmp_path_factory):
     return {"a": a, "b": b, "off": off,
             "est_a": off.add(a, "officer,establishment")[0], "est_a2": off.add(a, "officer,establishment")[0],
             "est_b": off.add(b, "officer,establishment")[0], "hr_a": off.add(a, "officer,hr_admin")[0],
-            "p": off.add(a, "officer")[0], "q": off.add(a, "officer")[0], "peer": off.add(a, "officer")[0]}
+            "p": off.add(a, "officer")[0], "q": off.add(a, "officer")[0], "peer": off.add(a, "officer")[0],
+            "hoo_a": off.add(a, "officer,hoo")[0], "hoo_b": off.add(b, "officer,hoo")[0],
+            "est_hoo_a": off.add(a, "officer,establishment,hoo")[0], "sb": off.add(a, "officer")[0]}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,8 @@ def api(db, w):
 @pytest.fixture(scope="module")
 def t(api, w):
     with httpx.Client(base_url=api.url, http1=False, http2=True, timeout=20) as c:
-        yield {k: bearer(tokens(c, w[k])["access_token"]) for k in ("est_a", "est_a2", "est_b", "hr_a", "p", "q", "peer")}
+        yield {k: bearer(tokens(c, w[k])["access_token"]) for k in ("est_a", "est_a2", "est_b", "hr_a", "p", "q", "peer", "hoo_a",
+                                                               "hoo_b", "est_hoo_a", "sb")}
 
 
 @pytest.fixture
@@ -207,3 +210,115 @@ def test_a_scope_behind_is_refused_until_migrated(db, c, w, t):
             break
         time.sleep(0.05)
     assert r.status_code == 200 and r.json()["uid"] == w["p"]
+
+
+def test_an_officer_downloads_everything_held_about_them(c, w, t):
+    c.put(url(w["a"], w["peer"]), json=PARTICULARS, headers=t["est_a"])  # exists already: 428, or new
+    r = c.get("/v1/me/data", headers=t["peer"])
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["identity"]["uid"] == w["peer"] and d["identity"]["memberships"][0]["dept"] == w["a"]
+    assert d["hr"]["employee"]["uid"] == w["peer"]
+    assert [x["action"] for x in d["hr"]["changes"]][:2] == ["employee.create", "employee.update"]
+    # someone without records: their identity, no particulars, nobody else's
+    d = c.get("/v1/me/data", headers=t["est_b"]).json()
+    assert d["identity"]["uid"] == w["est_b"] and d["hr"] == {"employee": None, "changes": []}
+    assert c.get("/v1/me/data").status_code == 401
+
+
+def book(dept, uid, rest=""):
+    return "/v1/departments/%s/employees/%s/service-book%s" % (dept, uid, rest)
+
+
+def test_service_book_entered_attested_objected_to_and_corrected(db, c, w, t):
+    a, sb = w["a"], w["sb"]
+    entry = {"kind": "appointment", "effective": "2001-07-16", "details": "Appointed Assistant, pay level 6 (नियुक्ति)"}
+    r = c.post(book(a, sb), json=entry, headers=t["est_a"])
+    assert r.status_code == 201 and r.headers["etag"] == '"1"', r.text
+    assert r.json()["n"] == 1 and r.json()["status"] == "draft"
+    # the establishment edits its draft; the head of office attests that version, not an older one
+    r = c.patch(book(a, sb, "/1"), json={"details": "Appointed Assistant, pay level 6"},
+                headers=dict(t["est_a"], **{"If-Match": '"1"'}))
+    assert r.status_code == 200 and r.headers["etag"] == '"2"', r.text
+    assert c.post(book(a, sb, "/1/attest"), headers=dict(t["hoo_a"], **{"If-Match": '"1"'})).status_code == 412
+    # the establishment may not attest (hoo only); one who holds both may not attest their own entry
+    assert c.post(book(a, sb, "/1/attest"), headers=dict(t["est_a"], **{"If-Match": '"2"'})).status_code == 404
+    r = c.post(book(a, sb), json=dict(entry, kind="confirmation", effective="2003-07-16", details="Confirmed"),
+               headers=t["est_hoo_a"])
+    assert r.status_code == 201 and r.json()["n"] == 2
+    assert c.post(book(a, sb, "/2/attest"), headers=dict(t["est_hoo_a"], **{"If-Match": '"1"'})).status_code == 403
+    r = c.post(book(a, sb, "/1/attest"), headers=dict(t["hoo_a"], **{"If-Match": '"2"'}))
+    assert r.status_code == 200 and r.json()["status"] == "attested" and len(r.json()["hash"]) == 64, r.text
+    assert c.post(book(a, sb, "/2/attest"), headers=dict(t["hoo_a"], **{"If-Match": '"1"'})).status_code == 200
+    # attested entries never change, through the API or past it
+    r = c.patch(book(a, sb, "/1"), json={"details": "x"}, headers=dict(t["est_a"], **{"If-Match": '"3"'}))
+    assert r.status_code == 409
+    p = as_state_role(db, "WITH u AS (UPDATE state_hr.service_book SET details = 'x' WHERE uid = '%s' RETURNING 1) "
+                      "SELECT count(*) FROM u" % sb, uid=w["est_a"], roles=",establishment,hoo,", dept=a)
+    assert p.stdout.strip().splitlines()[-1] == "0"
+    assert c.get(book(a, sb, "/verify"), headers=t["sb"]).json() == {"ok": True, "checked": 2, "first_broken": None}
+    # the officer reads their book and objects to an entry; not to someone else's
+    mine = c.get(book(a, sb), headers=t["sb"]).json()
+    assert [e["n"] for e in mine["entries"]] == [1, 2] and mine["objections"] == []
+    assert c.post(book(a, sb, "/1/objections"), json={"remarks": "x"}, headers=t["est_a"]).status_code == 403
+    r = c.post(book(a, sb, "/1/objections"), json={"remarks": "My pay level at appointment was 7, not 6."},
+               headers=t["sb"])
+    assert r.status_code == 201, r.text
+    objection = r.json()["id"]
+    # the establishment corrects: a new entry naming the first, attested, and the answer names it
+    r = c.post(book(a, sb), json=dict(entry, details="Appointed Assistant, pay level 7", corrects=1), headers=t["est_a"])
+    assert r.status_code == 201 and r.json()["corrects"] == 1 and r.json()["n"] == 3
+    c.post(book(a, sb, "/3/attest"), headers=dict(t["hoo_a"], **{"If-Match": '"1"'}))
+    r = c.patch(book(a, sb, "/objections/%d" % objection), json={"status": "corrected", "correction": 2},
+                headers=t["est_a"])
+    assert r.status_code == 422  # entry 2 does not correct entry 1
+    r = c.patch(book(a, sb, "/objections/%d" % objection), json={"status": "corrected", "correction": 3,
+                                                                  "answer": "Corrected by entry 3."}, headers=t["est_a"])
+    assert r.status_code == 200 and r.json()["status"] == "corrected", r.text
+    assert c.patch(book(a, sb, "/objections/%d" % objection), json={"status": "rejected", "answer": "no"},
+                   headers=t["est_a"]).status_code == 409
+    # both sides see the thread
+    for who in ("sb", "est_a", "hoo_a"):
+        thread = c.get(book(a, sb), headers=t[who]).json()["objections"]
+        assert thread[0]["status"] == "corrected" and thread[0]["correction"] == 3 and thread[0]["remarks"].startswith("My")
+    assert c.get(book(a, sb, "/verify"), headers=t["est_a"]).json() == {"ok": True, "checked": 3, "first_broken": None}
+    # a rejection needs reasons
+    r = c.post(book(a, sb, "/2/objections"), json={"remarks": "Date wrong"}, headers=t["sb"])
+    second = r.json()["id"]
+    assert c.patch(book(a, sb, "/objections/%d" % second), json={"status": "rejected"},
+                   headers=t["est_a"]).status_code == 422
+    assert c.patch(book(a, sb, "/objections/%d" % second), json={"status": "rejected", "answer": "As per order 12/2003."},
+                   headers=t["est_a"]).status_code == 200
+
+
+def test_service_book_object_level_matrix(c, w, t):
+    a, b, sb = w["a"], w["b"], w["sb"]
+    c.post(book(a, sb), json={"kind": "award", "effective": "2020-01-26", "details": "Award"}, headers=t["est_a"])
+    # other officers of the department, its hr_admin, other departments' establishment and head of office: nothing
+    for who, dept in (("p", a), ("hr_a", a), ("est_b", b), ("hoo_b", b)):
+        assert c.get(book(dept, sb), headers=t[who]).status_code == 404, who
+        assert c.get(book(dept, sb, "/verify"), headers=t[who]).status_code == 404, who
+        r = c.post(book(dept, sb), json={"kind": "award", "effective": "2020-01-26", "details": "x"}, headers=t[who])
+        assert r.status_code == 404, (who, r.status_code)
+        assert c.post(book(dept, sb, "/1/objections"), json={"remarks": "x"}, headers=t[who]).status_code == 403
+        assert c.patch(book(dept, sb, "/objections/1"), json={"status": "rejected", "answer": "x"},
+                       headers=t[who]).status_code == 404
+    assert c.get(book(b, sb), headers=t["sb"]).status_code == 403  # not a member of b
+    # nobody enters into their own book
+    r = c.post(book(a, w["est_a"]), json={"kind": "award", "effective": "2020-01-26", "details": "x"}, headers=t["est_a"])
+    assert r.status_code == 403
+    # bad input names the field
+    r = c.post(book(a, sb), json={"kind": "bribe", "effective": "2020-01-26", "details": "x"}, headers=t["est_a"])
+    assert r.status_code == 400 and "kind" in r.text
+    r = c.post(book(a, sb), json={"kind": "award", "details": "x"}, headers=t["est_a"])
+    assert r.status_code == 400 and "effective" in r.text
+    r = c.post(book(a, sb), json={"kind": "award", "effective": "2020-01-26", "details": "x", "corrects": 99},
+               headers=t["est_a"])
+    assert r.status_code == 422
+
+
+def test_a_tampered_service_book_fails_verification(db, c, w, t):
+    a, sb = w["a"], w["sb"]
+    # as the database's superuser, past every rule: the chain shows it
+    db.psql("UPDATE state_hr.service_book SET details = details || ' (edited)' WHERE uid = '%s' AND n = 2" % sb)
+    assert c.get(book(a, sb, "/verify"), headers=t["sb"]).json() == {"ok": False, "checked": 1, "first_broken": 2}
