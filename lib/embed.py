@@ -80,7 +80,7 @@ def sql(dst, srcs):
             sys.exit('embed.py: %s/%s defines a function, view, trigger or policy: put it in sql/%s/functions/<name>.sql '
                      '(one file each, re-applied by daftar migrate when it changes)' % (group, base, group))
         if group.endswith('/functions'):
-            digests.setdefault(group, []).append(hashlib.sha256(text).hexdigest())
+            digests.setdefault(group, []).append((os.path.splitext(base)[0], hashlib.sha256(text).hexdigest()))
     with open(dst, 'w') as f:
         f.write('/* generated from sql/ by lib/embed.py */\n#include <stddef.h>\n#include "db/sqlfiles.h"\n')
         f.write('const dft_sql_file_t dft_sql_files[] = {\n')
@@ -102,7 +102,15 @@ def sql(dst, srcs):
         f.write('};\nconst size_t dft_num_sql_files = %d;\n' % len(srcs))
         # a group's digest: SHA-256 of its files' SHA-256s in name order (registry_load computes the same)
         f.write('const dft_sql_digest_t dft_sql_digests[] = {\n')
-        for group, shas in sorted(digests.items()):
+        # scoped/functions are applied to every department and statewide scope beside their own
+        scoped = digests.pop('scoped/functions', [])
+        for group, files in sorted(digests.items()):
+            if group != 'catalog/functions':
+                clash = {n for n, _ in files} & {n for n, _ in scoped}
+                if clash:
+                    sys.exit('embed.py: %s and scoped/functions both have %s' % (group, ', '.join(sorted(clash))))
+                files = files + scoped
+            shas = [sha for _, sha in sorted(files)]
             f.write('    {"%s", "%s"},\n' % (group, hashlib.sha256(''.join(shas).encode()).hexdigest()))
         f.write('    {NULL, NULL},\n};\n')
 

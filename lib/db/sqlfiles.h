@@ -1,8 +1,10 @@
 /*
  * sqlfiles.h — SQL files embedded at build time by lib/embed.py:
  * sql/catalog/NNNN_name.sql, sql/dept/NNNN_name.sql (migrations),
- * sql/catalog/functions/name.sql, sql/dept/functions/name.sql (one function,
- * view or trigger each, re-applied when changed) and sql/queries/name.sql.
+ * sql/state/<scope>/NNNN_name.sql (a statewide scope's migrations),
+ * sql/{catalog,dept,state/<scope>,scoped}/functions/name.sql (one function,
+ * view, trigger or table's policies each, re-applied when changed; scoped/:
+ * to every department and statewide scope) and sql/queries/name.sql.
  */
 #ifndef DFT_SQLFILES_H
 #define DFT_SQLFILES_H
@@ -10,7 +12,7 @@
 #include <stddef.h>
 
 typedef struct dft_sql_file_t {
-    const char *group;  /* "catalog", "dept", "catalog/functions", "dept/functions" or "queries" */
+    const char *group;  /* "catalog", "dept", "state/<scope>", each with "/functions"; "scoped/functions"; "queries" */
     const char *name;   /* file name without .sql */
     const char *sha256; /* of the file, hex */
     const char *text;

@@ -7,7 +7,7 @@
  * (in_charge.sql, *_policies.sql, entry_*.sql, objection_*.sql); statements
  * in sql/queries/ under the same names.
  */
-#include "hrms.h"
+#include "hrms_internal.h"
 
 #include "../kit/kit.h"
 
@@ -15,7 +15,7 @@
 
 #define NO_EMPLOYEE "No such officer in this department, or you do not keep their records."
 
-static int employee_scope(dft_req_t *r, dft_db_scope_t *scope, char uid[12])
+int dft_hrms_employee_scope(dft_req_t *r, dft_db_scope_t *scope, char uid[12])
 {
     return dft_kit_state_scope(r, "hr", 1, scope) != 0 || dft_kit_path_uid(r, "uid", NO_EMPLOYEE, uid) != 0 ? -1 : 0;
 }
@@ -35,7 +35,7 @@ static void get_employee(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char uid[12];
-    if (employee_scope(r, &scope, uid) != 0)
+    if (dft_hrms_employee_scope(r, &scope, uid) != 0)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, uid, 11).base};
     dft_db_run(r, &scope, DFT_DB_READ, "employee_get", params, 1, on_employee, r);
@@ -92,7 +92,7 @@ static void put_employee(dft_req_t *r)
     dft_db_scope_t scope;
     char uid[12];
     const char *version;
-    if (employee_scope(r, &scope, uid) != 0 || (version = dft_kit_if_match(r, "officer's particulars", 0)) == NULL)
+    if (dft_hrms_employee_scope(r, &scope, uid) != 0 || (version = dft_kit_if_match(r, "officer's particulars", 0)) == NULL)
         return;
     static const char *const allowed[] = {"service", "cadre", "post", "pay_level", "date_of_birth", "date_of_joining",
                                           "phone", "email", NULL};
@@ -127,7 +127,7 @@ static void list_book(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char uid[12];
-    if (employee_scope(r, &scope, uid) != 0)
+    if (dft_hrms_employee_scope(r, &scope, uid) != 0)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, uid, 11).base};
     dft_db_respond(r, &scope, DFT_DB_READ, "book_list", params, 1);
@@ -137,7 +137,7 @@ static void verify_book(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char uid[12];
-    if (employee_scope(r, &scope, uid) != 0)
+    if (dft_hrms_employee_scope(r, &scope, uid) != 0)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, uid, 11).base};
     dft_db_respond(r, &scope, DFT_DB_READ, "book_verify", params, 1);
@@ -162,7 +162,7 @@ static void add_entry(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char uid[12];
-    if (employee_scope(r, &scope, uid) != 0)
+    if (dft_hrms_employee_scope(r, &scope, uid) != 0)
         return;
     static const char *const allowed[] = {"kind", "effective", "details", "corrects", NULL};
     json_t *body = dft_req_json_object(r, allowed);
@@ -184,7 +184,7 @@ static void add_entry(dft_req_t *r)
 /* The entry of the path and the version of If-Match; 0, or -1 after responding. */
 static int entry_target(dft_req_t *r, dft_db_scope_t *scope, char uid[12], const char **n, const char **version)
 {
-    return employee_scope(r, scope, uid) != 0 || (*n = dft_kit_path_number(r, "n", 1000000, NO_ENTRY)) == NULL ||
+    return dft_hrms_employee_scope(r, scope, uid) != 0 || (*n = dft_kit_path_number(r, "n", 1000000, NO_ENTRY)) == NULL ||
                    (*version = dft_kit_if_match(r, "entry", 1)) == NULL
                ? -1
                : 0;
@@ -229,7 +229,7 @@ static void object_to_entry(dft_req_t *r)
     dft_db_scope_t scope;
     char uid[12];
     const char *n, *remarks;
-    if (employee_scope(r, &scope, uid) != 0 || (n = dft_kit_path_number(r, "n", 1000000, NO_ENTRY)) == NULL)
+    if (dft_hrms_employee_scope(r, &scope, uid) != 0 || (n = dft_kit_path_number(r, "n", 1000000, NO_ENTRY)) == NULL)
         return;
     static const char *const allowed[] = {"remarks", NULL};
     json_t *body = dft_req_json_object(r, allowed);
@@ -244,7 +244,7 @@ static void answer_objection(dft_req_t *r)
     dft_db_scope_t scope;
     char uid[12];
     const char *id, *status, *answer, *correction;
-    if (employee_scope(r, &scope, uid) != 0 ||
+    if (dft_hrms_employee_scope(r, &scope, uid) != 0 ||
         (id = dft_kit_path_number(r, "objection_id", INT64_MAX, "No such objection.")) == NULL)
         return;
     static const char *const allowed[] = {"status", "answer", "correction", NULL};

@@ -214,7 +214,8 @@ static int apply_group(PGconn *c, const char *group, const char *scope, const ch
 }
 
 /* Applies the files of group/functions whose SHA-256 differs from the one
- * recorded for `scope` (all of them the first time), after the migrations:
+ * recorded for `scope` (all of them the first time), and for a department or
+ * statewide scope those of scoped/functions too (timers), after the migrations:
  * the file is the rule in force, and an old database ends with the same
  * definitions as a new one. Bodies are not validated at creation
  * (check_function_bodies off): a file may name a function of a later file;
@@ -239,7 +240,8 @@ static int apply_functions(PGconn *c, const char *group, const char *scope, cons
         const dft_sql_file_t *f = &dft_sql_files[k % dft_num_sql_files];
         size_t nl = strlen(f->name);
         int policies = nl > 9 && strcmp(f->name + nl - 9, "_policies") == 0;
-        if (strcmp(f->group, fgroup) != 0 || policies != (k >= dft_num_sql_files))
+        int mine = strcmp(f->group, fgroup) == 0 || (ident != NULL && strcmp(f->group, "scoped/functions") == 0);
+        if (!mine || policies != (k >= dft_num_sql_files))
             continue;
         int current = 0;
         for (int j = 0; j < PQntuples(res) && !current; ++j)

@@ -137,14 +137,17 @@ static int64_t now_us(void)
 static int fire_department(PGconn *c, const char *code)
 {
     char role[64];
-    snprintf(role, sizeof(role), "dept_%s", code);
+    if (strncmp(code, "state:", 6) == 0) /* a statewide scope's timers: role state_<name>, no department */
+        snprintf(role, sizeof(role), "state_%s", code + 6);
+    else
+        snprintf(role, sizeof(role), "dept_%s", code);
     char *q = PQescapeIdentifier(c, role, strlen(role));
     dft_buf_t call = {0};
     dft_buf_printf(&call, "SELECT %s.timers_fire(%d)", q, BATCH);
     PQfreemem(q);
     int rc = 0;
     for (int batch = 0; batch < 2000; ++batch) { /* 100,000 timers a scan at most */
-        const char *params[] = {role, code};
+        const char *params[] = {role, strncmp(code, "state:", 6) == 0 ? "" : code};
         if (!exec_ok(PQexec(c, "BEGIN"), PGRES_COMMAND_OK) ||
             !exec_ok(PQexecParams(c, fire_batch, 2, NULL, params, NULL, NULL, 0), PGRES_TUPLES_OK)) {
             rc = -1;

@@ -3,6 +3,7 @@ live in schema state_hr under role state_hr; PostgreSQL refuses that role everyt
 schema but one catalog view, refuses department roles the schema, and its row-level policies
 filter rows by the settings each request sets. Over HTTP/2: the establishment of a department
 the officer belongs to keeps the particulars; the officer reads them; nobody else reaches them."""
+import datetime
 import time
 
 import httpx
@@ -24,12 +25,14 @@ def w(db, tmp_path_factory):
             "est_b": off.add(b, "officer,establishment")[0], "hr_a": off.add(a, "officer,hr_admin")[0],
             "p": off.add(a, "officer")[0], "q": off.add(a, "officer")[0], "peer": off.add(a, "officer")[0],
             "hoo_a": off.add(a, "officer,hoo")[0], "hoo_b": off.add(b, "officer,hoo")[0],
-            "est_hoo_a": off.add(a, "officer,establishment,hoo")[0], "sb": off.add(a, "officer")[0]}
+            "est_hoo_a": off.add(a, "officer,establishment,hoo")[0], "sb": off.add(a, "officer")[0],
+            "so_a": off.add(a, "officer,section_officer")[0], "lv": off.add(a, "officer")[0],
+            "racer": off.add(a, "officer")[0]}
 
 
 @pytest.fixture(scope="module")
 def api(db, w):
-    s = Server(env_extra=keyed_env(db))
+    s = Server(env_extra=keyed_env(db, DAFTAR_TIMERS_RESCAN_MS="100"))
     s.wait_ready()
     yield s
     s.stop()
@@ -39,7 +42,7 @@ def api(db, w):
 def t(api, w):
     with httpx.Client(base_url=api.url, http1=False, http2=True, timeout=20) as c:
         yield {k: bearer(tokens(c, w[k])["access_token"]) for k in ("est_a", "est_a2", "est_b", "hr_a", "p", "q", "peer", "hoo_a",
-                                                               "hoo_b", "est_hoo_a", "sb")}
+                                                               "hoo_b", "est_hoo_a", "sb", "so_a", "lv", "racer")}
 
 
 @pytest.fixture
@@ -322,3 +325,203 @@ def test_a_tampered_service_book_fails_verification(db, c, w, t):
     # as the database's superuser, past every rule: the chain shows it
     db.psql("UPDATE state_hr.service_book SET details = details || ' (edited)' WHERE uid = '%s' AND n = 2" % sb)
     assert c.get(book(a, sb, "/verify"), headers=t["sb"]).json() == {"ok": False, "checked": 1, "first_broken": 2}
+
+
+# ---------------------------------------------------------------- leave
+
+def leave(dept, rest=""):
+    return "/v1/departments/%s/leave%s" % (dept, rest)
+
+
+def monday(weeks_ahead):
+    d = datetime.date.today() + datetime.timedelta(days=7 * weeks_ahead)
+    return d - datetime.timedelta(days=d.weekday())
+
+
+def iso(d):
+    return d.isoformat()
+
+
+def balances(c, t, who):
+    mine = c.get("/v1/me/leave", headers=t[who]).json()
+    ledger = c.get("/v1/me/leave/ledger", headers=t[who]).json()
+    sums = {}
+    for e in ledger["entries"]:
+        sums[e["type"]] = sums.get(e["type"], 0) + float(e["days"])
+    got = {b["type"]: float(b["balance"]) for b in mine["balances"]}
+    # a balance is the ledger's sum, always
+    assert {k: float(v) for k, v in ledger["balances"].items()} == got
+    assert all(abs(got[k] - sums.get(k, 0)) < 1e-9 for k in got), (got, sums)
+    assert all(v >= 0 for v in got.values()), got
+    return got
+
+
+def act(c, t, who, dept, app, action, **body):
+    cur = c.get(leave(dept, "/applications/%s" % app["id"]), headers=t[who])
+    etag = cur.headers.get("etag", '"%d"' % app["version"])
+    return c.post(leave(dept, "/applications/%s/actions" % app["id"]), json=dict(body, action=action),
+                  headers=dict(t[who], **{"If-Match": etag}))
+
+
+def test_leave_applied_escalated_approved_at_two_levels_curtailed_cancelled(db, c, w, t):
+    a = w["a"]
+    assert c.put(url(a, w["lv"]), json=PARTICULARS, headers=t["est_a"]).status_code == 201
+    start = balances(c, t, "lv")
+    assert start["CL"] == 8 and start["EL"] == 15 and start["HPL"] == 10
+    # half pay leave: section officer, then head of office
+    mon = monday(3)
+    r = c.post(leave(a, "/applications"), json={"type": "HPL", "from_date": iso(mon), "to_date": iso(mon + datetime.timedelta(days=3)),
+                                                  "reason": "Family function"}, headers=t["lv"])
+    assert r.status_code == 201, r.text
+    hpl = r.json()
+    assert hpl["days"] == 4 and hpl["chain"] == ["section_officer", "hoo"] and hpl["waiting_for"] == "section_officer"
+    assert balances(c, t, "lv")["HPL"] == 6
+    # not for the head of office yet, nor for the applicant
+    assert act(c, t, "hoo_a", a, hpl, "approve").status_code == 403
+    waiting = c.get(leave(a, "/applications?box=waiting"), headers=t["so_a"]).json()["items"]
+    assert hpl["id"] in [x["id"] for x in waiting]
+    r = act(c, t, "so_a", a, hpl, "approve", remarks="Recommended")
+    assert r.status_code == 200 and r.json()["waiting_for"] == "hoo" and r.json()["level"] == 2, r.text
+    r = act(c, t, "hoo_a", a, hpl, "approve")
+    assert r.status_code == 200 and r.json()["status"] == "approved", r.text
+    assert [x["action"] for x in r.json()["actions"]] == ["applied", "approve", "approve"]
+    # curtailed: the days not taken come back
+    r = act(c, t, "lv", a, hpl, "curtail", to_date=iso(mon + datetime.timedelta(days=1)))
+    assert r.status_code == 200 and r.json()["days"] == 2, r.text
+    assert balances(c, t, "lv")["HPL"] == 8
+    # earned leave waits for the section officer, who sits on it: it escalates by itself (a timer)
+    r = c.post(leave(a, "/applications"), json={"type": "EL", "from_date": iso(monday(6)),
+                                                  "to_date": iso(monday(6) + datetime.timedelta(days=4))}, headers=t["lv"])
+    el = r.json()
+    assert r.status_code == 201 and el["chain"] == ["section_officer"] and balances(c, t, "lv")["EL"] == 10
+    db.psql("UPDATE state_hr.timers SET due_at = now() - interval '1 second' WHERE subject = '%s' AND fired_at IS NULL"
+            % el["id"])
+    for _ in range(100):
+        cur = c.get(leave(a, "/applications/%s" % el["id"]), headers=t["lv"]).json()
+        if cur["escalated"]:
+            break
+        time.sleep(0.1)
+    assert cur["escalated"] and cur["waiting_for"] == "hoo" and cur["actions"][-1]["by"] == "timer", cur
+    assert act(c, t, "so_a", a, el, "approve").status_code == 403  # it has moved on
+    assert act(c, t, "hoo_a", a, el, "approve").json()["status"] == "approved"
+    # cancelled before it begins: every day back
+    r = act(c, t, "lv", a, el, "cancel")
+    assert r.status_code == 200 and r.json()["status"] == "cancelled", r.text
+    # a rejection credits back too
+    r = c.post(leave(a, "/applications"), json={"type": "CL", "from_date": iso(monday(8)), "to_date": iso(monday(8))},
+               headers=t["lv"])
+    assert r.status_code == 201 and balances(c, t, "lv")["CL"] == 7
+    assert act(c, t, "so_a", a, r.json(), "reject", remarks="Audit week").json()["status"] == "rejected"
+    end = balances(c, t, "lv")
+    assert end == dict(start, HPL=8), end
+    assert act(c, t, "lv", a, r.json(), "cancel").status_code == 409
+
+
+def test_leave_rules_refuse_with_the_reason(c, w, t):
+    a = w["a"]
+    mon = monday(12)
+    r = c.post(leave(a, "/holidays"), json={"day": iso(mon + datetime.timedelta(days=2)), "name": "Holi"}, headers=t["lv"])
+    assert r.status_code == 403
+    r = c.post(leave(a, "/holidays"), json={"day": iso(mon + datetime.timedelta(days=2)), "name": "होली"}, headers=t["est_a"])
+    assert r.status_code == 201, r.text
+    assert {"day": iso(mon + datetime.timedelta(days=2)), "name": "होली"} in \
+        c.get(leave(a, "/holidays?year=%d" % (mon + datetime.timedelta(days=2)).year), headers=t["lv"]).json()
+    # casual leave counts working days: Monday to Friday around a holiday is 4
+    r = c.post(leave(a, "/applications"), json={"type": "CL", "from_date": iso(mon), "to_date": iso(mon + datetime.timedelta(days=4))},
+               headers=t["lv"])
+    assert r.status_code == 201 and r.json()["days"] == 4, r.text
+    cl = r.json()
+    cases = [
+        ({"type": "CL", "from_date": iso(mon - datetime.timedelta(days=1)), "to_date": iso(mon - datetime.timedelta(days=1))},
+         422, "working days"),                                        # a Sunday
+        ({"type": "EL", "from_date": iso(mon + datetime.timedelta(days=4)), "to_date": iso(mon + datetime.timedelta(days=8))},
+         409, "this period"),                                         # overlaps
+        ({"type": "EL", "from_date": iso(mon + datetime.timedelta(days=5)), "to_date": iso(mon + datetime.timedelta(days=8))},
+         422, "not combined"),                                        # next to casual leave
+        ({"type": "EL", "from_date": iso(monday(20)), "to_date": iso(monday(20) + datetime.timedelta(days=40))}, 422, "balance"),
+        ({"type": "ML", "from_date": iso(monday(30)), "to_date": iso(monday(30) + datetime.timedelta(days=200))}, 422, "180"),
+        ({"type": "XX", "from_date": iso(monday(30)), "to_date": iso(monday(30))}, 422, "type"),
+        ({"type": "EL", "from_date": iso(monday(31)), "to_date": iso(monday(30))}, 422, "before"),
+    ]
+    for body, status, words in cases:
+        r = c.post(leave(a, "/applications"), json=body, headers=t["lv"])
+        assert r.status_code == status and words in r.json().get("detail", ""), (body, r.status_code, r.text)
+    for body, field in (({"type": "cl", "from_date": iso(mon), "to_date": iso(mon)}, "type"),
+                        ({"type": "CL", "to_date": iso(mon)}, "from_date"),
+                        ({"type": "CL", "from_date": iso(mon), "to_date": iso(mon), "extends": "x"}, "extends")):
+        r = c.post(leave(a, "/applications"), json=body, headers=t["lv"])
+        assert r.status_code == 400 and field in r.text, (body, r.text)
+    assert act(c, t, "lv", a, cl, "curtail").status_code == 400  # curtail names the new last day
+    assert act(c, t, "lv", a, cl, "cancel").status_code == 200
+
+
+def test_leave_object_level_matrix(c, w, t):
+    a, b = w["a"], w["b"]
+    app = c.get("/v1/me/leave", headers=t["lv"]).json()["applications"][0]
+    for who, dept, status in (("peer", a, 404), ("p", a, 404), ("est_b", b, 404), ("hoo_b", b, 404), ("est_b", a, 403)):
+        assert c.get(leave(dept, "/applications/%s" % app["id"]), headers=t[who]).status_code == status, who
+        r = c.post(leave(dept, "/applications/%s/actions" % app["id"]), json={"action": "approve"},
+                   headers=dict(t[who], **{"If-Match": '"%d"' % app["version"]}))
+        assert r.status_code == status, (who, r.status_code)
+        assert c.get(url(dept, w["lv"]) + "/leave", headers=t[who]).status_code == status, who
+        if who != "est_b" or dept != a:
+            assert app["id"] not in [x["id"] for x in
+                                     c.get(leave(dept, "/applications?box=waiting"), headers=t[who]).json()["items"]]
+    for who in ("est_a", "so_a", "hoo_a", "lv"):
+        assert c.get(url(a, w["lv"]) + "/leave", headers=t[who]).status_code == 200, who
+    # the applicant's own list; nobody else's in it
+    mine = c.get(leave(a, "/applications?box=mine&limit=2"), headers=t["lv"]).json()
+    assert len(mine["items"]) == 2 and all(x["uid"] == w["lv"] for x in mine["items"]) and mine["next_cursor"]
+    more = c.get(leave(a, "/applications?box=mine&limit=2&cursor=" + mine["next_cursor"]), headers=t["lv"]).json()
+    assert not {x["id"] for x in more["items"]} & {x["id"] for x in mine["items"]}
+
+
+def test_concurrent_applications_race_for_the_last_days(api, c, w, t):
+    """Six applications of five days each against a balance of 15, all at once over HTTP/2:
+    three granted their debit, three refused; no negative balance, no lost debit."""
+    import concurrent.futures
+    a = w["a"]
+    assert c.put(url(a, w["racer"]), json=PARTICULARS, headers=t["est_a"]).status_code == 201
+    assert balances(c, t, "racer")["EL"] == 15
+
+    def apply(k):
+        with httpx.Client(base_url=api.url, http1=False, http2=True, timeout=30) as cc:
+            start = monday(40 + 2 * k)
+            return cc.post(leave(a, "/applications"), json={"type": "EL", "from_date": iso(start),
+                                                            "to_date": iso(start + datetime.timedelta(days=4))},
+                           headers=t["racer"]).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        codes = sorted(pool.map(apply, range(6)))
+    assert codes == [201, 201, 201, 422, 422, 422], codes
+    assert balances(c, t, "racer")["EL"] == 0
+
+
+def test_half_yearly_credits_run_once_on_the_deadlines_engine(db, c, w, t):
+    """Two timers for one period (as if two servers had set them): the credit happens once per officer;
+    casual leave left over lapses before the year's new credit."""
+    before = balances(c, t, "peer") if c.get("/v1/me/leave", headers=t["peer"]).status_code == 200 else None
+    period = "%d-01" % (datetime.date.today().year + 1)
+    # the one the first particulars set, due on 1 January, made due now; and a second one
+    db.psql("UPDATE state_hr.timers SET due_at = now() - interval '1 second' WHERE kind = 'leave_credit' "
+            "AND payload ->> 'period' = '%s' AND fired_at IS NULL; "
+            "INSERT INTO state_hr.timers (kind, subject, due_at, payload) VALUES ('leave_credit', gen_random_uuid(), "
+            "now() - interval '1 second', '{\"period\": \"%s\"}'); NOTIFY daftar_timers" % (period, period))
+    for _ in range(100):
+        left = db.psql("SELECT count(*) FROM state_hr.timers WHERE kind = 'leave_credit' AND payload ->> 'period' = '%s' "
+                       "AND fired_at IS NULL" % period).stdout.strip()
+        if left == "0":
+            break
+        time.sleep(0.1)
+    assert left == "0"
+    rows = db.psql("SELECT rule, days FROM state_hr.leave_ledger WHERE uid = '%s' AND rule LIKE '%%%s%%' ORDER BY rule"
+                   % (w["peer"], period[:4])).stdout.split()
+    assert rows == ["CL:%s|8.0" % period, "EL:%s|15.0" % period, "HPL:%s|10.0" % period], rows
+    after = balances(c, t, "peer")
+    assert after["CL"] == 8 and after["EL"] == min(300, before["EL"] + 15) and after["HPL"] == before["HPL"] + 10
+    lapse = db.psql("SELECT days FROM state_hr.leave_ledger WHERE uid = '%s' AND rule = 'CL:lapse:%d'"
+                    % (w["peer"], datetime.date.today().year)).stdout.strip()
+    assert lapse == "-%s.0" % int(before["CL"])
+    # the next period's timer is set
+    assert db.psql("SELECT count(*) FROM state_hr.timers WHERE kind = 'leave_credit' AND fired_at IS NULL "
+                   "AND payload ->> 'period' = '%d-07'" % (datetime.date.today().year + 1)).stdout.strip() == "1"

@@ -9,19 +9,23 @@
 -- owner, since the server's own role may not read any department's schema,
 -- and tells only which departments have work and when. (Catalog 0019 dropped
 -- its first form, which took nothing and returned the codes as one text.)
+-- Statewide scopes with timers come last, as code 'state:<name>'.
 CREATE OR REPLACE FUNCTION daftar.timers_due_departments(p_within interval)
 RETURNS TABLE (code text, due bigint, next_in double precision)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$
 DECLARE
     d record;
 BEGIN
-    FOR d IN SELECT x.code FROM daftar.departments x
+    FOR d IN SELECT x.code, 'dept_' || x.code AS schema FROM daftar.departments x
              WHERE x.status = 'active' AND to_regclass(quote_ident('dept_' || x.code) || '.timers') IS NOT NULL
-             ORDER BY x.code LOOP
+             UNION ALL
+             SELECT DISTINCT m.scope, 'state_' || substr(m.scope, 7) FROM daftar.schema_migrations m
+             WHERE m.scope LIKE 'state:%' AND to_regclass(quote_ident('state_' || substr(m.scope, 7)) || '.timers') IS NOT NULL
+             ORDER BY 1 LOOP
         EXECUTE format('SELECT (SELECT count(*) FROM (SELECT FROM %1$I.timers WHERE fired_at IS NULL AND due_at <= now()'
                        '                                 LIMIT 100000) x),'
                        '       (SELECT extract(epoch FROM min(due_at) - now())::double precision FROM %1$I.timers'
-                       '         WHERE fired_at IS NULL AND due_at > now() AND due_at <= now() + $1)', 'dept_' || d.code)
+                       '         WHERE fired_at IS NULL AND due_at > now() AND due_at <= now() + $1)', d.schema)
             INTO due, next_in USING p_within;
         IF due > 0 OR next_in IS NOT NULL THEN
             code := d.code;

@@ -3,7 +3,8 @@
 -- The establishment writes an officer's particulars: p_version NULL makes
 -- them (refused when they exist), else replaces that version. The policies
 -- would refuse the same; the checks here answer 404 rather than a privilege
--- error. Returns the record and its version (the ETag).
+-- error. New particulars start the officer's leave account. Returns the
+-- record and its version (the ETag).
 CREATE OR REPLACE FUNCTION {schema}.employee_put(p_uid text, p_version integer, p_service text, p_cadre text, p_post text,
                                                  p_pay_level integer, p_dob date, p_doj date, p_phone text, p_email text)
 RETURNS TABLE (employee json, version integer, created boolean)
@@ -31,6 +32,7 @@ BEGIN
             RAISE EXCEPTION 'This officer''s particulars exist; send If-Match with their ETag to change them.'
                 USING ERRCODE = 'DF428';
         END IF;
+        PERFORM {schema}.leave_credit_start(p_uid); -- the current period's leave, and the periodic credits' timer
     ELSE
         UPDATE {schema}.employees x SET service = p_service, cadre = p_cadre, post = p_post, pay_level = p_pay_level,
                                         date_of_birth = p_dob, date_of_joining = p_doj, superannuation = v_superannuation,
