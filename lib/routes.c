@@ -22,5 +22,6 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_delegation_routes,
     &dft_hrms_routes,
     &dft_leave_routes,
+    &dft_posting_routes,
 };
 const size_t dft_num_route_tables = DFT_ARRAY_SIZE(dft_route_tables);

@@ -11,6 +11,6 @@
 
 #include "../http/router.h"
 
-extern const dft_route_table_t dft_hrms_routes, dft_leave_routes;
+extern const dft_route_table_t dft_hrms_routes, dft_leave_routes, dft_posting_routes;
 
 #endif

@@ -27,7 +27,7 @@ def w(db, tmp_path_factory):
             "hoo_a": off.add(a, "officer,hoo")[0], "hoo_b": off.add(b, "officer,hoo")[0],
             "est_hoo_a": off.add(a, "officer,establishment,hoo")[0], "sb": off.add(a, "officer")[0],
             "so_a": off.add(a, "officer,section_officer")[0], "lv": off.add(a, "officer")[0],
-            "racer": off.add(a, "officer")[0]}
+            "racer": off.add(a, "officer")[0], "tr": off.add(a, "officer")[0]}
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def api(db, w):
 def t(api, w):
     with httpx.Client(base_url=api.url, http1=False, http2=True, timeout=20) as c:
         yield {k: bearer(tokens(c, w[k])["access_token"]) for k in ("est_a", "est_a2", "est_b", "hr_a", "p", "q", "peer", "hoo_a",
-                                                               "hoo_b", "est_hoo_a", "sb", "so_a", "lv", "racer")}
+                                                               "hoo_b", "est_hoo_a", "sb", "so_a", "lv", "racer", "tr")}
 
 
 @pytest.fixture
@@ -525,3 +525,64 @@ def test_half_yearly_credits_run_once_on_the_deadlines_engine(db, c, w, t):
     # the next period's timer is set
     assert db.psql("SELECT count(*) FROM state_hr.timers WHERE kind = 'leave_credit' AND fired_at IS NULL "
                    "AND payload ->> 'period' = '%d-07'" % (datetime.date.today().year + 1)).stdout.strip() == "1"
+
+
+
+# ---------------------------------------------------------------- postings
+
+def test_a_transfer_moves_the_membership_with_effect_on_the_next_request(db, c, w, t):
+    a, b, tr = w["a"], w["b"], w["tr"]
+    today = datetime.date.today().isoformat()
+    order = {"kind": "transfer", "to_dept": b, "designation": "Under Secretary", "roles": ["officer", "section_officer"],
+             "order_no": "GAD/TR/2026/114", "effective": today}
+    posting = "/v1/departments/%s/employees/%s/postings"
+    # who may not order it
+    assert c.post(posting % (a, tr), json=order, headers=t["p"]).status_code == 404
+    assert c.post(posting % (b, tr), json=order, headers=t["est_b"]).status_code == 404
+    assert c.post(posting % (a, w["est_a"]), json=order, headers=t["est_a"]).status_code == 403
+    assert c.post(posting % (a, tr), json=dict(order, roles=["officer", "dept_admin"]), headers=t["est_a"]).status_code == 422
+    assert c.post(posting % (a, tr), json=dict(order, roles=["officer", "officer"]), headers=t["est_a"]).status_code == 400
+    r = c.post(posting % (a, tr), json=order, headers=t["est_a"])
+    assert r.status_code == 201 and r.json()["status"] == "ordered", r.text
+    p = r.json()
+    assert c.post(posting % (a, tr), json=order, headers=t["est_a"]).status_code == 409  # one open order at a time
+    mine = "/v1/departments/%s/leave/applications?box=mine"
+    assert c.get(mine % a, headers=t["tr"]).status_code == 200 and c.get(mine % b, headers=t["tr"]).status_code == 403
+    acts = "/v1/departments/%s/postings/%s/actions"
+    # joining comes after relieving; relieving is the old department's
+    assert c.post(acts % (b, p["id"]), json={"action": "join"}, headers=dict(t["est_b"], **{"If-Match": '"1"'})).status_code == 409
+    assert c.post(acts % (b, p["id"]), json={"action": "relieve"},
+                  headers=dict(t["est_b"], **{"If-Match": '"1"'})).status_code == 409
+    assert c.post(acts % (a, p["id"]), json={"action": "relieve"}, headers=dict(t["p"], **{"If-Match": '"1"'})).status_code == 404
+    r = c.post(acts % (a, p["id"]), json={"action": "relieve"}, headers=dict(t["est_a"], **{"If-Match": '"1"'}))
+    assert r.status_code == 200 and r.json()["status"] == "relieved", r.text
+    # the next request: no longer a member of A, not yet of B
+    assert c.get(mine % a, headers=t["tr"]).status_code == 403
+    assert c.get(mine % b, headers=t["tr"]).status_code == 403
+    assert p["id"] in [x["id"] for x in c.get("/v1/departments/%s/postings" % b, headers=t["est_b"]).json()]
+    r = c.post(acts % (b, p["id"]), json={"action": "join"}, headers=dict(t["est_b"], **{"If-Match": '"2"'}))
+    assert r.status_code == 200 and r.json()["status"] == "joined", r.text
+    assert c.get(mine % b, headers=t["tr"]).status_code == 200
+    me = c.get("/v1/me", headers=t["tr"]).json()
+    assert [(m["dept"], m["roles"], m["designation"]) for m in me["memberships"]] == \
+        [(b, ["officer", "section_officer"], "Under Secretary")]
+    # the service book has both steps, entered by each establishment, for the head of office to attest
+    book_b = c.get(book(b, tr), headers=t["est_b"]).json()["entries"]
+    assert [(e["kind"], e["dept"], e["status"]) for e in book_b] == [("posting", a, "draft"), ("posting", b, "draft")]
+    assert c.get(book(a, tr), headers=t["est_a"]).status_code == 404  # the old department's establishment: no longer
+    assert c.post(acts % (b, p["id"]), json={"action": "cancel"},
+                  headers=dict(t["est_b"], **{"If-Match": '"3"'})).status_code == 409
+
+
+def test_the_state_role_changes_memberships_only_through_the_posting_function(db, w):
+    p = as_state_role(db, "DELETE FROM daftar.memberships WHERE uid = '%s'" % w["p"], uid=w["est_a"],
+                      roles=",establishment,", dept=w["a"], check=False)
+    assert p.returncode != 0 and "permission denied" in p.stderr
+    # the function checks the catalog, not the settings: a plain officer claiming the role is refused
+    p = as_state_role(db, "SELECT daftar.posting_membership('%s', '%s', NULL, NULL)" % (w["p"], w["a"]), uid=w["peer"],
+                      roles=",establishment,", dept=w["a"], check=False)
+    assert p.returncode != 0 and "Only the establishment" in p.stderr
+    # a department's role may not call it at all
+    p = db.psql("BEGIN; SET LOCAL ROLE dept_%s; SELECT daftar.posting_membership('%s', '%s', NULL, NULL)"
+                % (w["a"], w["p"], w["a"]), user="daftar_api", check=False)
+    assert p.returncode != 0 and "permission denied" in p.stderr

@@ -99,7 +99,8 @@ def w(db, tmp_path_factory):
 def path_values(w):
     return {"dept": w["dept"], "file_id": w["file"], "n": "1", "uid": w["bob"],
             "doc_id": "00000000-0000-4000-8000-000000000000", "receipt_id": w["receipt"], "objection_id": "1",
-            "application_id": "00000000-0000-4000-8000-000000000000"}
+            "application_id": "00000000-0000-4000-8000-000000000000",
+            "posting_id": "00000000-0000-4000-8000-000000000000"}
 
 
 def example(w, name, schema):
@@ -122,7 +123,8 @@ def example(w, name, schema):
         return "2030-01-31"
     pattern = s.get("pattern", "")
     known = {"^[0-9]{6}$": "123456", "^svc_[0-9a-f]{16}$": "svc_0123456789abcdef", "^[A-Z0-9][A-Z0-9-]{0,15}$": "MAL",
-             "^\\+?[0-9]{6,15}$": "+919876543210", "^[A-Z]{2,10}$": "EL"}
+             "^\\+?[0-9]{6,15}$": "+919876543210", "^[A-Z]{2,10}$": "EL",
+             "^[a-z][a-z0-9_]{1,30}$": "ab"}
     if pattern:
         return known[pattern]
     if name in ("password", "current_password"):
