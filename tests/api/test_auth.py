@@ -473,8 +473,12 @@ def test_workers_yield_the_cores_and_are_lifted_when_starved(db, env, world):
     try:
         s.wait_ready()
         # one worker, eight logins: the queue waits well over 150 ms, but the worker has a core
+        busy = os.getloadavg()[0] >= os.cpu_count()
         counts, elapsed = logins_watching_class(8)
-        assert elapsed > 0.3 and 0 not in counts, (elapsed, counts)
+        busy = busy or os.getloadavg()[0] >= os.cpu_count()
+        # (on a machine already busy with other work the worker may truly get no core, and then lifting
+        # it is right: CI runs alone, a developer's machine running other suites may not)
+        assert elapsed > 0.3 and (busy or 0 not in counts), (elapsed, counts, os.getloadavg())
         # every core taken by normal-class loops: the idle-class worker gets none until it is lifted
         burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() + 1)]
         time.sleep(0.2)
