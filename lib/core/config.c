@@ -43,6 +43,7 @@ static const setting_t settings[] = {
     INT(idle_timeout_ms, 30000, 100, 3600000),
     INT(min_body_rate, 1024, 0, 1073741824),
     INT(shutdown_timeout_ms, 10000, 0, 600000),
+    INT(gzip_level, 5, 0, 9),
     STR(cors_origins, ""),
     STR(trusted_proxies, ""),
     STR(log_level, "info"),

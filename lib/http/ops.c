@@ -83,7 +83,7 @@ static void get_metrics(dft_req_t *r)
 static void get_openapi(dft_req_t *r)
 {
     dft_add_header(r, "cache-control", "public, max-age=300");
-    dft_respond(r, 200, "application/json", h2o_iovec_init(dft_openapi_json, dft_openapi_json_len));
+    dft_respond_static(r, &r->thread->server->openapi);
 }
 
 static const dft_route_t routes[] = {

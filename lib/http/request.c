@@ -16,6 +16,7 @@
 #include "../core/core.h"
 #include "../core/log.h"
 #include "../core/cidr.h"
+#include "compress.h"
 #include "problem.h"
 
 #include <arpa/inet.h>
@@ -161,7 +162,8 @@ static void add_common_headers(dft_req_t *r)
     h2o_req_t *req = r->h2o;
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0, NULL, r->request_id,
                           strlen(r->request_id));
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
+    if (h2o_find_header(&req->res.headers, H2O_TOKEN_CACHE_CONTROL, -1) < 0) /* a handler may have said otherwise */
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0, NULL,
                           H2O_STRLIT("nosniff"));
     if (r->cors_origin.base != NULL) {
@@ -174,20 +176,53 @@ static void add_common_headers(dft_req_t *r)
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("origin"));
 }
 
-void dft_respond(dft_req_t *r, int status, const char *content_type, h2o_iovec_t body)
+/* Status, the headers every response has, and the type; returns whether the
+ * type is one daftar compresses (it then varies with Accept-Encoding). */
+static int start_response(dft_req_t *r, int status, const char *content_type)
 {
-    static h2o_generator_t generator = {NULL, NULL};
     assert(!r->responded);
     r->responded = 1;
     h2o_req_t *req = r->h2o;
     req->res.status = status;
     req->res.reason = reason_for(status);
     add_common_headers(r);
-    if (content_type != NULL)
-        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
+    if (content_type == NULL)
+        return 0;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
+    if (!dft_compress_type(content_type))
+        return 0;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("accept-encoding"));
+    return 1;
+}
+
+static void send_whole(h2o_req_t *req, h2o_iovec_t body)
+{
+    static h2o_generator_t generator = {NULL, NULL};
     req->res.content_length = body.len;
     h2o_start_response(req, &generator);
     h2o_send(req, &body, body.len ? 1 : 0, H2O_SEND_STATE_FINAL);
+}
+
+void dft_respond(dft_req_t *r, int status, const char *content_type, h2o_iovec_t body)
+{
+    int level = (int)r->thread->server->config->gzip_level;
+    if (start_response(r, status, content_type) && level > 0 && body.len >= DFT_COMPRESS_MIN &&
+        dft_compress_wanted(&r->h2o->headers)) {
+        dft_compress_send(r->h2o, body, level);
+        return;
+    }
+    send_whole(r->h2o, body);
+}
+
+void dft_respond_static(dft_req_t *r, const dft_static_t *s)
+{
+    h2o_iovec_t body = s->plain;
+    if (start_response(r, 200, s->content_type) && s->gzip.base != NULL && r->thread->server->config->gzip_level > 0 &&
+        dft_compress_wanted(&r->h2o->headers)) {
+        h2o_add_header(&r->h2o->pool, &r->h2o->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL, H2O_STRLIT("gzip"));
+        body = s->gzip;
+    }
+    send_whole(r->h2o, body);
 }
 
 void dft_respond_json(dft_req_t *r, int status, const char *json, size_t len)

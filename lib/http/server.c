@@ -250,6 +250,7 @@ dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *cons
     if (s->num_threads > DFT_ARRAY_SIZE(s->fds_plain))
         s->num_threads = DFT_ARRAY_SIZE(s->fds_plain);
     s->router = dft_router_new(tables, num_tables);
+    dft_static_init(&s->openapi, "application/json", dft_openapi_json, dft_openapi_json_len);
 
     if (config->listen[0] == '\0' && config->tls_listen[0] == '\0') {
         dft_log(DFT_LOG_ERROR, "config", "neither listen nor tls_listen is set");

@@ -19,6 +19,7 @@
 
 #include "../core/config.h"
 #include "../core/error.h"
+#include "compress.h"
 #include "metrics.h"
 #include "router.h"
 
@@ -72,8 +73,7 @@ struct dft_server_t {
     dft_thread_t *threads;
     size_t num_threads;
     dft_thread_hooks_t hooks;
-    const char *openapi_json;
-    size_t openapi_json_len;
+    dft_static_t openapi; /* /openapi.json, with its gzip */
     int fds_plain[256], fds_tls[256], fd_metrics;
     volatile int threads_done;
     struct dft_cidr_t *trusted_proxies;
@@ -134,6 +134,9 @@ void dft_respond(dft_req_t *r, int status, const char *content_type, h2o_iovec_t
 void dft_respond_json(dft_req_t *r, int status, const char *json, size_t len); /* copies json into the pool */
 void dft_respond_error(dft_req_t *r, const dft_error_t *err);
 void dft_respond_code(dft_req_t *r, dft_code_t code, const char *detail);
+/* 200 with a start-up body in the encoding the request takes (compress.h);
+ * headers the handler added first (cache-control) stay. */
+void dft_respond_static(dft_req_t *r, const dft_static_t *s);
 void dft_add_header(dft_req_t *r, const char *name, const char *value);
 
 /* Decodes the JSON object body: checks Content-Type, size, nesting depth,

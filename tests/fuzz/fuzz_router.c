@@ -1,7 +1,9 @@
 /*
  * fuzz_router.c — the router and query parsing on arbitrary method/path/query.
- * Input: first byte picks the method, the rest is "path[?query]".
+ * Input: first byte picks the method, the rest is "path[?query]". The same
+ * bytes are also read as an Accept-Encoding value (compress.c).
  */
+#include "http/compress.h"
 #include "http/router.h"
 #include "routes.h"
 
@@ -18,6 +20,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         router = dft_router_new(dft_route_tables, dft_num_route_tables);
     if (size < 1 || size > 4096)
         return 0;
+    dft_accept_t ae = DFT_ACCEPT_INIT;
+    dft_accept_scan(&ae, (const char *)data, size);
+    assert(ae.gzip >= -1 && ae.gzip <= 1 && ae.any >= -1 && ae.any <= 1);
     const char *m = methods[data[0] % 8];
     const char *path = (const char *)data + 1;
     size_t len = size - 1, plen = len;

@@ -8,9 +8,10 @@
 int test_failures;
 
 extern const test_case_t router_cases[], problem_cases[], config_cases[], contract_cases[], db_cases[], json_cases[],
-    auth_cases[], totp_cases[], cidr_cases[];
+    auth_cases[], totp_cases[], cidr_cases[], compress_cases[];
 
-static const test_case_t *const suites[] = {router_cases, problem_cases, config_cases, contract_cases, db_cases, json_cases, auth_cases, totp_cases, cidr_cases};
+static const test_case_t *const suites[] = {router_cases, problem_cases, config_cases, contract_cases, db_cases, json_cases, auth_cases, totp_cases, cidr_cases,
+                                              compress_cases};
 
 int main(int argc, char **argv)
 {

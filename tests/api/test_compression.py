@@ -1,0 +1,122 @@
+"""Compression: gzip for JSON and problems of 1 KiB and more when Accept-Encoding takes it, never for
+documents, and `Vary: accept-encoding` on every response whose encoding could differ."""
+import gzip
+import json
+
+import httpx
+import pytest
+
+from conftest import Server, keyed_env
+from test_auth import Officers, bearer, tokens
+
+PDF = b"%PDF-1.7\n" + b"% compressible padding\n" * 200 + b"%%EOF\n"
+
+
+@pytest.fixture(scope="module")
+def w(db, tmp_path_factory, tls_files):
+    env = keyed_env(db)
+    a = db.add_dept("gza")
+    off = Officers(db, str(tmp_path_factory.mktemp("pw")))
+    s = Server(env_extra=env, tls=tls_files)
+    s.wait_ready()
+    yield {"a": a, "alice": off.add(a, "officer")[0], "server": s}
+    s.stop()
+
+
+@pytest.fixture(params=["h2c", "h1", "h2tls"])
+def c(w, request, tls_files):
+    s = w["server"]
+    if request.param == "h2tls":
+        client = httpx.Client(base_url=s.tls_url, http2=True, verify=tls_files[0], timeout=20)
+    else:
+        client = httpx.Client(base_url=s.url, http1=request.param == "h1", http2=request.param != "h1", timeout=20)
+    with client:
+        yield client
+
+
+def raw(c, method, url, accept="gzip", **kw):
+    """The response and its bytes as sent (httpx would otherwise decode them)."""
+    headers = dict(kw.pop("headers", {}), **{"accept-encoding": accept})
+    with c.stream(method, url, headers=headers, **kw) as r:
+        return r, b"".join(r.iter_raw())
+
+
+def varies(r):
+    return "accept-encoding" in [v.strip().lower() for v in r.headers.get_list("vary", split_commas=True)]
+
+
+def test_contract_is_gzipped_only_when_asked(c):
+    plain, body = raw(c, "GET", "/openapi.json", accept="identity")
+    assert plain.status_code == 200 and "content-encoding" not in plain.headers and varies(plain)
+    spec = json.loads(body)
+    assert spec["openapi"].startswith("3.")
+    r, zbody = raw(c, "GET", "/openapi.json")
+    assert r.headers["content-encoding"] == "gzip" and varies(r)
+    assert r.headers["content-type"] == "application/json"
+    assert json.loads(gzip.decompress(zbody)) == spec
+    assert len(zbody) < len(body) / 4
+    assert int(r.headers.get("content-length", len(zbody))) == len(zbody)
+    for refused in ("gzip;q=0", "br, deflate", "*;q=0", "*, gzip;q=0"):
+        r, b = raw(c, "GET", "/openapi.json", accept=refused)
+        assert "content-encoding" not in r.headers and json.loads(b) == spec, refused
+    r, b = raw(c, "GET", "/openapi.json", accept="br;q=1, *;q=0.5")
+    assert r.headers["content-encoding"] == "gzip" and json.loads(gzip.decompress(b)) == spec
+
+
+def test_small_json_is_sent_as_is_but_still_varies(c):
+    r, body = raw(c, "GET", "/healthz")
+    assert r.status_code == 200 and "content-encoding" not in r.headers and varies(r)
+    assert json.loads(body) == {"status": "ok"}
+
+
+def test_problems_of_a_kilobyte_and_more_are_gzipped(c):
+    small, body = raw(c, "GET", "/v1/nothing-here")
+    assert small.status_code == 404 and "content-encoding" not in small.headers and varies(small)
+    assert json.loads(body)["status"] == 404
+    name = "x" * 1500  # an unknown field is named back in the problem
+    r, zbody = raw(c, "POST", "/v1/auth/token", json={"grant_type": "password", name: 1})
+    assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
+    assert r.headers["content-encoding"] == "gzip" and varies(r)
+    p = json.loads(gzip.decompress(zbody))
+    assert p["errors"][0]["field"] == name and p["request_id"] == r.headers["x-request-id"]
+
+
+def test_large_body_is_streamed_in_slices(c):
+    """Above 32 KiB a body is compressed a slice per turn of the event loop: the result is one gzip stream."""
+    name = "".join("%06d" % i for i in range(60000))  # 360 kB, not repetitive
+    r, zbody = raw(c, "POST", "/v1/auth/token", json={"grant_type": "password", name: 1})
+    assert r.status_code == 400 and r.headers["content-encoding"] == "gzip"
+    p = json.loads(gzip.decompress(zbody))
+    assert p["errors"][0]["field"] == name
+    assert len(zbody) < len(name) / 2
+
+
+def test_lists_are_gzipped_and_documents_never(c, w):
+    h = bearer(tokens(c, w["alice"])["access_token"])
+    files = "/v1/departments/%s/files" % w["a"]
+    for i in range(6):
+        made = c.post(files, headers=h, json={"subject": "Compression test file %d" % i, "section": "ADMIN"})
+        assert made.status_code == 201, made.text
+    r, zbody = raw(c, "GET", files + "?box=created", headers=h)
+    assert r.status_code == 200 and r.headers["content-encoding"] == "gzip" and varies(r)
+    listed = json.loads(gzip.decompress(zbody))
+    assert len(listed["items"]) >= 6 and len(gzip.decompress(zbody)) >= 1024
+    f = made.json()
+    d = c.post(files + "/%s/documents" % f["id"], params={"filename": "a.pdf"}, content=PDF,
+               headers=dict(h, **{"content-type": "application/pdf"}))
+    assert d.status_code == 201, d.text
+    got, body = raw(c, "GET", files + "/%s/documents/%s" % (f["id"], d.json()["id"]), headers=h)
+    assert got.status_code == 200 and got.headers["content-type"] == "application/pdf"
+    assert "content-encoding" not in got.headers and not varies(got)
+    assert body == PDF
+
+
+def test_gzip_level_zero_turns_it_off(db):
+    s = Server(env_extra=dict(db.env(), DAFTAR_GZIP_LEVEL="0"))
+    try:
+        with httpx.Client(base_url=s.url, http2=True, http1=False, timeout=10) as c:
+            r, body = raw(c, "GET", "/openapi.json")
+            assert r.status_code == 200 and "content-encoding" not in r.headers
+            assert json.loads(body)["openapi"].startswith("3.")
+    finally:
+        s.stop()

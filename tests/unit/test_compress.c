@@ -1,0 +1,94 @@
+/*
+ * test_compress.c — which Accept-Encoding values take gzip, which media types
+ * are compressed, and that a static body's gzip decodes to the body.
+ */
+#include "http/compress.h"
+#include "test.h"
+
+#include <stdlib.h>
+#include <zlib.h>
+
+static int takes(const char *a, const char *b)
+{
+    dft_accept_t ae = DFT_ACCEPT_INIT;
+    dft_accept_scan(&ae, a, strlen(a));
+    if (b != NULL)
+        dft_accept_scan(&ae, b, strlen(b));
+    return dft_accept_gzip(&ae);
+}
+
+TEST(test_compress__accept_encoding_weights)
+{
+    CHECK(takes("gzip", NULL));
+    CHECK(takes("gzip, deflate, br", NULL));
+    CHECK(takes("br;q=1.0, GZIP;q=0.5", NULL));
+    CHECK(takes(" deflate ,\tx-gzip ", NULL));
+    CHECK(takes("*", NULL));
+    CHECK(takes("gzip;q=0.001", NULL));
+    CHECK(takes("gzip ; level=1 ; q=1.000", NULL));
+    CHECK(takes("deflate", "gzip"));
+    CHECK(!takes("", NULL));
+    CHECK(!takes("identity", NULL));
+    CHECK(!takes("deflate, br", NULL));
+    CHECK(!takes("gzip;q=0", NULL));
+    CHECK(!takes("gzip; Q=0.000", NULL));
+    CHECK(!takes("gzip;q=0.", NULL));
+    CHECK(!takes("*, gzip;q=0", NULL));
+    CHECK(!takes("*;q=0", NULL));
+    CHECK(!takes("gzip", "gzip;q=0")); /* a refusal on any line stands */
+    CHECK(!takes("gzip;q=2", NULL));   /* not a qvalue: taken as a refusal */
+    CHECK(!takes("gzip;q=1.5", NULL));
+    CHECK(!takes("gzip;q=0.0001", NULL));
+    CHECK(!takes("gzip;q=", NULL));
+    CHECK(!takes("gzipx, xgzip, gzip2", NULL));
+    CHECK(takes("*;q=0.1, br", NULL));
+}
+
+TEST(test_compress__types)
+{
+    CHECK(dft_compress_type("application/json"));
+    CHECK(dft_compress_type("application/json; charset=utf-8"));
+    CHECK(dft_compress_type("application/problem+json"));
+    CHECK(dft_compress_type("application/jwk-set+json"));
+    CHECK(dft_compress_type("text/plain; version=0.0.4"));
+    CHECK(dft_compress_type("text/html; charset=utf-8"));
+    CHECK(dft_compress_type("application/javascript"));
+    CHECK(!dft_compress_type("application/pdf"));
+    CHECK(!dft_compress_type("image/png"));
+    CHECK(!dft_compress_type("image/jpeg"));
+    CHECK(!dft_compress_type("application/jsonx"));
+    CHECK(!dft_compress_type("application/octet-stream"));
+}
+
+TEST(test_compress__static_body_round_trip)
+{
+    char body[5000];
+    for (size_t i = 0; i < sizeof(body); ++i)
+        body[i] = "{\"items\":[1,2,3]}"[i % 17];
+    dft_static_t s;
+    dft_static_init(&s, "application/json", body, sizeof(body));
+    CHECK(s.gzip.base != NULL && s.gzip.len < sizeof(body) / 4);
+    char back[6000];
+    z_stream zs = {0};
+    CHECK(inflateInit2(&zs, 15 + 16) == Z_OK);
+    zs.next_in = (Bytef *)s.gzip.base;
+    zs.avail_in = (uInt)s.gzip.len;
+    zs.next_out = (Bytef *)back;
+    zs.avail_out = sizeof(back);
+    CHECK(inflate(&zs, Z_FINISH) == Z_STREAM_END);
+    CHECK(zs.total_out == sizeof(body) && memcmp(back, body, sizeof(body)) == 0);
+    inflateEnd(&zs);
+    dft_static_dispose(&s);
+
+    dft_static_init(&s, "application/json", body, 1023); /* small: kept as is */
+    CHECK(s.gzip.base == NULL);
+    dft_static_init(&s, "image/png", body, sizeof(body));
+    CHECK(s.gzip.base == NULL);
+}
+
+const test_case_t compress_cases[] = {
+    CASE(test_compress__accept_encoding_weights),
+    CASE(test_compress__types),
+    CASE(test_compress__static_body_round_trip),
+    {NULL, NULL},
+};
