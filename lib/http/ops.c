@@ -1,8 +1,14 @@
 /*
- * ops.c — routes for operators and integrators: liveness, readiness and the
- * OpenAPI contract on the API listeners; Prometheus metrics on a listener of
- * their own (metrics_listen, loopback by default: server.c), never on the
- * API's. None reveals anything about departments, officers or data.
+ * ops.c — routes for operators and integrators: liveness, readiness, the
+ * OpenAPI contract and the /docs page that renders it on the API listeners;
+ * Prometheus metrics on a listener of their own (metrics_listen, loopback by
+ * default: server.c), never on the API's. None reveals anything about
+ * departments, officers or data.
+ *
+ * /docs is Swagger UI (swagger-ui-dist, pinned in deploy/web/package.json)
+ * and api/docs/, embedded in the binary: no CDN, nothing fetched elsewhere
+ * (its Content-Security-Policy allows this origin only). Its "Try it out"
+ * calls this same server.
  */
 #include "ops.h"
 
@@ -86,10 +92,62 @@ static void get_openapi(dft_req_t *r)
     dft_respond_static(r, &r->thread->server->openapi);
 }
 
+/* Scripts and styles of this origin only (Swagger UI sets inline styles), calls to this origin only. */
+static const char DOCS_CSP[] = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                               "connect-src 'self'; font-src 'self' data:; base-uri 'none'; form-action 'none'; "
+                               "frame-ancestors 'none'";
+
+static const dft_asset_t *find_asset(const char *name, size_t len)
+{
+    for (size_t i = 0; i < dft_docs_num_assets; ++i)
+        if (strlen(dft_docs_assets[i].name) == len && memcmp(dft_docs_assets[i].name, name, len) == 0)
+            return &dft_docs_assets[i];
+    return NULL;
+}
+
+static void respond_asset(dft_req_t *r, const char *name, size_t len)
+{
+    if (find_asset("swagger-ui-bundle.js", 20) == NULL) {
+        dft_respond_code(r, DFT_E_UNAVAILABLE, "This build has no docs page: run deploy/deps.sh (npm ci) and build again.");
+        return;
+    }
+    const dft_asset_t *a = find_asset(name, len);
+    if (a == NULL) {
+        dft_respond_code(r, DFT_E_NOT_FOUND, "No such file of the docs page.");
+        return;
+    }
+    char etag[20];
+    snprintf(etag, sizeof(etag), "\"%s\"", a->sha);
+    dft_add_header(r, "etag", etag);
+    dft_add_header(r, "cache-control", "public, max-age=300");
+    dft_add_header(r, "content-security-policy", DOCS_CSP);
+    ssize_t i = h2o_find_header(&r->h2o->headers, H2O_TOKEN_IF_NONE_MATCH, -1);
+    if (i >= 0 && h2o_memis(r->h2o->headers.entries[i].value.base, r->h2o->headers.entries[i].value.len, etag, strlen(etag))) {
+        if (dft_compress_type(a->body.content_type))
+            dft_add_header(r, "vary", "accept-encoding"); /* what the 200 would have said */
+        dft_respond(r, 304, NULL, h2o_iovec_init(NULL, 0));
+        return;
+    }
+    dft_respond_static(r, &a->body);
+}
+
+static void get_docs(dft_req_t *r)
+{
+    respond_asset(r, "index.html", 10);
+}
+
+static void get_docs_asset(dft_req_t *r)
+{
+    const dft_str_t *name = dft_req_param(r, "asset");
+    respond_asset(r, name->base, name->len);
+}
+
 static const dft_route_t routes[] = {
     {.method = "GET", .path = "/healthz", .name = "healthz", .handler = get_healthz, .flags = DFT_ROUTE_PUBLIC},
     {.method = "GET", .path = "/readyz", .name = "readyz", .handler = get_readyz, .flags = DFT_ROUTE_PUBLIC},
     {.method = "GET", .path = "/openapi.json", .name = "openapi", .handler = get_openapi, .flags = DFT_ROUTE_PUBLIC},
+    {.method = "GET", .path = "/docs", .name = "docs", .handler = get_docs, .flags = DFT_ROUTE_PUBLIC},
+    {.method = "GET", .path = "/docs/{asset}", .name = "docsAsset", .handler = get_docs_asset, .flags = DFT_ROUTE_PUBLIC},
 };
 
 const dft_route_table_t dft_ops_routes = {routes, DFT_ARRAY_SIZE(routes)};

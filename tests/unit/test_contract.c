@@ -137,10 +137,30 @@ TEST(test_contract__each_operation_lists_its_routes_scope)
     json_decref(doc);
 }
 
+/* A route that needs no token says `security: []`; every other lists its schemes (bearer at least). */
+TEST(test_contract__public_operations_say_security_empty)
+{
+    json_t *doc = json_loadb(dft_openapi_json, dft_openapi_json_len, 0, NULL);
+    CHECK(doc != NULL);
+    json_t *paths = json_object_get(doc, "paths");
+    for (size_t t = 0; t < dft_num_route_tables; ++t)
+        for (size_t i = 0; i < dft_route_tables[t]->count; ++i) {
+            const dft_route_t *r = &dft_route_tables[t]->routes[i];
+            json_t *sec = json_object_get(operation_of(paths, r), "security");
+            int ok = json_is_array(sec) && ((r->flags & DFT_ROUTE_PUBLIC) ? json_array_size(sec) == 0 : json_array_size(sec) > 0);
+            if (!ok)
+                fprintf(stderr, "    %s %s: %s route, contract security %s\n", r->method, r->path,
+                        (r->flags & DFT_ROUTE_PUBLIC) ? "public" : "token", sec == NULL ? "absent" : "wrong");
+            CHECK(ok);
+        }
+    json_decref(doc);
+}
+
 const test_case_t contract_cases[] = {
     CASE(test_contract__every_route_is_in_openapi),
     CASE(test_contract__every_openapi_operation_is_served),
     CASE(test_contract__role_enum_is_the_role_list),
     CASE(test_contract__each_operation_lists_its_routes_scope),
+    CASE(test_contract__public_operations_say_security_empty),
     {NULL, NULL},
 };
