@@ -20,6 +20,7 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_receipts_routes,
     &dft_signature_routes,
     &dft_delegation_routes,
+    &dft_charge_routes,
     &dft_hrms_routes,
     &dft_leave_routes,
     &dft_posting_routes,

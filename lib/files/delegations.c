@@ -25,12 +25,8 @@ static void create_delegation(dft_req_t *r)
     static const char *const allowed[] = {"delegate", "valid_from", "valid_until", "reason", NULL};
     json_t *body = dft_req_json_object(r, allowed);
     const char *delegate, *from, *until, *reason, *key;
-    if (body == NULL || (delegate = dft_body_string(r, body, "delegate", 16)) == NULL)
+    if (body == NULL || (delegate = dft_kit_body_uid(r, body, "delegate")) == NULL)
         return;
-    if (!dft_uid_valid(delegate, strlen(delegate))) {
-        dft_respond_field_error(r, "delegate", "check_digit", "This is not a valid UID.");
-        return;
-    }
     if (dft_kit_body_date(r, body, "valid_from", &from) != 0 || dft_kit_body_date(r, body, "valid_until", &until) != 0)
         return;
     if (until == NULL) {

@@ -239,6 +239,16 @@ void dft_kit_on_created(void *ctx, const dft_db_reply_t *reply)
     json_decref(j);
 }
 
+const char *dft_kit_body_uid(dft_req_t *r, json_t *body, const char *name)
+{
+    const char *uid = dft_body_string(r, body, name, 16);
+    if (uid != NULL && !dft_uid_valid(uid, strlen(uid))) {
+        dft_respond_field_error(r, name, "check_digit", "This is not a valid UID.");
+        return NULL;
+    }
+    return uid;
+}
+
 int dft_kit_body_date(dft_req_t *r, json_t *body, const char *name, const char **out)
 {
     *out = NULL;

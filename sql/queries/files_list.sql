@@ -2,7 +2,7 @@
 -- $1 box (inbox | sent | created | all), $2 status, $3 priority, $4 section (each '' = any),
 -- $5 text to search in subject and file number ('' = none), $6 cursor: updated_at (µs since epoch)
 -- and id of the last file of the previous page, as 'micros_uuid' ('' = first page), $7 limit,
--- $8 holder UID ('' = any).
+-- $8 holder UID ('' = any); with box inbox, the inbox of the officer whose acting charge the caller holds.
 -- Planned for the actual values (lib/db/db.c): '' = any and the box decide which index serves.
 -- plan: custom
 WITH page AS (
@@ -10,7 +10,8 @@ WITH page AS (
     FROM {schema}.files f
     WHERE {schema}.may_see(f)
       AND CASE $1
-              WHEN 'inbox' THEN f.holder = {schema}.me()
+              WHEN 'inbox' THEN f.holder = CASE WHEN $8 = '' THEN {schema}.me() ELSE $8 END
+                                AND ($8 = '' OR {schema}.acts_for($8))
               WHEN 'created' THEN f.created_by = {schema}.me()
               WHEN 'sent' THEN f.holder <> {schema}.me() AND EXISTS (
                   SELECT 1 FROM {schema}.movements m

@@ -100,7 +100,7 @@ def path_values(w):
     return {"dept": w["dept"], "file_id": w["file"], "n": "1", "uid": w["bob"],
             "doc_id": "00000000-0000-4000-8000-000000000000", "receipt_id": w["receipt"], "objection_id": "1",
             "application_id": "00000000-0000-4000-8000-000000000000",
-            "posting_id": "00000000-0000-4000-8000-000000000000"}
+            "posting_id": "00000000-0000-4000-8000-000000000000", "charge_id": "00000000-0000-4000-8000-000000000000"}
 
 
 def example(w, name, schema):

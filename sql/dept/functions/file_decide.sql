@@ -25,6 +25,10 @@ DECLARE
     v_signed boolean;
     v_behalf text;
 BEGIN
+    IF f.holder <> {schema}.me() THEN -- held through an acting charge: a decision is the decider's own
+        RAISE EXCEPTION 'Decide only files you hold yourself: forward it from the charge to yourself first.'
+            USING ERRCODE = 'DF403';
+    END IF;
     IF NOT {schema}.may_decide() THEN
         RAISE EXCEPTION 'Deciding needs the approving role (section_officer or dept_admin) or a delegation of it.'
             USING ERRCODE = 'DF403';

@@ -1,7 +1,10 @@
 -- file_move: the function in force. `daftar migrate` re-applies this file
 -- when it changes; earlier bodies are history in sql/dept/ 0002.
 -- Movements. Only the holder acts, except recall: the officer who forwarded
--- the file takes it back while the receiver has not acted on it.
+-- the file takes it back while the receiver has not acted on it. Whoever
+-- holds an officer's acting charge acts as that officer would (acts_for):
+-- the movement is the actor's (from_uid) on behalf of the officer
+-- (on_behalf_of), and the file stays with, or returns to, that officer.
 CREATE OR REPLACE FUNCTION {schema}.file_move(p_id uuid, p_version integer, p_action text, p_to text, p_remarks text, p_due date)
 RETURNS json
 LANGUAGE plpgsql AS $$
@@ -10,6 +13,7 @@ DECLARE
     v_last {schema}.movements;
     v_to text;
     v_status text;
+    v_for text; -- whose part the caller plays: the holder, or the sender for a recall
 BEGIN
     SELECT * INTO f FROM {schema}.files WHERE id = p_id FOR UPDATE;
     IF NOT FOUND OR NOT {schema}.may_see(f) THEN
@@ -20,20 +24,23 @@ BEGIN
     END IF;
     SELECT * INTO v_last FROM {schema}.movements WHERE file_id = p_id ORDER BY seq DESC LIMIT 1;
     IF p_action = 'recall' THEN
-        IF NOT (v_last.action IN ('forward', 'return') AND v_last.from_uid = {schema}.me()) THEN
+        IF NOT (v_last.action IN ('forward', 'return') AND {schema}.acts_for(coalesce(v_last.on_behalf_of, v_last.from_uid))) THEN
             RAISE EXCEPTION 'Only the sender may recall, and only before the receiver acts.' USING ERRCODE = 'DF409';
         END IF;
-    ELSIF f.holder <> {schema}.me() THEN
+        v_for := coalesce(v_last.on_behalf_of, v_last.from_uid);
+    ELSIF NOT {schema}.acts_for(f.holder) THEN
         RAISE EXCEPTION 'Only the current holder can act on the file.' USING ERRCODE = 'DF403';
+    ELSE
+        v_for := f.holder;
     END IF;
     v_status := f.status;
-    v_to := {schema}.me();
+    v_to := v_for;
     CASE p_action
         WHEN 'forward' THEN
             IF f.status <> 'open' THEN
                 RAISE EXCEPTION 'Only an open file can be forwarded.' USING ERRCODE = 'DF409';
             END IF;
-            IF p_to IS NULL OR p_to = {schema}.me() THEN
+            IF p_to IS NULL OR p_to = v_for THEN
                 RAISE EXCEPTION 'Forward to another officer.' USING ERRCODE = 'DF422';
             END IF;
             IF coalesce((SELECT clearance FROM daftar.dept_members WHERE uid = p_to), -1)
@@ -45,13 +52,13 @@ BEGIN
             IF f.status <> 'open' THEN
                 RAISE EXCEPTION 'Only an open file can be returned.' USING ERRCODE = 'DF409';
             END IF;
-            SELECT from_uid INTO v_to FROM {schema}.movements
-            WHERE file_id = p_id AND to_uid = {schema}.me() AND action IN ('forward', 'return') ORDER BY seq DESC LIMIT 1;
+            SELECT coalesce(on_behalf_of, from_uid) INTO v_to FROM {schema}.movements
+            WHERE file_id = p_id AND to_uid = v_for AND action IN ('forward', 'return') ORDER BY seq DESC LIMIT 1;
             IF v_to IS NULL THEN
                 RAISE EXCEPTION 'Nobody sent you this file.' USING ERRCODE = 'DF409';
             END IF;
         WHEN 'recall' THEN
-            v_to := {schema}.me();
+            v_to := v_for;
         WHEN 'park' THEN
             IF f.status <> 'open' THEN
                 RAISE EXCEPTION 'Only an open file can be parked.' USING ERRCODE = 'DF409';
@@ -73,8 +80,9 @@ BEGIN
         ELSE
             RAISE EXCEPTION 'Unknown action.' USING ERRCODE = 'DF422';
     END CASE;
-    INSERT INTO {schema}.movements (file_id, seq, action, from_uid, to_uid, remarks, due_date)
-    VALUES (p_id, coalesce(v_last.seq, 0) + 1, p_action, {schema}.me(), v_to, coalesce(p_remarks, ''), p_due);
+    INSERT INTO {schema}.movements (file_id, seq, action, from_uid, to_uid, remarks, due_date, on_behalf_of)
+    VALUES (p_id, coalesce(v_last.seq, 0) + 1, p_action, {schema}.me(), v_to, coalesce(p_remarks, ''), p_due,
+            nullif(v_for, {schema}.me()));
     INSERT INTO {schema}.file_access (file_id, uid) VALUES (p_id, v_to) ON CONFLICT DO NOTHING;
     -- a due date counts for this movement only: when its day ends (India time) the file is overdue
     PERFORM {schema}.timer_cancel('file_due', p_id);

@@ -1,6 +1,7 @@
 -- held_file: the function in force. `daftar migrate` re-applies this file
 -- when it changes; earlier bodies are history in sql/dept/ 0003.
--- The file if the caller holds it (for writing notes); raises otherwise.
+-- The file if the caller holds it, or holds its holder's acting charge (for
+-- writing notes); raises otherwise.
 CREATE OR REPLACE FUNCTION {schema}.held_file(p_id uuid) RETURNS {schema}.files
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -10,7 +11,7 @@ BEGIN
     IF NOT FOUND OR NOT {schema}.may_see(f) THEN
         RAISE EXCEPTION 'No such file.' USING ERRCODE = 'DF404';
     END IF;
-    IF f.holder <> {schema}.me() THEN
+    IF NOT {schema}.acts_for(f.holder) THEN
         RAISE EXCEPTION 'Only the current holder writes on the notesheet.' USING ERRCODE = 'DF403';
     END IF;
     IF f.status = 'closed' THEN

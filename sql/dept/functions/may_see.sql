@@ -1,7 +1,10 @@
 -- may_see: the function in force. `daftar migrate` re-applies this file
 -- when it changes; earlier bodies are history in sql/dept/ 0002, 0010.
+-- The holder, records keepers, those who held it before, and whoever holds
+-- the holder's acting charge (holds_charge_of, department 0017).
 CREATE OR REPLACE FUNCTION {schema}.may_see(f {schema}.files) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT {schema}.cleared_for(f.classification)
-       AND (f.holder = {schema}.me() OR {schema}.keeps_records(f.classification) OR {schema}.held_before(f.id))
+       AND (f.holder = {schema}.me() OR {schema}.keeps_records(f.classification) OR {schema}.held_before(f.id)
+            OR {schema}.holds_charge_of(f.holder))
 $$;

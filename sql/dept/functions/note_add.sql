@@ -22,7 +22,8 @@ BEGIN
     INSERT INTO {schema}.notes (file_id, n, author, body, created_at, updated_at, prev_hash, hash)
     VALUES (x.file_id, x.n, x.author, x.body, x.created_at, x.created_at, x.prev_hash, x.hash)
     RETURNING * INTO x;
-    PERFORM {schema}.audit('note.add', p_id, json_build_object('n', x.n));
+    PERFORM {schema}.audit('note.add', p_id, json_strip_nulls(json_build_object(
+        'n', x.n, 'on_behalf_of', nullif(f.holder, {schema}.me())))); -- written under an acting charge
     RETURN {schema}.note_json(x);
 END
 $$;
