@@ -11,7 +11,7 @@
  */
 #include "files.h"
 #include "../kit/kit.h"
-#include "sign.h"
+#include "../kit/sign.h"
 
 #include "../auth/crypto.h"
 #include "../core/core.h"

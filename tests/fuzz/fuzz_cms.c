@@ -5,7 +5,7 @@
  * The first input byte picks the parser. A test CA and officer certificate
  * are made once (OpenSSL), and the CA is the trust store.
  */
-#include "files/sign.h"
+#include "kit/sign.h"
 
 #include <assert.h>
 #include <openssl/evp.h>

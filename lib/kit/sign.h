@@ -1,10 +1,11 @@
 /*
- * sign.h — digital signatures on notes: officer certificates checked against
- * the trusted CAs (config `signing_ca`, a PEM bundle), and detached CMS
- * (PKCS#7) signatures verified against the signer's registered certificates.
+ * sign.h — digital signatures of any family (e-File's notes, e-Dispatch's
+ * approvals of draft letters): officer certificates checked against the
+ * trusted CAs (config `signing_ca`, a PEM bundle), and detached CMS (PKCS#7)
+ * signatures verified against the signer's registered certificates.
  *
- * What an officer signs is the note's hash as its 64 lowercase hex
- * characters (the bytes of the text, no newline); the signature is DER,
+ * What an officer signs is a hash (a note's, a draft version's) as its 64
+ * lowercase hex characters (the bytes of the text, no newline); the signature is DER,
  * sent in base64. These functions do CPU work (parsing, one public-key
  * verification): call them on a worker thread.
  */
