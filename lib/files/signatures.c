@@ -46,26 +46,6 @@ static void sign_dispose(dft_flow_t *f)
     json_decref(s->shown);
 }
 
-/* Decodes base64 DER certificates of a JSON array into s->certs. */
-static void load_certs(sign_t *s, json_t *list)
-{
-    size_t i, offsets[MAX_CERTS];
-    json_t *v;
-    json_array_foreach(list, i, v) {
-        if (s->ncerts == MAX_CERTS || !json_is_string(v))
-            break;
-        offsets[s->ncerts] = s->der.len;
-        if (dft_b64_decode(json_string_value(v), json_string_length(v), &s->der) == 0) {
-            s->certs[s->ncerts].len = s->der.len - offsets[s->ncerts];
-            ++s->ncerts;
-        } else {
-            s->der.len = offsets[s->ncerts];
-        }
-    }
-    for (size_t k = 0; k < s->ncerts; ++k)
-        s->certs[k].data = (const unsigned char *)s->der.data + offsets[k];
-}
-
 static int unavailable(dft_req_t *r)
 {
     if (dft_sign_available())
@@ -76,76 +56,29 @@ static int unavailable(dft_req_t *r)
 
 /* ------------------------------------------------------------ signing */
 
+static const dft_sign_target_t note_target = {"No such note.", "note_to_sign", "note_sign"};
+
 static void on_signed(void *ctx, const dft_db_reply_t *reply)
 {
-    sign_t *s = ctx;
-    dft_req_t *r = dft_flow_request(&s->flow);
-    if (r == NULL || dft_flow_failed(&s->flow, reply, "No such note.") != 0)
-        return;
-    dft_respond_json(r, 201, reply->value, reply->len);
-    dft_flow_free(&s->flow);
+    dft_req_t *r = ctx;
+    if (reply->err.code != DFT_OK)
+        dft_respond_error(r, &reply->err);
+    else if (reply->value == NULL)
+        dft_respond_code(r, DFT_E_NOT_FOUND, "No such note.");
+    else
+        dft_respond_json(r, 201, reply->value, reply->len);
 }
 
 static void run_verify(dft_task_t *task)
 {
     sign_t *s = (sign_t *)task;
     s->rc = dft_cms_verify((const unsigned char *)s->cms.data, s->cms.len, (const unsigned char *)s->hash, 64, s->certs,
-                           s->ncerts, s->shown == NULL, &s->signer, s->signing_time, &s->why);
-    if (s->shown != NULL && s->ncerts == 1) { /* showing: is the certificate still good today? */
+                           s->ncerts, 0, &s->signer, s->signing_time, &s->why);
+    if (s->ncerts == 1) { /* showing: is the certificate still good today? */
         dft_cert_info_t info;
         const char *why;
         s->valid_now = dft_cert_check(s->certs[0].data, s->certs[0].len, &info, &why) == 0;
     }
-}
-
-static void on_verified(dft_task_t *task)
-{
-    sign_t *s = (sign_t *)task;
-    dft_req_t *r = dft_flow_request(&s->flow);
-    if (r == NULL)
-        return;
-    if (s->rc != 0) {
-        dft_respond_code(r, DFT_E_UNPROCESSABLE, s->why);
-        dft_flow_free(&s->flow);
-        return;
-    }
-    const char *params[] = {s->file,
-                            s->n,
-                            s->hash,
-                            s->signer.fingerprint,
-                            s->signer.subject,
-                            s->signer.issuer,
-                            s->signer.serial,
-                            s->signer.not_after,
-                            s->signing_time[0] ? s->signing_time : NULL,
-                            NULL};
-    dft_db_blob_t blob = {9, s->cms.data, s->cms.len};
-    dft_db_run_ext(r, 0, &s->flow.scope, DFT_DB_WRITE, "note_sign", params, 10, &blob, 0, on_signed, s);
-}
-
-static void on_to_sign(void *ctx, const dft_db_reply_t *reply)
-{
-    sign_t *s = ctx;
-    if (dft_flow_request(&s->flow) == NULL || dft_flow_failed(&s->flow, reply, "No such note.") != 0)
-        return;
-    json_t *j = json_loadb(reply->value, reply->len, 0, NULL);
-    const char *hash = json_string_value(json_object_get(j, "hash"));
-    if (hash == NULL || strlen(hash) != 64) {
-        json_decref(j);
-        dft_respond_code(s->flow.req, DFT_E_INTERNAL, "note_to_sign returned unusable data");
-        dft_flow_free(&s->flow);
-        return;
-    }
-    memcpy(s->hash, hash, 65);
-    load_certs(s, json_object_get(j, "certificates"));
-    json_decref(j);
-    if (s->ncerts == 0) {
-        dft_respond_code(s->flow.req, DFT_E_UNPROCESSABLE,
-                         "Register your signing certificate first (POST /v1/me/certificates).");
-        dft_flow_free(&s->flow);
-        return;
-    }
-    dft_flow_submit(&s->flow, run_verify, on_verified);
 }
 
 static void sign_note(dft_req_t *r)
@@ -161,18 +94,8 @@ static void sign_note(dft_req_t *r)
     const char *b64;
     if (body == NULL || (b64 = dft_body_string(r, body, "signature", MAX_SIGNATURE_B64)) == NULL)
         return;
-    dft_buf_t cms = {0};
-    if (dft_b64_decode(b64, strlen(b64), &cms) != 0 || cms.len == 0) {
-        dft_buf_dispose(&cms);
-        dft_respond_field_error(r, "signature", "invalid", "signature is the DER CMS signature in base64.");
-        return;
-    }
-    sign_t *s = dft_flow_new(sizeof(*s), r, &scope, sign_dispose);
-    s->cms = cms;
-    memcpy(s->file, id, sizeof(s->file));
-    snprintf(s->n, sizeof(s->n), "%s", n);
-    const char *params[] = {s->file, s->n};
-    dft_db_run_for(r, &s->flow.scope, DFT_DB_WRITE, "note_to_sign", params, 2, on_to_sign, s);
+    const char *params[] = {id, n};
+    dft_kit_signed_write(r, &scope, &note_target, params, 2, b64, on_signed);
 }
 
 /* ------------------------------------------------------------ showing */
@@ -205,7 +128,7 @@ static void on_stored(void *ctx, const dft_db_reply_t *reply)
         memcpy(s->hash, hash, 65);
     json_t *cert = json_array();
     json_array_append(cert, json_object_get(j, "certificate"));
-    load_certs(s, cert);
+    s->ncerts = dft_kit_certs_load(cert, &s->der, s->certs, MAX_CERTS);
     json_decref(cert);
     int ok = s->shown != NULL && cms != NULL && dft_b64_decode(cms, strlen(cms), &s->cms) == 0;
     json_decref(j);

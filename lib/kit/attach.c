@@ -34,7 +34,7 @@ static const struct {
 typedef struct upload_t {
     dft_flow_t flow; /* first */
     const dft_attach_target_t *target;
-    char id[37], sha256[65], size[24];
+    char parent[37], id[37], sha256[65], size[24];
     const char *type;
     char *filename;
     unsigned char *body;
@@ -88,9 +88,10 @@ static void on_digested(dft_task_t *task)
         return;
     }
     snprintf(u->size, sizeof(u->size), "%zu", u->len);
-    dft_db_blob_t blob = {6, u->encrypt ? (const void *)u->sealed.data : u->body, u->encrypt ? u->sealed.len : u->len};
-    const char *params[] = {u->id, u->filename, u->type, u->size, u->sha256, u->encrypt ? "true" : "false", NULL};
-    dft_db_run_ext(r, 0, &u->flow.scope, DFT_DB_WRITE, u->target->add, params, 7, &blob, 0, on_added, u);
+    int k = u->target->parent != NULL; /* the parent's id comes first */
+    dft_db_blob_t blob = {6 + k, u->encrypt ? (const void *)u->sealed.data : u->body, u->encrypt ? u->sealed.len : u->len};
+    const char *params[] = {u->parent, u->id, u->filename, u->type, u->size, u->sha256, u->encrypt ? "true" : "false", NULL};
+    dft_db_run_ext(r, 0, &u->flow.scope, DFT_DB_WRITE, u->target->add, params + 1 - k, 7 + k, &blob, 0, on_added, u);
 }
 
 /* The department's data key is open in u->key: on to the worker; or the server cannot. */
@@ -149,8 +150,10 @@ static int filename_valid(const char *s, size_t len)
 void dft_attach_upload(dft_req_t *r, const dft_attach_target_t *target)
 {
     dft_db_scope_t scope;
-    char id[37];
-    if (dft_kit_dept_scope(r, &scope) != 0 || dft_kit_path_uuid(r, target->param, target->missing, id) != 0)
+    char parent[37] = "", id[37];
+    if (dft_kit_dept_scope(r, &scope) != 0 ||
+        (target->parent != NULL && dft_kit_path_uuid(r, target->parent, target->parent_missing, parent) != 0) ||
+        dft_kit_path_uuid(r, target->param, target->missing, id) != 0)
         return;
     h2o_req_t *req = r->h2o;
     ssize_t ct = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
@@ -174,14 +177,16 @@ void dft_attach_upload(dft_req_t *r, const dft_attach_target_t *target)
     }
     upload_t *u = dft_flow_new(sizeof(*u), r, &scope, upload_dispose);
     u->target = target;
+    memcpy(u->parent, parent, sizeof(u->parent));
     memcpy(u->id, id, sizeof(u->id));
     u->type = doc_types[ti].type;
     u->filename = dft_strndup(name->base, name->len);
     u->len = req->entity.len;
     u->body = dft_malloc(u->len);
     memcpy(u->body, req->entity.base, u->len);
-    const char *params[] = {u->id};
-    dft_db_run_for(r, &u->flow.scope, DFT_DB_WRITE, target->classify, params, 1, on_classified, u);
+    int k = target->parent != NULL;
+    const char *params[] = {u->parent, u->id};
+    dft_db_run_for(r, &u->flow.scope, DFT_DB_WRITE, target->classify, params + 1 - k, 1 + k, on_classified, u);
 }
 
 /* ----------------------------------------------------------- download */

@@ -95,6 +95,34 @@ void dft_flow_submit(dft_flow_t *f, void (*run)(dft_task_t *), void (*done)(dft_
  * 0 when the reply is a value to go on with. */
 int dft_flow_failed(dft_flow_t *f, const dft_db_reply_t *reply, const char *missing);
 
+/* ------------------------------------------------------ signed writes */
+
+/* A write that may carry the caller's detached CMS signature over a thing's
+ * hash (sign.h; README, "e-File", digital signatures). The family's statements:
+ *   to_sign(params)  -> {"hash": 64 hex, "certificates": [base64 DER, ...]}: what
+ *                       the caller signs and their registered certificates; raises
+ *                       when the caller may not write now (no row: 404 `missing`);
+ *   write(params, hash, fingerprint, subject, issuer, serial, not_after,
+ *         signing_time, cms)  -> the reply `done` gets; the eight are NULL
+ *                       for a write without a signature, and the write checks
+ *                       that the hash signed is still the thing's. */
+typedef struct dft_sign_target_t {
+    const char *missing, *to_sign, *write;
+    int to_sign_n; /* to_sign takes the first to_sign_n params (0: all of them) */
+} dft_sign_target_t;
+
+/* Without a signature (cms_b64 NULL) runs `write` at once; with one, verifies it on a worker first
+ * (registered certificate, valid today, trusted chain, not revoked, over the hash: else 422; 503 when
+ * signatures are not configured; 400 for base64 that is not). done(r, reply) runs only while the request
+ * is there. n <= 8. */
+void dft_kit_signed_write(dft_req_t *r, const dft_db_scope_t *scope, const dft_sign_target_t *target,
+                          const char *const *params, int n, const char *cms_b64, dft_db_cb done);
+
+struct dft_der_t;
+/* Decodes a JSON array of base64 DER certificates into der (appended), certs[0..max) pointing into it;
+ * returns how many. */
+size_t dft_kit_certs_load(json_t *list, dft_buf_t *der, struct dft_der_t *certs, size_t max);
+
 /* -------------------------------------------------------- attachments */
 
 /* Where an upload goes: an owner of documents in a family (a file, a
@@ -107,6 +135,9 @@ int dft_flow_failed(dft_flow_t *f, const dft_db_reply_t *reply, const char *miss
 typedef struct dft_attach_target_t {
     const char *param, *missing; /* path parameter of the owner's id, its 404 text */
     const char *classify, *add;  /* statements */
+    /* An owner inside another (a file's draft): the path parameter of the enclosing owner's id and its
+     * 404 text; that id then comes first to both statements. NULL: none. */
+    const char *parent, *parent_missing;
 } dft_attach_target_t;
 
 /* The query parameters of an upload route (filename). */
