@@ -5,6 +5,7 @@
 
 #include "core/core.h"
 #include "auth/auth.h"
+#include "dispatch/dispatch.h"
 #include "files/files.h"
 #include "hrms/hrms.h"
 #include "http/ops.h"
@@ -21,6 +22,7 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_signature_routes,
     &dft_delegation_routes,
     &dft_charge_routes,
+    &dft_draft_routes,
     &dft_hrms_routes,
     &dft_leave_routes,
     &dft_posting_routes,

@@ -19,3 +19,8 @@ CREATE OR REPLACE TRIGGER note_signatures_no_truncate BEFORE TRUNCATE ON {schema
     FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
 CREATE OR REPLACE TRIGGER documents_no_truncate BEFORE TRUNCATE ON {schema}.documents
     FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
+-- e-Dispatch: approvals of draft letters (0018) and the dispatch register's evidence.
+CREATE OR REPLACE TRIGGER draft_approvals_append_only BEFORE UPDATE OR DELETE ON {schema}.draft_approvals
+    FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
+CREATE OR REPLACE TRIGGER draft_approvals_no_truncate BEFORE TRUNCATE ON {schema}.draft_approvals
+    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();

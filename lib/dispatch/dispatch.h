@@ -1,0 +1,15 @@
+/*
+ * dispatch.h — e-Dispatch: drafts for approval on files, the dispatch
+ * register (numbered letters, their modes and statuses), letters between
+ * departments and their signed hand-off. Who may see and do what is decided
+ * in SQL (sql/dept/0018_drafts.sql and on, functions/draft_*.sql,
+ * dispatch_*.sql), so lists and items can never disagree.
+ */
+#ifndef DFT_DISPATCH_H
+#define DFT_DISPATCH_H
+
+#include "../http/router.h"
+
+extern const dft_route_table_t dft_draft_routes;
+
+#endif
