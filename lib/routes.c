@@ -10,6 +10,7 @@
 #include "hrms/hrms.h"
 #include "http/ops.h"
 #include "tenant/tenant.h"
+#include "training/training.h"
 
 const dft_route_table_t *const dft_route_tables[] = {
     &dft_ops_routes,
@@ -26,5 +27,6 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_hrms_routes,
     &dft_leave_routes,
     &dft_posting_routes,
+    &dft_course_routes,
 };
 const size_t dft_num_route_tables = DFT_ARRAY_SIZE(dft_route_tables);

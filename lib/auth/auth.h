@@ -38,7 +38,8 @@
     X(TRAINING_NODAL, "training_nodal")                                                                                    \
     X(RECORDS_OFFICER, "records_officer")                                                                                  \
     X(ESTABLISHMENT, "establishment")                                                                                      \
-    X(HOO, "hoo")
+    X(HOO, "hoo")                                                                                                          \
+    X(TRAINING_ADMIN, "training_admin")
 
 enum {
 #define DFT_ROLE_INDEX_(c, n) DFT_ROLE_INDEX_##c,

@@ -249,6 +249,25 @@ const char *dft_kit_body_uid(dft_req_t *r, json_t *body, const char *name)
     return uid;
 }
 
+const char *dft_kit_body_int(dft_req_t *r, json_t *body, const char *name, int64_t min, int64_t max, const char *def)
+{
+    json_t *v = json_object_get(body, name);
+    if (v == NULL) {
+        if (def == NULL)
+            dft_respond_field_error(r, name, "required", "This member is required.");
+        return def;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "A whole number from %lld to %lld.", (long long)min, (long long)max);
+        dft_respond_field_error(r, name, "invalid", h2o_strdup(&r->h2o->pool, msg, SIZE_MAX).base);
+        return NULL;
+    }
+    char buf[24];
+    snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v));
+    return h2o_strdup(&r->h2o->pool, buf, SIZE_MAX).base;
+}
+
 int dft_kit_body_date(dft_req_t *r, json_t *body, const char *name, const char **out)
 {
     *out = NULL;

@@ -47,6 +47,9 @@ const char *dft_kit_body_enum(dft_req_t *r, json_t *body, const char *name, cons
 const char *dft_kit_query_enum(dft_req_t *r, const char *name, const char *const *set, const char *def);
 /* The officer UID member `name` (11 digits, check digit); NULL after a 400. */
 const char *dft_kit_body_uid(dft_req_t *r, json_t *body, const char *name);
+/* A whole-number member of min..max as text: `def` when absent (a 400 "required" when def is NULL),
+ * NULL after a 400. */
+const char *dft_kit_body_int(dft_req_t *r, json_t *body, const char *name, int64_t min, int64_t max, const char *def);
 /* An optional date member "YYYY-MM-DD" (a real day): *out NULL when absent; 0, or -1 after a 400. */
 int dft_kit_body_date(dft_req_t *r, json_t *body, const char *name, const char **out);
 /* The version named by If-Match ("<n>", as the ETags of versioned things are) as

@@ -100,7 +100,9 @@ static char *template(PGconn *c, const char *text, const char *ident)
  * may use every table, sequence and function of its schema, PUBLIC none of
  * the functions; but evidence stays evidence: on a table commented
  * 'append-only' the role may read and insert and nothing else (department
- * 0014), on 'drafts-only' (notes) it may not write status or hashes. The schema's default privileges (department 0001) and the
+ * 0014), on 'drafts-only' (notes) it may not write status or hashes, on
+ * 'read-only' (a statewide catalogue written by SECURITY DEFINER functions
+ * only) it may read some columns and write none. The schema's default privileges (department 0001) and the
  * migrating role's (catalog 0012) give that without a GRANT per object; this
  * check refuses the transaction when they did not (say, the objects were
  * created by another role). The objects of a schema are read off pg_depend's
@@ -118,6 +120,10 @@ static const char dept_check[] =
     "                       AND has_any_column_privilege($2, c.oid, 'INSERT'))"
     "               OR has_column_privilege($2, c.oid, 'status', 'INSERT') OR has_column_privilege($2, c.oid, 'status', 'UPDATE')"
     "               OR has_column_privilege($2, c.oid, 'hash', 'UPDATE') OR has_table_privilege($2, c.oid, 'TRUNCATE')"
+    "             WHEN c.relkind IN ('r', 'p', 'v') AND obj_description(c.oid, 'pg_class') = 'read-only'"
+    "             THEN NOT has_any_column_privilege($2, c.oid, 'SELECT') OR has_any_column_privilege($2, c.oid, 'INSERT')"
+    "               OR has_any_column_privilege($2, c.oid, 'UPDATE') OR has_table_privilege($2, c.oid, 'DELETE')"
+    "               OR has_table_privilege($2, c.oid, 'TRUNCATE')"
     "             WHEN c.relkind IN ('r', 'p', 'v') THEN NOT (has_table_privilege($2, c.oid, 'SELECT')"
     "               AND has_table_privilege($2, c.oid, 'INSERT') AND has_table_privilege($2, c.oid, 'UPDATE')"
     "               AND has_table_privilege($2, c.oid, 'DELETE'))"

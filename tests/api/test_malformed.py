@@ -101,7 +101,8 @@ def path_values(w):
             "doc_id": "00000000-0000-4000-8000-000000000000", "receipt_id": w["receipt"], "objection_id": "1",
             "application_id": "00000000-0000-4000-8000-000000000000",
             "posting_id": "00000000-0000-4000-8000-000000000000", "charge_id": "00000000-0000-4000-8000-000000000000",
-            "draft_id": "00000000-0000-4000-8000-000000000000"}
+            "draft_id": "00000000-0000-4000-8000-000000000000",
+            "course_id": "00000000-0000-4000-8000-000000000000"}
 
 
 def example(w, name, schema):
@@ -125,7 +126,7 @@ def example(w, name, schema):
     pattern = s.get("pattern", "")
     known = {"^[0-9]{6}$": "123456", "^svc_[0-9a-f]{16}$": "svc_0123456789abcdef", "^[A-Z0-9][A-Z0-9-]{0,15}$": "MAL",
              "^\\+?[0-9]{6,15}$": "+919876543210", "^[A-Z]{2,10}$": "EL",
-             "^[a-z][a-z0-9_]{1,30}$": "ab"}
+             "^[a-z][a-z0-9_]{1,30}$": "ab", "^[A-Z0-9][A-Z0-9-]{1,19}$": "CYB-101"}
     if pattern:
         return known[pattern]
     if name in ("password", "current_password"):

@@ -128,7 +128,8 @@ def test_an_officer_of_a_hundred_departments_gets_a_small_working_token_and_no_1
 def test_catalog_role_checks_are_the_role_list(db):
     # auth.h's DFT_ROLES is the one list of roles; the binary prints it in the
     # officer help. Memberships may hold exactly those; service accounts every
-    # one but the two admin roles; no CHECK names a role the code lacks.
+    # one but the administrative roles, e-HRMS's two (catalog 0021) and
+    # training_admin, a state power (catalog 0022); no CHECK names a role the code lacks.
     p = subprocess.run([os.environ["DAFTAR_BIN"], "officer", "--help"], capture_output=True, text=True, timeout=30)
     line = [ln for ln in p.stdout.splitlines() if ln.startswith("Roles: ")][0]
     roles = line[len("Roles: "):].rstrip(".").split(", ")
@@ -139,7 +140,8 @@ def test_catalog_role_checks_are_the_role_list(db):
     assert len(defs) >= 2, defs  # memberships and service accounts
     named = {d.split()[0]: set(re.findall(r"'([a-z_]+)'::text", d)) for d in defs}
     assert named.pop("daftar.memberships") == set(roles)
-    assert named.pop("daftar.service_accounts") == set(roles) - {"dept_admin", "hr_admin", "establishment", "hoo"}
+    assert named.pop("daftar.service_accounts") == set(roles) - {"dept_admin", "hr_admin", "establishment", "hoo",
+                                                              "training_admin"}
     for table, names in named.items():
         assert names <= set(roles), table
 

@@ -6,8 +6,8 @@
 -- department they join. Only for a caller who holds `establishment` in
 -- that department (read here from the catalog, not from the request's
 -- settings), never for themselves (memberships_not_self), never granting
--- the administrative roles (those stay with dept_admin / hr_admin through
--- PATCH .../officers/{uid}). The change counts from the officer's next
+-- the administrative roles nor training_admin (those stay with dept_admin /
+-- hr_admin through PATCH .../officers/{uid}). The change counts from the officer's next
 -- request (memberships_changed notifies the servers' caches).
 CREATE OR REPLACE FUNCTION daftar.posting_membership(p_uid text, p_dept text, p_roles text[], p_designation text)
 RETURNS void
@@ -21,8 +21,8 @@ BEGIN
     IF p_roles IS NULL THEN
         DELETE FROM daftar.memberships WHERE uid = p_uid AND dept = p_dept;
     ELSE
-        IF p_roles && ARRAY['dept_admin', 'hr_admin'] OR cardinality(p_roles) = 0 THEN
-            RAISE EXCEPTION 'A posting gives roles other than dept_admin and hr_admin.' USING ERRCODE = 'DF422';
+        IF p_roles && ARRAY['dept_admin', 'hr_admin', 'training_admin'] OR cardinality(p_roles) = 0 THEN
+            RAISE EXCEPTION 'A posting gives roles other than dept_admin, hr_admin and training_admin.' USING ERRCODE = 'DF422';
         END IF;
         INSERT INTO daftar.memberships (uid, dept, roles, designation) VALUES (p_uid, p_dept, p_roles, p_designation)
         ON CONFLICT (uid, dept) DO UPDATE SET roles = excluded.roles, designation = excluded.designation;

@@ -19,8 +19,8 @@ BEGIN
     IF NOT EXISTS (SELECT FROM daftar.departments d WHERE d.code = p_to_dept AND d.status = 'active') THEN
         RAISE EXCEPTION 'to_dept names no active department.' USING ERRCODE = 'DF422';
     END IF;
-    IF p_roles && ARRAY['dept_admin', 'hr_admin'] THEN
-        RAISE EXCEPTION 'A posting gives roles other than dept_admin and hr_admin.' USING ERRCODE = 'DF422';
+    IF p_roles && ARRAY['dept_admin', 'hr_admin', 'training_admin'] THEN
+        RAISE EXCEPTION 'A posting gives roles other than dept_admin, hr_admin and training_admin.' USING ERRCODE = 'DF422';
     END IF;
     IF EXISTS (SELECT FROM {schema}.postings x WHERE x.uid = p_uid AND x.status IN ('ordered', 'relieved')) THEN
         RAISE EXCEPTION 'This officer has a posting order not yet carried out.' USING ERRCODE = 'DF409';

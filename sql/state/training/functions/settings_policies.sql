@@ -1,0 +1,4 @@
+-- settings_policies: the row-level rules in force on settings: every request
+-- reads them; none writes them (a state changes them as an operator).
+DROP POLICY IF EXISTS settings_read ON {schema}.settings;
+CREATE POLICY settings_read ON {schema}.settings FOR SELECT TO {role} USING (true);
