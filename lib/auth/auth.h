@@ -39,7 +39,8 @@
     X(RECORDS_OFFICER, "records_officer")                                                                                  \
     X(ESTABLISHMENT, "establishment")                                                                                      \
     X(HOO, "hoo")                                                                                                          \
-    X(TRAINING_ADMIN, "training_admin")
+    X(TRAINING_ADMIN, "training_admin")                                                                                    \
+    X(APAR_CUSTODIAN, "apar_custodian")
 
 enum {
 #define DFT_ROLE_INDEX_(c, n) DFT_ROLE_INDEX_##c,

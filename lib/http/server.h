@@ -104,7 +104,7 @@ struct dft_req_t {
      * caller's there); nothing visible by default */
     struct {
         char clearance[4];
-        char roles[160];
+        char roles[256]; /* ",role,role,": every role fits */
         char otp[2], trusted[2];
         char dept[32]; /* the department's code; "" outside one */
     } session;
