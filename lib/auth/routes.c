@@ -43,6 +43,15 @@ static void bad_credentials(dft_req_t *r)
                      "The UID, password or one-time code is not correct, or the account cannot sign in now.");
 }
 
+/* A refresh token that cannot be used (unknown, used, revoked, expired, or its officer's tokens
+ * were ended): nothing to do with a UID or password, so not bad_credentials' words. */
+static void refresh_refused(dft_req_t *r)
+{
+    dft_add_header(r, "www-authenticate", "Bearer realm=\"daftar\"");
+    dft_respond_code(r, DFT_E_UNAUTHENTICATED,
+                     "This refresh token cannot be used: it was used already, revoked or has expired. Sign in again.");
+}
+
 static void respond_tokens(dft_req_t *r, const char *access, const char *refresh, unsigned flags)
 {
     dft_buf_t b = {0};
@@ -365,7 +374,7 @@ static void on_rotated(void *ctx, const dft_db_reply_t *reply)
         if (status != NULL && strcmp(status, "reuse") == 0)
             dft_log(DFT_LOG_WARN, "auth", "request %s: refresh token reused: family revoked", r->request_id);
         json_decref(j);
-        bad_credentials(r);
+        refresh_refused(r);
         return;
     }
     char *claims = json_dumps(json_object_get(j, "claims"), JSON_COMPACT);
@@ -405,7 +414,7 @@ static void refresh_grant(dft_req_t *r, json_t *body)
     if (old == NULL)
         return;
     if (!refresh_valid(old)) {
-        bad_credentials(r); /* an access token or garbage: not a refresh token */
+        refresh_refused(r); /* an access token or garbage: not a refresh token */
         return;
     }
     refresh_t *rt = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*rt));

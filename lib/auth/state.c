@@ -358,6 +358,13 @@ static void unauthenticated(dft_req_t *r, const char *detail)
     dft_respond_code(r, DFT_E_UNAUTHENTICATED, detail);
 }
 
+/* No bearer token at all (none, or another scheme): RFC 6750 3.1 gives no error code then. */
+static void no_credentials(dft_req_t *r, const char *detail)
+{
+    dft_add_header(r, "www-authenticate", "Bearer realm=\"daftar\"");
+    dft_respond_code(r, DFT_E_UNAUTHENTICATED, detail);
+}
+
 /* The request's principal: the token's who and session, the cache's memberships and clearance. */
 static void admit(dft_req_t *r, const dft_principal_t *token, officer_t *o)
 {
@@ -417,12 +424,12 @@ static int authenticate(dft_req_t *r)
     h2o_req_t *req = r->h2o;
     ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
     if (i < 0) {
-        unauthenticated(r, "This resource needs a bearer token.");
+        no_credentials(r, "This resource needs a bearer token.");
         return -1;
     }
     h2o_iovec_t v = req->headers.entries[i].value;
     if (v.len < 8 || strncasecmp(v.base, "bearer ", 7) != 0) {
-        unauthenticated(r, "Send the token as 'Authorization: Bearer <token>'.");
+        no_credentials(r, "Send the token as 'Authorization: Bearer <token>'.");
         return -1;
     }
     const char *tok = v.base + 7;

@@ -170,7 +170,8 @@ static void add_common_headers(dft_req_t *r)
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ACCESS_CONTROL_ALLOW_ORIGIN, NULL, r->cors_origin.base,
                        r->cors_origin.len);
         h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("access-control-expose-headers"), 0, NULL,
-                              H2O_STRLIT("x-request-id, etag, retry-after, location"));
+                              H2O_STRLIT("x-request-id, etag, retry-after, location, idempotent-replayed, "
+                                         "www-authenticate, content-disposition"));
     }
     if (r->thread->server->config->cors_origins[0] != '\0')
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("origin"));
@@ -472,14 +473,16 @@ static void on_req_dispose(void *p)
     dft_buf_dispose(&b);
 }
 
+/* OPTIONS, a CORS preflight or not: the path's methods (m->allow). The CORS answer is the
+ * same for every origin but needs Access-Control-Allow-Origin, which add_common_headers
+ * sends only to an allowed one. */
 static void respond_preflight(dft_req_t *r, const dft_match_t *m)
 {
-    if (m->allow[0] != '\0' || m->route != NULL) {
-        dft_add_header(r, "access-control-allow-methods", m->allow[0] ? m->allow : m->route->method);
-        dft_add_header(r, "access-control-allow-headers",
-                       "authorization, content-type, if-match, if-none-match, idempotency-key, x-request-id, accept-language");
-        dft_add_header(r, "access-control-max-age", "600");
-    }
+    dft_add_header(r, "allow", m->allow);
+    dft_add_header(r, "access-control-allow-methods", m->allow);
+    dft_add_header(r, "access-control-allow-headers",
+                   "authorization, content-type, if-match, if-none-match, idempotency-key, x-request-id, accept-language");
+    dft_add_header(r, "access-control-max-age", "600");
     dft_respond(r, 204, NULL, h2o_iovec_init(NULL, 0));
 }
 
@@ -544,8 +547,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     char *scratch = h2o_mem_alloc_pool(&req->pool, req->path.len + 1);
     dft_match_t m;
     int preflight = h2o_memis(req->method.base, req->method.len, H2O_STRLIT("OPTIONS"));
-    dft_code_t rc = dft_router_match(h->router, preflight ? "GET" : req->method.base, preflight ? 3 : req->method.len,
-                                     req->path.base, path_len, scratch, &m);
+    /* no route takes OPTIONS: a path that exists answers "method not allowed" with every method it
+     * takes in m.allow, which is what a preflight lists, whichever method the browser asks about */
+    dft_code_t rc = dft_router_match(h->router, req->method.base, req->method.len, req->path.base, path_len, scratch, &m);
     r->route_index = m.route_index;
     /* limits come before anything else is looked at: documents may be larger than JSON */
     int upload = rc == DFT_OK && (m.route->flags & DFT_ROUTE_UPLOAD);
@@ -553,7 +557,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         dft_respond_code(r, DFT_E_TOO_LARGE, "The body is larger than this server accepts.");
         return 0;
     }
-    if (preflight && rc != DFT_E_NOT_FOUND && rc != DFT_E_INVALID) {
+    if (preflight && rc == DFT_E_METHOD_NOT_ALLOWED) {
         respond_preflight(r, &m);
         return 0;
     }
