@@ -268,6 +268,16 @@ const char *dft_kit_body_int(dft_req_t *r, json_t *body, const char *name, int64
     return h2o_strdup(&r->h2o->pool, buf, SIZE_MAX).base;
 }
 
+/* 1 when d[0..len) is "YYYY-MM-DD", a real day. */
+static int date_valid(const char *d, size_t len)
+{
+    int64_t y, m, day;
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return len == 10 && d[4] == '-' && d[7] == '-' && dft_parse_int64(d, 4, 1900, 2999, &y) == 0 &&
+           dft_parse_int64(d + 5, 2, 1, 12, &m) == 0 && dft_parse_int64(d + 8, 2, 1, days[m - 1], &day) == 0 &&
+           !(m == 2 && day == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)));
+}
+
 int dft_kit_body_date(dft_req_t *r, json_t *body, const char *name, const char **out)
 {
     *out = NULL;
@@ -276,14 +286,24 @@ int dft_kit_body_date(dft_req_t *r, json_t *body, const char *name, const char *
     const char *d = dft_body_string(r, body, name, 10);
     if (d == NULL)
         return -1;
-    int64_t y, m, day;
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (strlen(d) != 10 || d[4] != '-' || d[7] != '-' || dft_parse_int64(d, 4, 1900, 2999, &y) != 0 ||
-        dft_parse_int64(d + 5, 2, 1, 12, &m) != 0 || dft_parse_int64(d + 8, 2, 1, days[m - 1], &day) != 0 ||
-        (m == 2 && day == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)))) {
+    if (!date_valid(d, strlen(d))) {
         dft_respond_field_error(r, name, "invalid", "A date is YYYY-MM-DD.");
         return -1;
     }
     *out = d;
+    return 0;
+}
+
+int dft_kit_query_date(dft_req_t *r, const char *name, const char **out)
+{
+    const dft_str_t *v = dft_req_query(r, name);
+    *out = "";
+    if (v == NULL)
+        return 0;
+    if (!date_valid(v->base, v->len)) {
+        dft_respond_field_error(r, name, "invalid", "A date is YYYY-MM-DD.");
+        return -1;
+    }
+    *out = h2o_strdup(&r->h2o->pool, v->base, v->len).base;
     return 0;
 }

@@ -52,6 +52,8 @@ const char *dft_kit_body_uid(dft_req_t *r, json_t *body, const char *name);
 const char *dft_kit_body_int(dft_req_t *r, json_t *body, const char *name, int64_t min, int64_t max, const char *def);
 /* An optional date member "YYYY-MM-DD" (a real day): *out NULL when absent; 0, or -1 after a 400. */
 int dft_kit_body_date(dft_req_t *r, json_t *body, const char *name, const char **out);
+/* The same for a query parameter: *out "" when absent. */
+int dft_kit_query_date(dft_req_t *r, const char *name, const char **out);
 /* The version named by If-Match ("<n>", as the ETags of versioned things are) as
  * text: NULL after a 428 (absent, when required) or 412 (not a version of
  * `thing`); "" when absent and not required. */

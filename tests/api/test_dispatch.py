@@ -101,6 +101,17 @@ def approved_draft(c, w, **body):
     return f, r.json(), r.headers["etag"]
 
 
+def assert_refused(c, w, calls, cases, marker):
+    """Each (method, url, kwargs) call answers each (who, status) with that status and without the marker text."""
+    for who, status in cases:
+        for method, url, kw in calls:
+            r = c.request(method, url, headers=h(c, w, who, **kw.get("headers", {})), json=kw.get("json"),
+                          content=kw.get("content"), params=kw.get("params"))
+            assert r.status_code == status, (who, method, url, r.text)
+            assert_problem(r, status)
+            assert marker not in r.text
+
+
 # ------------------------------------------------------------------ drafts
 
 def test_draft_edit_approve_with_signature_and_edit_voids_it(c, w):
@@ -220,12 +231,7 @@ def test_drafts_are_object_level(c, w):
              ("PUT", u + "/document", {"params": {"filename": "x.pdf"}, "content": PDF,
                                        "headers": {"content-type": "application/pdf"}}),
              ("POST", u + "/approval", {"json": {}, "headers": {"If-Match": etag}})]
-    for who, status in (("dave", 404), ("clerk", 404), ("eve", 403)):
-        for method, url, kw in calls:
-            r = c.request(method, url, headers=h(c, w, who, **kw.get("headers", {})), json=kw.get("json"),
-                          content=kw.get("content"), params=kw.get("params"))
-            assert r.status_code == status, (who, method, url, r.text)
-            assert "Matrix" not in r.text
+    assert_refused(c, w, calls, (("dave", 404), ("clerk", 404), ("eve", 403)), "Matrix")
     # a records officer sees the restricted file's drafts; a wrong file id names no draft
     assert c.get(u, headers=h(c, w, "rec")).status_code == 200
     other, _ = new_file(c, w, "carol")
@@ -233,3 +239,176 @@ def test_drafts_are_object_level(c, w):
     assert_problem(c.put(drafts_url(w, other) + "/%s/document" % d["id"], params={"filename": "x.pdf"}, content=PDF,
                          headers=h(c, w, "carol", **{"content-type": "application/pdf"})), 404)
     assert c.get(u, headers=h(c, w, "carol")).json()["status"] == "approved"
+
+
+# -------------------------------------------------------------- dispatches
+
+def dispatches_url(w, dept=None):
+    return "/v1/departments/%s/dispatches" % (dept or w["a"])
+
+
+def issue(c, w, who, d, key=None):
+    extra = {"Idempotency-Key": key} if key else {}
+    return c.post(dispatches_url(w), headers=h(c, w, who, **extra), json={"draft_id": d["id"]})
+
+
+def set_status(c, w, who, x, etag, **body):
+    return c.post(dispatches_url(w) + "/%s/status" % x["id"], headers=h(c, w, who, **{"If-Match": etag}), json=body)
+
+
+def serial(number):
+    return int(number.rsplit("/", 1)[1])
+
+
+POSTAL = {"name": "Tehsildar, Sanganer", "address": "Tehsil office, Sanganer 302029", "mode": "post"}
+BY_HAND = {"name": "जिला कलेक्टर, अजमेर", "mode": "hand"}
+
+
+def test_issue_numbers_statuses_register_and_report(c, w):
+    f, d, _ = approved_draft(c, w, subject="बाढ़ राहत: अजमेर ज़िले को धनराशि", addressees=[POSTAL, BY_HAND],
+                             copies_to=[{"name": "Divisional Commissioner, Ajmer", "mode": "post"}])
+    queue = c.get("/v1/departments/%s/dispatch-queue" % w["a"], headers=h(c, w, "clerk")).json()["items"]
+    assert d["id"] in [q["id"] for q in queue]
+    assert_problem(c.get("/v1/departments/%s/dispatch-queue" % w["a"], headers=h(c, w, "alice")), 403)
+    assert_problem(issue(c, w, "carol", d), 403)  # the approver is not the dispatch section
+    r = issue(c, w, "clerk", d, key="issue-1")
+    assert r.status_code == 201, r.text
+    items = r.json()["items"]
+    assert [(x["n"], x["copy"], x["mode"]) for x in items] == [(1, False, "post"), (2, False, "hand"), (3, True, "post")]
+    code = w["a"].upper()
+    for x in items:
+        assert x["dispatch_number"].startswith("%s/" % code) and "/D/" in x["dispatch_number"]
+        assert len(x["dispatch_number"].rsplit("/", 1)[1]) == 6 and x["status"] == "issued" and x["version"] == 1
+        assert x["draft_hash"] == d["hash"] and x["draft_version"] == d["version"] and x["issued_by"] == w["clerk"]
+    assert [serial(x["dispatch_number"]) for x in items] == list(range(serial(items[0]["dispatch_number"]),
+                                                                       serial(items[0]["dispatch_number"]) + 3))
+    again = issue(c, w, "clerk", d, key="issue-1")
+    assert again.status_code == 201 and again.json() == r.json() and again.headers["idempotent-replayed"] == "true"
+    assert "issued already" in assert_problem(issue(c, w, "clerk", d), 409)["detail"]
+    assert d["id"] not in [q["id"] for q in c.get("/v1/departments/%s/dispatch-queue" % w["a"],
+                                                  headers=h(c, w, "clerk")).json()["items"]]
+    # an issued draft never changes, even for its author holding the file
+    assert c.get(drafts_url(w, f) + "/" + d["id"], headers=h(c, w, "alice")).json()["status"] == "issued"
+    # statuses: post needs its consignment number; cancel only before sent
+    post, hand, copy = items
+    assert "consignment" in assert_problem(set_status(c, w, "clerk", post, '"1"', status="sent"), 422)["detail"]
+    assert_problem(set_status(c, w, "clerk", post, '"1"', status="delivered"), 409)
+    assert_problem(set_status(c, w, "alice", post, '"1"', status="cancelled"), 403)  # sees it, is not the section
+    r = set_status(c, w, "clerk", post, '"1"', status="sent", consignment="EM123456789IN")
+    assert r.status_code == 201 and r.json()["status"] == "sent" and r.headers["etag"] == '"2"', r.text
+    assert_problem(set_status(c, w, "clerk", post, '"1"', status="cancelled"), 412)
+    assert "cancelled" in assert_problem(set_status(c, w, "clerk", post, '"2"', status="cancelled"), 409)["detail"]
+    assert set_status(c, w, "clerk", post, '"2"', status="delivered").status_code == 201
+    assert set_status(c, w, "clerk", hand, '"1"', status="cancelled", remarks="Sent with the revised letter").status_code == 201
+    assert_problem(set_status(c, w, "clerk", hand, '"2"', status="sent"), 409)
+    assert_problem(c.post(dispatches_url(w) + "/%s/status" % copy["id"], headers=h(c, w, "clerk"), json={"status": "sent"}), 428)
+    got = c.get(dispatches_url(w) + "/" + post["id"], headers=h(c, w, "alice"))
+    assert got.status_code == 200 and got.headers["etag"] == '"3"', got.text
+    assert [(e["status"], e["by"]) for e in got.json()["events"]] == [("issued", w["clerk"]), ("sent", w["clerk"]),
+                                                                      ("delivered", w["clerk"])]
+    assert got.json()["consignment"] == "EM123456789IN"
+    # the register: by number, addressee (Hindi), subject (Hindi), dates, mode, status
+    reg = lambda **q: c.get(dispatches_url(w), headers=h(c, w, "clerk"), params=q)  # noqa: E731
+    assert [x["id"] for x in reg(number=post["dispatch_number"]).json()["items"]] == [post["id"]]
+    assert [x["id"] for x in reg(addressee="कलेक्टर, अजमेर").json()["items"]] == [hand["id"]]
+    assert {x["id"] for x in reg(q="अजमेर ज़िले").json()["items"]} == {post["id"], hand["id"], copy["id"]}
+    assert {x["id"] for x in reg(q="अजमेर ज़िले", status="issued").json()["items"]} == {copy["id"]}
+    assert {x["id"] for x in reg(q="अजमेर ज़िले", mode="hand").json()["items"]} == {hand["id"]}
+    today = post["issued_on"]
+    assert len(reg(q="अजमेर ज़िले", **{"from": today, "to": today}).json()["items"]) == 3
+    assert reg(q="अजमेर ज़िले", **{"from": "2020-01-01", "to": "2020-12-31"}).json()["items"] == []
+    assert_problem(reg(**{"from": "2026-02-30"}), 400)
+    page = reg(q="अजमेर ज़िले", limit=2).json()
+    rest = reg(q="अजमेर ज़िले", limit=2, cursor=page["next_cursor"]).json()
+    assert len(page["items"]) == 2 and len(rest["items"]) == 1 and rest["next_cursor"] is None
+    # the report counts what the caller may see in the period
+    rep = c.get("/v1/departments/%s/reports/dispatch" % w["a"], headers=h(c, w, "clerk"),
+                params={"from": today, "to": today}).json()
+    assert rep["by_status"]["delivered"] >= 1 and rep["by_status"]["cancelled"] >= 1 and rep["by_mode"]["hand"] >= 1
+    assert rep["total"] == sum(rep["by_mode"].values()) == sum(rep["by_status"].values()) == sum(
+        i["count"] for i in rep["items"])
+    outsider = c.get("/v1/departments/%s/reports/dispatch" % w["a"], headers=h(c, w, "dave"),
+                     params={"from": today, "to": today}).json()
+    assert outsider["total"] == 0
+
+
+def test_issue_refusals_change_nothing(c, w):
+    count = lambda: w["db"].psql("SELECT count(*), (SELECT coalesce(max(last), 0) FROM dept_%s.dispatch_counters) "  # noqa
+                                 "FROM dept_%s.dispatches" % (w["a"], w["a"])).stdout.strip()
+    before = count()
+    f, fe = new_file(c, w)
+    d = draft(c, w, "alice", f, addressees=[POSTAL]).json()
+    assert "not approved" in assert_problem(issue(c, w, "clerk", d), 422)["detail"]
+    f, fe = move(c, w, "alice", f, fe, action="forward", to=w["carol"])
+    assert approve(c, w, "carol", f, d, '"1"').status_code == 201
+    f, fe = move(c, w, "carol", f, fe, action="return")
+    assert edit(c, w, "alice", f, d, '"1"', subject="Changed after approval").status_code == 200
+    assert_problem(issue(c, w, "clerk", d), 422)
+    # e-mail mode needs the letter's PDF on the approved draft
+    f2, d2, _ = approved_draft(c, w, addressees=[OUTSIDE])
+    assert "PDF" in assert_problem(issue(c, w, "clerk", d2), 422)["detail"]
+    assert_problem(c.post(dispatches_url(w), headers=h(c, w, "clerk"), json={"draft_id": "nope"}), 400)
+    assert_problem(c.post(dispatches_url(w), headers=h(c, w, "clerk"),
+                          json={"draft_id": "00000000-0000-4000-8000-000000000000"}), 404)
+    assert_problem(issue(c, w, "bclerk", d2), 403)  # another department's dispatch section
+    assert count() == before
+
+
+def test_two_concurrent_issues_of_one_draft_make_one_dispatch(w):
+    import threading
+    with httpx.Client(base_url=w["server"].url, timeout=20) as c0:
+        drafts = [approved_draft(c0, w, addressees=[POSTAL, BY_HAND])[1] for _ in range(3)]
+        h(c0, w, "clerk")
+    results = []
+
+    def go(d, key):
+        with httpx.Client(base_url=w["server"].url, http1=False, http2=True, timeout=20) as cl:
+            r = issue(cl, w, "clerk", d, key=key)
+            results.append((d["id"], key, r.status_code, r.json()))
+    threads = [threading.Thread(target=go, args=(d, k)) for d in drafts for k in (None, "race-a-" + d["id"][:8],
+                                                                                 "race-b-" + d["id"][:8], None)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for d in drafts:
+        mine = [r for r in results if r[0] == d["id"]]
+        assert sorted(r[2] for r in mine) == [201, 409, 409, 409], mine
+        rows = w["db"].psql("SELECT count(*) FROM dept_%s.dispatches WHERE draft_id = '%s'" % (w["a"], d["id"])).stdout
+        assert rows.strip() == "2"
+    # the department's numbers have no gaps and no repeats
+    serials = w["db"].psql("SELECT string_agg(serial::text, ',' ORDER BY serial), max(serial), count(*), "
+                           "count(DISTINCT dispatch_number), (SELECT last FROM dept_%s.dispatch_counters) "
+                           "FROM dept_%s.dispatches" % (w["a"], w["a"])).stdout.strip().split("|")
+    assert [int(s) for s in serials[0].split(",")] == list(range(1, int(serials[1]) + 1))
+    assert serials[1] == serials[2] == serials[3] == serials[4]
+
+
+def test_letters_of_dispatches_and_object_level(c, w):
+    f, d, _ = approved_draft(c, w, subject="Matrix dispatch", addressees=[POSTAL])
+    x = issue(c, w, "clerk", d).json()["items"][0]
+    u = dispatches_url(w) + "/" + x["id"]
+    r = c.put(u + "/letter", params={"filename": "letter-signed.pdf"}, content=PDF,
+              headers=h(c, w, "clerk", **{"content-type": "application/pdf"}))
+    assert r.status_code == 201 and r.json()["sha256"] == hashlib.sha256(PDF).hexdigest(), r.text
+    assert_problem(c.put(u + "/letter", params={"filename": "again.pdf"}, content=PDF,
+                         headers=h(c, w, "clerk", **{"content-type": "application/pdf"})), 409)
+    got = c.get(u + "/letter", headers=h(c, w, "alice"))
+    assert got.status_code == 200 and got.content == PDF and got.headers["etag"] == '"%s"' % hashlib.sha256(PDF).hexdigest()
+    x = c.get(u, headers=h(c, w, "clerk")).json()
+    assert x["letter"]["sha256"] == hashlib.sha256(PDF).hexdigest() and x["version"] == 2
+    calls = [("GET", u, {}), ("GET", u + "/letter", {}),
+             ("POST", u + "/status", {"json": {"status": "cancelled"}, "headers": {"If-Match": '"2"'}}),
+             ("PUT", u + "/letter", {"params": {"filename": "x.pdf"}, "content": PDF,
+                                     "headers": {"content-type": "application/pdf"}})]
+    assert_refused(c, w, calls, (("dave", 404), ("eve", 403), ("bclerk", 403)), "Matrix")
+    assert c.get(dispatches_url(w), headers=h(c, w, "dave"), params={"q": "Matrix"}).json()["items"] == []
+    for who in ("eve", "bclerk"):
+        assert_problem(c.get(dispatches_url(w), headers=h(c, w, who)), 403)
+    # who may see the file (alice, the author) and the records officer read it; only the section changes it
+    assert c.get(u, headers=h(c, w, "rec")).status_code == 200
+    assert_problem(set_status(c, w, "rec", x, '"2"', status="cancelled"), 403)
+    assert c.get(u, headers=h(c, w, "clerk")).json()["status"] == "issued"
+    p = w["db"].psql("BEGIN; SET LOCAL ROLE dept_%s; DELETE FROM dept_%s.dispatch_events;" % (w["a"], w["a"]),
+                     user="daftar_api", check=False)
+    assert p.returncode != 0 and "permission denied" in p.stderr

@@ -93,8 +93,8 @@ def test_officers_are_not_limited_by_scopes(c, w):
 def test_unknown_scope_refused_at_service_add(db, w):
     before = db.psql("SELECT count(*) FROM daftar.service_accounts").stdout
     p = db.cli("service", "add", "--dept", w["dept"], "--name", "X", "--role", "officer", "--scope",
-               "files:read,dispatch:write", check=False)
-    assert p.returncode != 0 and "unknown scope 'dispatch:write'" in p.stdout + p.stderr
+               "files:read,acr:write", check=False)
+    assert p.returncode != 0 and "unknown scope 'acr:write'" in p.stdout + p.stderr
     p = db.cli("service", "add", "--dept", w["dept"], "--name", "X", "--role", "officer", "--scope",
                "files:read}", check=False)
     assert p.returncode != 0

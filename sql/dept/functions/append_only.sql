@@ -24,3 +24,7 @@ CREATE OR REPLACE TRIGGER draft_approvals_append_only BEFORE UPDATE OR DELETE ON
     FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
 CREATE OR REPLACE TRIGGER draft_approvals_no_truncate BEFORE TRUNCATE ON {schema}.draft_approvals
     FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
+CREATE OR REPLACE TRIGGER dispatch_events_append_only BEFORE UPDATE OR DELETE ON {schema}.dispatch_events
+    FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
+CREATE OR REPLACE TRIGGER dispatch_events_no_truncate BEFORE TRUNCATE ON {schema}.dispatch_events
+    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
