@@ -29,5 +29,6 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_leave_routes,
     &dft_posting_routes,
     &dft_course_routes,
+    &dft_assignment_routes,
 };
 const size_t dft_num_route_tables = DFT_ARRAY_SIZE(dft_route_tables);

@@ -41,17 +41,6 @@ static void get_employee(dft_req_t *r)
     dft_db_run(r, &scope, DFT_DB_READ, "employee_get", params, 1, on_employee, r);
 }
 
-static void on_put(void *ctx, const dft_db_reply_t *reply)
-{
-    dft_req_t *r = ctx;
-    size_t len;
-    const char *created = dft_db_reply_field(reply, 2, &len);
-    if (reply->err.code != DFT_OK)
-        dft_respond_error(r, &reply->err);
-    else
-        dft_kit_respond_etag(r, created != NULL && created[0] == 't' ? 201 : 200, reply);
-}
-
 /* An optional phone number (^\+?[0-9]{6,15}$) or e-mail address member; "" when absent, NULL after a 400. */
 static const char *body_contact(dft_req_t *r, json_t *body, const char *name, int email)
 {
@@ -112,7 +101,7 @@ static void put_employee(dft_req_t *r)
     }
     const char *params[] = {h2o_strdup(&r->h2o->pool, uid, 11).base, version[0] ? version : NULL, service, cadre, post,
                             level, dob, doj, phone[0] ? phone : NULL, email[0] ? email : NULL};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "employee_put", params, 10, on_put, r);
+    dft_db_run(r, &scope, DFT_DB_WRITE, "employee_put", params, 10, dft_kit_on_put, r);
 }
 
 /* ------------------------------------------------------- service book */

@@ -201,6 +201,13 @@ void dft_kit_on_etag_created(void *ctx, const dft_db_reply_t *reply)
     reply_etag(ctx, 201, reply);
 }
 
+void dft_kit_on_put(void *ctx, const dft_db_reply_t *reply)
+{
+    size_t len;
+    const char *created = dft_db_reply_field(reply, 2, &len);
+    reply_etag(ctx, created != NULL && created[0] == 't' ? 201 : 200, reply);
+}
+
 void dft_kit_on_json_created(void *ctx, const dft_db_reply_t *reply)
 {
     dft_req_t *r = ctx;

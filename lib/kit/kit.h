@@ -69,6 +69,9 @@ void dft_kit_respond_etag(dft_req_t *r, int status, const dft_db_reply_t *reply)
  * column 1 its version: 200 or 201 with ETag, or the error as a problem. */
 void dft_kit_on_etag(void *ctx, const dft_db_reply_t *reply);
 void dft_kit_on_etag_created(void *ctx, const dft_db_reply_t *reply);
+/* For statements that make a thing or return the one there (column 2 true when made): 201 or 200 with
+ * ETag column 1, or the error. */
+void dft_kit_on_put(void *ctx, const dft_db_reply_t *reply);
 /* 201 with the JSON value (no version), or the error. */
 void dft_kit_on_json_created(void *ctx, const dft_db_reply_t *reply);
 /* The callback of create statements, which return {"replayed": bool, "<thing>": {...}}:

@@ -6,6 +6,7 @@ row-level policies filter rows by the settings each request sets. Over HTTP/2, w
 object-level matrix: training_admin, a training_admin of another department, a nodal officer,
 a plain officer, an outsider."""
 import copy
+import datetime
 
 import httpx
 import pytest
@@ -217,3 +218,169 @@ def test_my_data_has_a_training_part(c, t):
     d = c.get("/v1/me/data", headers=t["p"])
     assert d.status_code == 200, d.text
     assert "training" in d.json() and "hr" in d.json()
+
+
+# ---------------------------------------------------------------- assignments and enrolment
+
+def future(days=60):
+    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+
+
+def assign(c, t, who, dept, course_id, **over):
+    body = dict({"course_id": course_id, "deadline": future()}, **over)
+    url = "/v1/departments/%s/training/assignments" % dept if dept else "/v1/training/assignments"
+    return c.post(url, json=body, headers=t[who])
+
+
+def mine(c, t, who):
+    r = c.get("/v1/me/training", headers=t[who])
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_a_nodal_officer_assigns_to_their_department_and_its_members_see_it(db, c, w, t):
+    cr = course(c, t, "ASG-1")
+    a, b = w["a"], w["b"]
+    # who may not
+    for who, dept in (("p", a), ("admin_a", a), ("nodal_b", a), ("outsider", a), ("admin", w["trg"])):
+        r = assign(c, t, who, dept, cr["id"])
+        assert r.status_code == 403, (who, r.text)
+    # what is refused
+    draft = c.post("/v1/courses", json=dict(COURSE, code="ASG-DRAFT"), headers=t["admin"]).json()
+    assert_problem(assign(c, t, "nodal_a", a, draft["id"]), 422)
+    assert_problem(assign(c, t, "nodal_a", a, cr["id"], deadline=datetime.date.today().isoformat()), 422)
+    assert_problem(assign(c, t, "nodal_a", a, cr["id"], audience="role", audience_value="king"), 400)
+    assert_problem(assign(c, t, "nodal_a", a, cr["id"], audience="role"), 400)
+    assert_problem(assign(c, t, "nodal_a", a, cr["id"], audience_value="x"), 400)
+    r = assign(c, t, "nodal_a", a, cr["id"], target=90)
+    assert r.status_code == 201, r.text
+    asg = r.json()
+    assert asg["dept"] == a and asg["target"] == 90 and asg["course"]["code"] == "ASG-1" and r.headers["etag"] == '"1"'
+    # the roster: every member of A at once
+    roster = db.psql("SELECT count(*) FROM state_training.assignees WHERE assignment = '%s'" % asg["id"]).stdout.strip()
+    members = db.psql("SELECT count(*) FROM daftar.memberships WHERE dept = '%s'" % a).stdout.strip()
+    assert roster == members
+    # members of A read it and see it among theirs; others do not
+    url = "/v1/departments/%s/training/assignments/%s" % (a, asg["id"])
+    assert c.get(url, headers=t["p"]).json()["id"] == asg["id"]
+    assert asg["id"] in [x["id"] for x in c.get("/v1/departments/%s/training/assignments" % a, headers=t["p"]).json()["items"]]
+    assert_problem(c.get(url, headers=t["outsider"]), 403)
+    assert_problem(c.get("/v1/departments/%s/training/assignments/%s" % (b, asg["id"]), headers=t["nodal_b"]), 404)
+    item = [x for x in mine(c, t, "p")["assignments"] if x["id"] == asg["id"]]
+    assert len(item) == 1 and item[0]["status"] == "not_started" and item[0]["overdue"] is False
+    assert asg["id"] not in [x["id"] for x in mine(c, t, "outsider")["assignments"]]
+    # an audience of one role: the nodal officer alone in A
+    r = assign(c, t, "nodal_a", a, cr["id"], audience="role", audience_value="training_nodal")
+    assert r.status_code == 201
+    assert db.psql("SELECT string_agg(uid, ',') FROM state_training.assignees WHERE assignment = '%s'"
+                   % r.json()["id"]).stdout.strip() == w["nodal_a"]
+    assert r.json()["id"] not in [x["id"] for x in mine(c, t, "p")["assignments"]]
+
+
+def test_a_state_assignment_reaches_every_department_through_its_roster(db, c, w, t):
+    cr = course(c, t, "STATE-1")
+    for who in ("admin_a", "nodal_a", "p"):
+        assert_problem(assign(c, t, who, None, cr["id"]), 403)
+    r = assign(c, t, "admin", None, cr["id"])
+    assert r.status_code == 201 and r.json()["dept"] is None, r.text
+    sa = r.json()
+    # every officer sees it; a department's roster is taken when its nodal officer syncs it
+    assert sa["id"] in [x["id"] for x in mine(c, t, "outsider")["assignments"]]
+    assert sa["id"] in [x["id"] for x in c.get("/v1/departments/%s/training/assignments" % w["b"],
+                                                headers=t["outsider"]).json()["items"]]
+    sync = "/v1/departments/%s/training/assignments/%s/sync"
+    assert_problem(c.post(sync % (w["b"], sa["id"]), headers=t["outsider"]), 403)
+    assert_problem(c.post(sync % (w["a"], sa["id"]), headers=t["nodal_b"]), 403)  # not a member of A
+    r = c.post(sync % (w["b"], sa["id"]), headers=t["nodal_b"])
+    members_b = int(db.psql("SELECT count(*) FROM daftar.memberships WHERE dept = '%s'" % w["b"]).stdout)
+    assert r.status_code == 200 and r.json()["added"] == members_b and r.json()["assigned"] == members_b, r.text
+    assert c.post(sync % (w["b"], sa["id"]), headers=t["nodal_b"]).json()["added"] == 0
+    # a department's own assignment is not synced from another
+    own = assign(c, t, "nodal_a", w["a"], cr["id"]).json()
+    assert_problem(c.post(sync % (w["b"], own["id"]), headers=t["nodal_b"]), 404)
+
+
+def test_an_officer_who_leaves_leaves_the_roster_at_the_next_sync(db, c, w, t):
+    a = w["a"]
+    leaver = w["off"].add(a, "officer")[0]
+    cr = course(c, t, "LEAVE-1")
+    asg = assign(c, t, "nodal_a", a, cr["id"]).json()
+    on = "SELECT count(*) FROM state_training.assignees WHERE assignment = '%s' AND uid = '%s'" % (asg["id"], leaver)
+    assert db.psql(on).stdout.strip() == "1"
+    db.cli("officer", "revoke", leaver, "--dept", a)
+    r = c.post("/v1/departments/%s/training/assignments/%s/sync" % (a, asg["id"]), headers=t["nodal_a"])
+    assert r.status_code == 200 and r.json()["removed"] == 1, r.text
+    assert db.psql(on).stdout.strip() == "0"
+
+
+def test_an_officer_enrols_once_however_often_they_ask(c, w, t):
+    cr = course(c, t, "SELF-1")
+    r = c.post("/v1/me/training/enrolments", json={"course_id": cr["id"]}, headers=t["q"])
+    assert r.status_code == 201, r.text
+    e = r.json()
+    assert e["uid"] == w["q"] and e["source"] == "self" and e["status"] == "enrolled" and e["course"]["code"] == "SELF-1"
+    r = c.post("/v1/me/training/enrolments", json={"course_id": cr["id"]}, headers=t["q"])
+    assert r.status_code == 200 and r.json()["id"] == e["id"]
+    assert [x["id"] for x in mine(c, t, "q")["enrolments"]].count(e["id"]) == 1
+    draft = c.post("/v1/courses", json=dict(COURSE, code="SELF-DRAFT"), headers=t["admin"]).json()
+    assert_problem(c.post("/v1/me/training/enrolments", json={"course_id": draft["id"]}, headers=t["q"]), 422)
+    # nobody else sees it: another officer's list, another department's nodal officer
+    assert e["id"] not in [x["id"] for x in mine(c, t, "p")["enrolments"]]
+
+
+def test_bulk_enrolment_takes_each_row_alone_and_is_idempotent(db, c, w, t):
+    cr = course(c, t, "BULK-1")
+    a = w["a"]
+    url = "/v1/departments/%s/training/enrolments" % a
+    rows = [w["p"], w["outsider"], "12345", w["q"], w["p"], 42, w["p"][:-1] + str((int(w["p"][-1]) + 1) % 10)]
+    r = c.post(url, json={"course_id": cr["id"], "uids": rows}, headers=t["nodal_a"])
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert [(x["row"], x["result"]) for x in got["rows"]] == [(1, "enrolled"), (2, "refused"), (3, "refused"), (4, "enrolled"),
+                                                               (5, "already"), (6, "refused"), (7, "refused")]
+    assert got["rows"][1]["reason"] == "Not an officer of this department." and got["rows"][2]["uid"] == "12345"
+    assert "check digit" in got["rows"][6]["reason"]
+    assert (got["enrolled"], got["already"], got["refused"]) == (2, 1, 4)
+    # the same request again: nothing new
+    again = c.post(url, json={"course_id": cr["id"], "uids": rows}, headers=t["nodal_a"]).json()
+    assert (again["enrolled"], again["already"], again["refused"]) == (0, 3, 4)
+    n = "SELECT count(*) FROM state_training.enrolments WHERE course = '%s'" % cr["id"]
+    assert db.psql(n).stdout.strip() == "2"
+    # a CSV: header, quotes, CRLF, a blank line; row numbers are line numbers
+    csv = 'uid,name\r\n"%s",x\r\n\r\n%s\r\nnot-a-uid\r\n' % (w["p"], w["nodal_a"])
+    r = c.post(url + "?course_id=" + cr["id"], content=csv.encode(), headers=dict(t["nodal_a"], **{"content-type": "text/csv"}))
+    assert r.status_code == 200, r.text
+    assert [(x["row"], x["result"]) for x in r.json()["rows"]] == [(2, "already"), (4, "enrolled"), (5, "refused")]
+    # who may not, and what is not a list
+    body = {"course_id": cr["id"], "uids": [w["q"]]}
+    for who in ("p", "nodal_b", "admin_a", "outsider", "admin"):
+        r = c.post(url, json=body, headers=t[who])
+        assert r.status_code == 403, (who, r.text)
+    assert_problem(c.post(url, content=b"x", headers=dict(t["nodal_a"], **{"content-type": "text/plain"})), 415)
+    assert_problem(c.post(url, content=csv.encode(), headers=dict(t["nodal_a"], **{"content-type": "text/csv"})), 400)
+    assert_problem(c.post(url, json={"course_id": cr["id"], "uids": [w["q"]] * 1001}, headers=t["nodal_a"]), 400)
+    assert_problem(c.post(url + "?course_id=" + cr["id"], content=("\n".join([w["q"]] * 1001)).encode(),
+                          headers=dict(t["nodal_a"], **{"content-type": "text/csv"})), 400)
+    assert db.psql(n).stdout.strip() == "3"
+
+
+def test_progress_rows_reach_the_officer_and_their_nodal_officer_only(db, c, w, t):
+    cr = course(c, t, "RLS-1")
+    c.post("/v1/departments/%s/training/enrolments" % w["a"], json={"course_id": cr["id"], "uids": [w["p"], w["q"]]},
+           headers=t["nodal_a"])
+    count = "SELECT count(*) FROM state_training.enrolments WHERE course = (SELECT id FROM state_training.courses " \
+            "WHERE code = 'RLS-1')"
+    assert last(as_state_role(db, count, uid=w["p"])) == "1"
+    assert last(as_state_role(db, count, uid=w["nodal_a"], roles=",officer,training_nodal,", dept=w["a"])) == "2"
+    # the same role claimed in B, where neither is a member; a plain officer of A; training_admin
+    assert last(as_state_role(db, count, uid=w["nodal_b"], roles=",officer,training_nodal,", dept=w["b"])) == "0"
+    assert last(as_state_role(db, count, uid=w["outsider"], roles=",officer,", dept=w["a"])) == "0"
+    assert last(as_state_role(db, count, uid=w["admin"], roles=",officer,training_admin,", dept=w["trg"])) == "0"
+    # and no write but through the functions
+    p = as_state_role(db, "WITH u AS (UPDATE state_training.enrolments SET status = 'completed' WHERE uid = '%s' "
+                          "RETURNING 1) SELECT count(*) FROM u" % w["p"], uid=w["p"])
+    assert last(p) == "0"
+    p = as_state_role(db, "INSERT INTO state_training.enrolments (uid, course, source, enrolled_by) "
+                          "SELECT '%s', id, 'self', '%s' FROM state_training.courses WHERE code = 'RLS-1'" % (w["outsider"], w["outsider"]),
+                      uid=w["outsider"], check=False)
+    assert p.returncode != 0 and "row-level security" in p.stderr

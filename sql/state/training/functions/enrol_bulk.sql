@@ -1,0 +1,44 @@
+-- enrol_bulk: the function in force. `daftar migrate` re-applies this file
+-- when it changes.
+-- The nodal officer of the request's department enrols a list of officers
+-- in a published course, row by row: a row that names no active member of
+-- the department is refused with its reason and the others go on. p_rows
+-- [{row, uid}] are the rows the server found well-formed, p_refused
+-- [{row, uid, reason}] those it refused itself. Returns every row's result
+-- in row order, with the counts. Idempotent: an officer already enrolled
+-- is 'already', one with a valid completion 'completed'.
+CREATE OR REPLACE FUNCTION {schema}.enrol_bulk(p_course uuid, p_rows jsonb, p_refused jsonb) RETURNS json
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v_rows jsonb := '[]';
+    r jsonb;
+    v record;
+BEGIN
+    IF NOT {schema}.nodal() THEN
+        RAISE EXCEPTION 'Only the department''s training nodal officer enrols its officers.' USING ERRCODE = 'DF403';
+    END IF;
+    IF NOT EXISTS (SELECT FROM {schema}.courses c WHERE c.id = p_course AND c.status = 'published') THEN
+        RAISE EXCEPTION 'No such published course.' USING ERRCODE = 'DF422';
+    END IF;
+    FOR r IN SELECT x FROM jsonb_array_elements(p_rows) x ORDER BY (x ->> 'row')::integer LOOP
+        IF NOT EXISTS (SELECT FROM daftar.state_members m
+                       WHERE m.uid = r ->> 'uid' AND m.dept = current_setting('daftar.dept')) THEN
+            v_rows := v_rows || jsonb_build_object('row', r -> 'row', 'uid', r -> 'uid', 'result', 'refused',
+                                                   'reason', 'Not an officer of this department.');
+            CONTINUE;
+        END IF;
+        v := {schema}.enrol(r ->> 'uid', p_course, 'nodal');
+        v_rows := v_rows || jsonb_build_object('row', r -> 'row', 'uid', r -> 'uid', 'result', v.result,
+                                               'enrolment', v.enrolment);
+    END LOOP;
+    v_rows := (SELECT coalesce(jsonb_agg(x ORDER BY (x ->> 'row')::integer), '[]')
+               FROM jsonb_array_elements(v_rows || (SELECT coalesce(jsonb_agg(y || '{"result": "refused"}'), '[]')
+                                                    FROM jsonb_array_elements(p_refused) y)) x);
+    RETURN json_build_object(
+        'course', p_course,
+        'enrolled', (SELECT count(*) FROM jsonb_array_elements(v_rows) x WHERE x ->> 'result' = 'enrolled'),
+        'already', (SELECT count(*) FROM jsonb_array_elements(v_rows) x WHERE x ->> 'result' IN ('already', 'completed')),
+        'refused', (SELECT count(*) FROM jsonb_array_elements(v_rows) x WHERE x ->> 'result' = 'refused'),
+        'rows', v_rows);
+END
+$$;

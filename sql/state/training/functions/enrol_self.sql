@@ -1,0 +1,25 @@
+-- enrol_self: the function in force. `daftar migrate` re-applies this file
+-- when it changes.
+-- The calling officer enrols in a published course: their open enrolment
+-- when there is one (created false), else a new one. A course completed
+-- and still valid is not taken again (409).
+CREATE OR REPLACE FUNCTION {schema}.enrol_self(p_course uuid) RETURNS TABLE (enrolment json, version integer, created boolean)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v record;
+    e {schema}.enrolments;
+BEGIN
+    IF NOT EXISTS (SELECT FROM {schema}.courses c WHERE c.id = p_course AND c.status = 'published') THEN
+        RAISE EXCEPTION 'No such published course.' USING ERRCODE = 'DF422';
+    END IF;
+    IF current_setting('daftar.officer_uid') !~ '^[0-9]{11}$' THEN
+        RAISE EXCEPTION 'Officers enrol; service accounts do not.' USING ERRCODE = 'DF403';
+    END IF;
+    v := {schema}.enrol(current_setting('daftar.officer_uid'), p_course, 'self');
+    IF v.result = 'completed' THEN
+        RAISE EXCEPTION 'You have completed this course and the completion is still valid.' USING ERRCODE = 'DF409';
+    END IF;
+    SELECT * INTO e FROM {schema}.enrolments x WHERE x.id = v.enrolment;
+    RETURN QUERY SELECT {schema}.enrolment_json(e), e.version, v.result = 'enrolled';
+END
+$$;

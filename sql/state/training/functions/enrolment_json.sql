@@ -1,0 +1,10 @@
+-- enrolment_json: the function in force. `daftar migrate` re-applies this
+-- file when it changes.
+-- An enrolment as the API shows it, with its course's code and titles.
+CREATE OR REPLACE FUNCTION {schema}.enrolment_json(e {schema}.enrolments) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('id', e.id, 'uid', e.uid,
+                             'course', {schema}.course_ref(e.course),
+                             'source', e.source, 'enrolled_by', e.enrolled_by, 'enrolled_at', e.enrolled_at,
+                             'status', e.status, 'completed_at', e.completed_at, 'version', e.version)
+$$;
