@@ -2,7 +2,7 @@
  * officers.c — department administrators manage their own department's
  * officers: POST /v1/departments/{dept}/officers creates one (UID and a
  * temporary password, shown once), PATCH .../officers/{uid} changes the
- * membership's roles or designation. The code checks the caller's roles from
+ * membership's roles, designation or section. The code checks the caller's roles from
  * the token; the database functions check them again from the catalog.
  *
  * Creating is a flow: worker (temporary password, scrypt) -> serial ->
@@ -210,6 +210,18 @@ static void create_officer(dft_req_t *r)
 
 /* ---------------------------------------------------------------- update */
 
+/* A section code as files use them: [A-Z0-9][A-Z0-9-]{0,15}. */
+static int section_valid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 16 || s[0] == '-')
+        return 0;
+    for (size_t i = 0; i < n; ++i)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
 static void update_membership(dft_req_t *r)
 {
     char dept[32], uid[DFT_UID_LEN + 1];
@@ -225,21 +237,29 @@ static void update_membership(dft_req_t *r)
         dft_respond_code(r, DFT_E_FORBIDDEN, "Nobody changes their own membership.");
         return;
     }
-    static const char *const allowed[] = {"roles", "designation", NULL};
+    static const char *const allowed[] = {"roles", "designation", "section", NULL};
     json_t *body = dft_req_json_object(r, allowed);
     if (body == NULL)
         return;
     if (json_object_size(body) == 0) {
-        dft_respond_field_error(r, "", "empty", "Send roles, designation or both.");
+        dft_respond_field_error(r, "", "empty", "Send roles, designation, section or some of them.");
         return;
     }
-    const char *roles = NULL, *designation = NULL;
+    const char *roles = NULL, *designation = NULL, *section = NULL;
     if (json_object_get(body, "roles") != NULL && (roles = roles_literal(r, json_object_get(body, "roles"))) == NULL)
         return;
     if (json_object_get(body, "designation") != NULL && (designation = dft_body_optional_string(r, body, "designation", 200)) == NULL)
         return;
-    const char *params[] = {dept, uid, roles, designation};
-    dft_db_respond(r, NULL, DFT_DB_WRITE, "membership_update", params, 4);
+    if (json_object_get(body, "section") != NULL) {
+        if ((section = dft_body_optional_string(r, body, "section", 16)) == NULL)
+            return;
+        if (!section_valid(section)) {
+            dft_respond_field_error(r, "section", "invalid", "A section is 1-16 of A-Z, 0-9 and '-', starting with a letter or digit.");
+            return;
+        }
+    }
+    const char *params[] = {dept, uid, roles, designation, section};
+    dft_db_respond(r, NULL, DFT_DB_WRITE, "membership_update", params, 5);
 }
 
 static const dft_route_t routes[] = {

@@ -815,37 +815,64 @@ static void get_jwks(dft_req_t *r)
     dft_respond(r, 200, "application/jwk-set+json", h2o_strdup(&r->h2o->pool, ring->jwks, ring->jwks_len));
 }
 
-/* ---- department officers (dept_admin, hr_admin) ---- */
+/* ---- department officers (dept_admin, hr_admin) and the directory (any member) ---- */
 
-static void list_officers(dft_req_t *r)
+/* {dept} resolved for a caller holding one of `roles` there (0: any membership) into dept[32];
+ * 0, or -1 after responding with `refusal`. */
+static int member_of_dept(dft_req_t *r, uint32_t roles, const char *refusal, char dept[32])
 {
     const dft_str_t *code = dft_req_param(r, "dept");
     dft_db_scope_t scope;
     dft_code_t rc = dft_tenant_resolve(r, code, &scope);
     if (rc != DFT_OK) {
         dft_respond_code(r, rc, rc == DFT_E_NOT_FOUND ? "No department has this code." : NULL);
-        return;
+        return -1;
     }
-    if (!(dft_principal_roles(r->principal, code->base, code->len) & (DFT_ROLE_DEPT_ADMIN | DFT_ROLE_HR_ADMIN))) {
-        dft_respond_code(r, DFT_E_FORBIDDEN, "Only the department's administrators may list its officers.");
-        return;
+    uint32_t held = dft_principal_roles(r->principal, code->base, code->len);
+    if (roles == 0 ? held == 0 : (held & roles) == 0) {
+        dft_respond_code(r, DFT_E_FORBIDDEN, refusal);
+        return -1;
     }
+    snprintf(dept, 32, "%.*s", (int)code->len, code->base);
+    return 0;
+}
+
+static void list_officers(dft_req_t *r)
+{
+    char dept[32], limit[8], cursor[16];
+    if (member_of_dept(r, DFT_ROLE_DEPT_ADMIN | DFT_ROLE_HR_ADMIN, "Only the department's administrators may list its "
+                       "officers; its members may search its directory.", dept) != 0 || dft_req_limit(r, limit) != 0)
+        return;
     const dft_str_t *c = dft_req_query(r, "cursor");
-    char limit[8];
-    if (dft_req_limit(r, limit) != 0)
-        return;
     if (c != NULL && c->len > 0 && !dft_uid_valid(c->base, c->len)) {
         dft_respond_field_error(r, "cursor", "malformed", "cursor must be a next_cursor value from a previous page.");
         return;
     }
-    char cursor[16], dept[32];
     snprintf(cursor, sizeof(cursor), "%.*s", c ? (int)c->len : 0, c ? c->base : "");
-    snprintf(dept, sizeof(dept), "%.*s", (int)code->len, code->base);
     const char *params[] = {dept, cursor, limit};
     dft_db_respond(r, NULL, DFT_DB_READ, "officers_list", params, 3);
 }
 
+/* Who is who in the department, for pickers (forward to, delegate to): any member may
+ * search it; it shows UID, name, designation and section, nothing personal. */
+static void get_directory(dft_req_t *r)
+{
+    char dept[32], limit[8];
+    if (member_of_dept(r, 0, "Only the department's members may read its directory.", dept) != 0 ||
+        dft_req_limit(r, limit) != 0)
+        return;
+    const dft_str_t *q = dft_req_query(r, "q");
+    if (q != NULL && dft_utf8_chars(q->base, q->len) > 100) {
+        dft_respond_field_error(r, "q", "too_long", "q is at most 100 characters.");
+        return;
+    }
+    const char *text = q != NULL ? h2o_strdup(&r->h2o->pool, q->base, q->len).base : "";
+    const char *params[] = {dept, text, limit};
+    dft_db_respond(r, NULL, DFT_DB_READ, "directory", params, 3);
+}
+
 static const char *const page_query[] = {"limit", "cursor", NULL};
+static const char *const directory_query[] = {"q", "limit", NULL};
 
 static const dft_route_t routes[] = {
     {.method = "POST", .path = "/v1/auth/token", .name = "createToken", .handler = post_token, .flags = DFT_ROUTE_PUBLIC},
@@ -860,6 +887,8 @@ static const dft_route_t routes[] = {
      .flags = DFT_ROUTE_SETUP},
     {.method = "GET", .path = "/v1/departments/{dept}/officers", .name = "listOfficers", .handler = list_officers,
      .query = page_query},
+    {.method = "GET", .path = "/v1/departments/{dept}/directory", .name = "getDirectory", .handler = get_directory,
+     .query = directory_query},
     {.method = "DELETE", .path = "/v1/departments/{dept}/officers/{uid}/totp", .name = "resetSecondFactor",
      .handler = delete_officer_totp},
 };

@@ -96,7 +96,7 @@ def test_membership_change_takes_effect_on_the_next_request(c, setup):
                 json={"roles": ["officer", "records_officer"], "designation": "Record Keeper"})
     assert r.status_code == 200, r.text
     assert r.json() == {"uid": uid, "dept": setup["a"], "roles": ["officer", "records_officer"],
-                        "designation": "Record Keeper"}
+                        "designation": "Record Keeper", "section": ""}
     me = c.get("/v1/me", headers=bearer(old))
     assert me.status_code == 200 and me.json()["memberships"][0]["roles"] == ["officer", "records_officer"]
     assert_problem(c.patch("/v1/departments/%s/officers/%s" % (setup["a"], uid), headers=h, json={}), 400)
@@ -156,7 +156,7 @@ def test_nobody_changes_their_own_membership(c, setup, db):
     assert_problem(r, 403)
     # the database refuses it too, whatever path a request for this officer takes
     p = db.psql("BEGIN; SELECT set_config('daftar.officer_uid', '%s', true); "
-                "SELECT daftar.membership_update('%s', '%s', '{officer,hr_admin,records_officer}', NULL); COMMIT"
+                "SELECT daftar.membership_update('%s', '%s', '{officer,hr_admin,records_officer}', NULL, NULL); COMMIT"
                 % (me, setup["a"], me), user="daftar_api", check=False)
     assert p.returncode != 0 and "Nobody changes their own membership" in p.stderr
     assert db.psql("SELECT roles FROM daftar.memberships WHERE uid = '%s'" % me).stdout == before
