@@ -122,7 +122,7 @@ static void respond_asset(dft_req_t *r, const char *name, size_t len)
     dft_add_header(r, "cache-control", "public, max-age=300");
     dft_add_header(r, "content-security-policy", DOCS_CSP);
     ssize_t i = h2o_find_header(&r->h2o->headers, H2O_TOKEN_IF_NONE_MATCH, -1);
-    if (i >= 0 && h2o_memis(r->h2o->headers.entries[i].value.base, r->h2o->headers.entries[i].value.len, etag, strlen(etag))) {
+    if (i >= 0 && dft_etag_listed(r->h2o->headers.entries[i].value.base, r->h2o->headers.entries[i].value.len, etag, strlen(etag))) {
         if (dft_compress_type(a->body.content_type))
             dft_add_header(r, "vary", "accept-encoding"); /* what the 200 would have said */
         dft_respond(r, 304, NULL, h2o_iovec_init(NULL, 0));

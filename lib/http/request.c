@@ -20,6 +20,7 @@
 #include "problem.h"
 
 #include <arpa/inet.h>
+#include <openssl/evp.h>
 #include <string.h>
 
 /* One per listener kind: the API's routes, or the metrics listener's. */
@@ -204,9 +205,79 @@ static void send_whole(h2o_req_t *req, h2o_iovec_t body)
     h2o_send(req, &body, body.len ? 1 : 0, H2O_SEND_STATE_FINAL);
 }
 
+int dft_etag_listed(const char *list, size_t len, const char *etag, size_t etag_len)
+{
+    if (etag_len >= 2 && etag[0] == 'W' && etag[1] == '/') /* weak comparison (RFC 9110 13.1.2) */
+        etag += 2, etag_len -= 2;
+    while (len > 0) {
+        const char *comma = memchr(list, ',', len);
+        size_t n = comma ? (size_t)(comma - list) : len;
+        const char *t = list;
+        size_t tn = n;
+        while (tn && (*t == ' ' || *t == '\t'))
+            ++t, --tn;
+        while (tn && (t[tn - 1] == ' ' || t[tn - 1] == '\t'))
+            --tn;
+        if (tn == 1 && *t == '*')
+            return 1;
+        if (tn >= 2 && t[0] == 'W' && t[1] == '/')
+            t += 2, tn -= 2;
+        if (tn == etag_len && tn >= 2 && memcmp(t, etag, tn) == 0)
+            return 1;
+        if (comma == NULL)
+            break;
+        list = comma + 1, len -= n + 1;
+    }
+    return 0;
+}
+
+/* A GET answered 200 with JSON gets an ETag: the handler's (a version, a digest), or else a
+ * weak one from the body's SHA-256. When If-None-Match names it, the answer is 304 with no
+ * body; returns 1 then (the response is sent). */
+static int not_modified(dft_req_t *r, int status, const char *content_type, h2o_iovec_t body)
+{
+    h2o_req_t *req = r->h2o;
+    if (status != 200 || !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")))
+        return 0;
+    ssize_t have = h2o_find_header_by_str(&req->res.headers, H2O_STRLIT("etag"), -1);
+    h2o_iovec_t etag;
+    if (have >= 0) {
+        etag = req->res.headers.entries[have].value;
+    } else {
+        if (content_type == NULL || !dft_compress_type(content_type))
+            return 0;
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned mdlen = 0;
+        EVP_Digest(body.base, body.len, md, &mdlen, EVP_sha256(), NULL);
+        char *tag = h2o_mem_alloc_pool(&req->pool, 2 + 1 + 24 + 1 + 1);
+        static const char hex[] = "0123456789abcdef";
+        memcpy(tag, "W/\"", 3);
+        for (size_t i = 0; i < 12; ++i) {
+            tag[3 + 2 * i] = hex[md[i] >> 4];
+            tag[3 + 2 * i + 1] = hex[md[i] & 15];
+        }
+        memcpy(tag + 27, "\"", 2);
+        etag = h2o_iovec_init(tag, 28);
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("etag"), 0, NULL, etag.base, etag.len);
+    }
+    ssize_t inm = h2o_find_header(&req->headers, H2O_TOKEN_IF_NONE_MATCH, -1);
+    int match = 0;
+    for (; inm >= 0 && !match; inm = h2o_find_header(&req->headers, H2O_TOKEN_IF_NONE_MATCH, inm))
+        match = dft_etag_listed(req->headers.entries[inm].value.base, req->headers.entries[inm].value.len, etag.base, etag.len);
+    if (!match)
+        return 0;
+    start_response(r, 304, NULL);
+    if (content_type != NULL && dft_compress_type(content_type)) /* what the 200 would have said */
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("accept-encoding"));
+    send_whole(req, h2o_iovec_init(NULL, 0));
+    return 1;
+}
+
 void dft_respond(dft_req_t *r, int status, const char *content_type, h2o_iovec_t body)
 {
     int level = (int)r->thread->server->config->gzip_level;
+    if (not_modified(r, status, content_type, body))
+        return;
     if (start_response(r, status, content_type) && level > 0 && body.len >= DFT_COMPRESS_MIN &&
         dft_compress_wanted(&r->h2o->headers)) {
         dft_compress_send(r->h2o, body, level);

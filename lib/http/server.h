@@ -129,7 +129,12 @@ void dft_req_proceed(dft_req_t *r);
 const dft_str_t *dft_req_param(dft_req_t *r, const char *name);
 const dft_str_t *dft_req_query(dft_req_t *r, const char *name);
 
-/* `body` must live as long as the request (pool memory or static). */
+/* Whether the If-None-Match value `list` names etag (weak comparison; "*" names any). */
+int dft_etag_listed(const char *list, size_t len, const char *etag, size_t etag_len);
+
+/* `body` must live as long as the request (pool memory or static). A GET answered 200
+ * with JSON gets an ETag (the handler's, or a weak one of the body) and is answered 304
+ * when If-None-Match names it. */
 void dft_respond(dft_req_t *r, int status, const char *content_type, h2o_iovec_t body);
 void dft_respond_json(dft_req_t *r, int status, const char *json, size_t len); /* copies json into the pool */
 void dft_respond_error(dft_req_t *r, const dft_error_t *err);

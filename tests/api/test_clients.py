@@ -40,3 +40,26 @@ def test_a_used_refresh_token_is_not_called_a_wrong_password(c, w):
     assert r.status_code == 401
     detail = r.json()["detail"]
     assert "refresh token" in detail and "password" not in detail.lower()
+
+
+def test_reads_answer_if_none_match_with_304(c, w):
+    """Mobile clients revalidate instead of downloading again: every JSON GET has an ETag (a version, or a weak
+    digest of the body for lists) and If-None-Match with it is answered 304 without a body."""
+    h = {"Authorization": "Bearer " + tokens(c, w["uid"])["access_token"]}
+    files = "/v1/departments/%s/files" % w["a"]
+    made = c.post(files, headers=h, json={"subject": "Revalidation", "section": "ADMIN"})
+    assert made.status_code == 201, made.text
+    listed = c.get(files + "?box=created", headers=h)
+    tag = listed.headers["etag"]
+    assert listed.status_code == 200 and tag.startswith('W/"')
+    again = c.get(files + "?box=created", headers=dict(h, **{"If-None-Match": '"x", ' + tag}))
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag
+    assert "accept-encoding" in again.headers["vary"]
+    item = files + "/" + made.json()["id"]
+    one = c.get(item, headers=h)
+    assert one.headers["etag"] == made.headers["etag"]  # the file's version, as If-Match takes it
+    assert c.get(item, headers=dict(h, **{"If-None-Match": one.headers["etag"]})).status_code == 304
+    c.post(files, headers=h, json={"subject": "Another", "section": "ADMIN"})
+    changed = c.get(files + "?box=created", headers=dict(h, **{"If-None-Match": tag}))
+    assert changed.status_code == 200 and changed.headers["etag"] != tag and len(changed.json()["items"]) == 2
+    assert c.get("/v1/me", headers=dict(h, **{"If-None-Match": "*"})).status_code == 304

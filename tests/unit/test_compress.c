@@ -1,8 +1,10 @@
 /*
  * test_compress.c — which Accept-Encoding values take gzip, which media types
- * are compressed, and that a static body's gzip decodes to the body.
+ * are compressed, that a static body's gzip decodes to the body, and which
+ * If-None-Match lists name an ETag.
  */
 #include "http/compress.h"
+#include "http/server.h"
 #include "test.h"
 
 #include <stdlib.h>
@@ -86,9 +88,29 @@ TEST(test_compress__static_body_round_trip)
     CHECK(s.gzip.base == NULL);
 }
 
+static int listed(const char *list, const char *etag)
+{
+    return dft_etag_listed(list, strlen(list), etag, strlen(etag));
+}
+
+TEST(test_compress__if_none_match_lists)
+{
+    CHECK(listed("\"3\"", "\"3\""));
+    CHECK(listed("W/\"3\"", "\"3\""));            /* weak comparison */
+    CHECK(listed("\"3\"", "W/\"3\""));
+    CHECK(listed(" \"1\" ,\t\"3\" ", "\"3\""));
+    CHECK(listed("*", "W/\"abc\""));
+    CHECK(!listed("\"31\"", "\"3\""));
+    CHECK(!listed("\"3", "\"3\""));
+    CHECK(!listed("3", "\"3\""));
+    CHECK(!listed("", "\"3\""));
+    CHECK(!listed("W/", "W/\"\""));
+}
+
 const test_case_t compress_cases[] = {
     CASE(test_compress__accept_encoding_weights),
     CASE(test_compress__types),
     CASE(test_compress__static_body_round_trip),
+    CASE(test_compress__if_none_match_lists),
     {NULL, NULL},
 };
