@@ -114,6 +114,23 @@ const char *dft_session_parse(const char *json, size_t len, dft_clearance_t *cle
 char *dft_token_issue(const char *kid, const char *private_pem, const dft_auth_params_t *params, const char *uid,
                       const char *claims_json, unsigned flags, int64_t now);
 
+/* Documents daftar vouches for (training certificates): compact JWSs, ES256 with a signing key (kid in
+ * the header, the header rules of tokens), over claims of the caller's, to which sign adds iss (ours)
+ * and iat. They are told from access tokens by their claims: verifying one as a token fails (unknown
+ * claims, no token_use "access"), and their own check wants the caller's token_use. Pure functions. */
+char *dft_document_sign(const char *kid, const char *private_pem, const dft_auth_params_t *params, const char *claims_json,
+                        int64_t now);
+/* The kid named by a document's header (kid[72]); 0, or -1 with *why. */
+int dft_document_kid(const char *token, size_t len, char kid[72], const char **why);
+/* Checks a document's signature with public_pem and that iss is ours: its claims (malloc'd JSON text) in *claims;
+ * 0, or -1 with *why. */
+int dft_document_verify(const char *token, size_t len, const char *public_pem, const dft_auth_params_t *params, char **claims,
+                        const char **why);
+/* The same with this server's settings: signs with the key that signs now on thread t (NULL: none usable);
+ * verifies on any thread. */
+char *dft_auth_sign_document(dft_thread_t *t, const char *claims_json);
+int dft_auth_verify_document(const char *token, size_t len, const char *public_pem, char **claims, const char **why);
+
 /* Department data keys (for documents): a random 32-byte key per department,
  * kept in the catalog sealed under the master key (AES-256-GCM, hex), so a
  * new master key only re-seals 32 bytes per department. */

@@ -246,6 +246,18 @@ const dft_keyring_t *dft_auth_keyring(dft_thread_t *t)
     return state(t)->ring;
 }
 
+char *dft_auth_sign_document(dft_thread_t *t, const char *claims_json)
+{
+    int64_t now = (int64_t)time(NULL);
+    const dft_key_t *key = dft_auth_signing_key(t, now);
+    return key != NULL ? dft_document_sign(key->kid, key->private_pem, &params, claims_json, now) : NULL;
+}
+
+int dft_auth_verify_document(const char *token, size_t len, const char *public_pem, char **claims, const char **why)
+{
+    return dft_document_verify(token, len, public_pem, &params, claims, why);
+}
+
 const dft_key_t *dft_auth_signing_key(dft_thread_t *t, int64_t now)
 {
     const dft_keyring_t *ring = state(t)->ring;

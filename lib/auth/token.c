@@ -245,48 +245,105 @@ out:
     return why;
 }
 
-int dft_token_verify(const char *token, size_t len, dft_key_lookup_fn lookup, void *ctx, const dft_auth_params_t *params,
-                     int64_t now, dft_principal_t *p, const char **why)
+/* The claims of a token signed with pem (ES256 only), as libjwt's malloc'd JSON text; NULL with *why. The
+ * header was checked already. */
+static char *verified_grants(const char *token, size_t len, const char *pem, const char **why)
 {
-    char kid[72], copy[DFT_AUTH_MAX_TOKEN + 1];
+    char copy[DFT_AUTH_MAX_TOKEN + 1];
+    memcpy(copy, token, len);
+    copy[len] = '\0';
+    jwt_t *jwt = NULL;
+    char *grants = NULL;
+    if (jwt_decode(&jwt, copy, (const unsigned char *)pem, (int)strlen(pem)) != 0 || jwt == NULL)
+        *why = "bad signature";
+    else if (jwt_get_alg(jwt) != JWT_ALG_ES256)
+        *why = "algorithm not allowed";
+    else if ((grants = jwt_get_grants_json(jwt, NULL)) == NULL)
+        *why = "malformed claims";
+    jwt_free(jwt);
+    return grants;
+}
+
+/* The kid of a well-formed token's header; 0, or -1 with *why. */
+static int token_kid(const char *token, size_t len, char kid[72], const char **why)
+{
     *why = NULL;
     if (len == 0 || len > DFT_AUTH_MAX_TOKEN || !token_chars_valid(token, len)) {
         *why = "malformed";
         return -1;
     }
-    if ((*why = check_header(token, len, kid, sizeof(kid))) != NULL)
+    return (*why = check_header(token, len, kid, 72)) == NULL ? 0 : -1;
+}
+
+int dft_token_verify(const char *token, size_t len, dft_key_lookup_fn lookup, void *ctx, const dft_auth_params_t *params,
+                     int64_t now, dft_principal_t *p, const char **why)
+{
+    char kid[72];
+    if (token_kid(token, len, kid, why) != 0)
         return -1;
     const char *pem = lookup(ctx, kid);
     if (pem == NULL) {
         *why = "unknown kid";
         return -1;
     }
-    memcpy(copy, token, len);
-    copy[len] = '\0';
-    jwt_t *jwt = NULL;
-    if (jwt_decode(&jwt, copy, (const unsigned char *)pem, (int)strlen(pem)) != 0 || jwt == NULL) {
-        *why = "bad signature";
-        return -1;
-    }
+    char *grants = verified_grants(token, len, pem, why);
+    json_t *claims = grants ? json_loads(grants, JSON_REJECT_DUPLICATES, NULL) : NULL;
     int rc = -1;
-    char *grants = NULL;
-    json_t *claims = NULL;
-    if (jwt_get_alg(jwt) != JWT_ALG_ES256) {
-        *why = "algorithm not allowed";
-        goto out;
-    }
-    if ((grants = jwt_get_grants_json(jwt, NULL)) == NULL ||
-        (claims = json_loads(grants, JSON_REJECT_DUPLICATES, NULL)) == NULL) {
+    if (grants != NULL && claims == NULL)
         *why = "malformed claims";
-        goto out;
-    }
-    if ((*why = check_claims(claims, params, now, p)) == NULL)
+    else if (claims != NULL && (*why = check_claims(claims, params, now, p)) == NULL)
         rc = 0;
-out:
     json_decref(claims);
     free(grants);
-    jwt_free(jwt);
     return rc;
+}
+
+/* ------------------------------------------------------------- documents */
+
+int dft_document_kid(const char *token, size_t len, char kid[72], const char **why)
+{
+    return token_kid(token, len, kid, why);
+}
+
+int dft_document_verify(const char *token, size_t len, const char *public_pem, const dft_auth_params_t *params, char **claims,
+                        const char **why)
+{
+    char kid[72];
+    *claims = NULL;
+    if (token_kid(token, len, kid, why) != 0)
+        return -1;
+    char *grants = verified_grants(token, len, public_pem, why);
+    json_t *c = grants ? json_loads(grants, JSON_REJECT_DUPLICATES, NULL) : NULL;
+    const char *iss = json_string_value(json_object_get(c, "iss"));
+    if (grants != NULL && (c == NULL || iss == NULL || strcmp(iss, params->issuer) != 0)) {
+        *why = c == NULL ? "malformed claims" : "wrong issuer";
+    } else if (grants != NULL) {
+        *claims = grants;
+        grants = NULL;
+    }
+    json_decref(c);
+    free(grants);
+    return *claims != NULL ? 0 : -1;
+}
+
+/* A compact JWS (ES256, kid in the header) over claims, which it releases; malloc'd, or NULL. */
+static char *sign_claims(const char *kid, const char *private_pem, json_t *c)
+{
+    char *claims = json_dumps(c, JSON_COMPACT);
+    json_decref(c);
+    jwt_t *jwt = NULL;
+    char *out = NULL;
+    if (claims != NULL && jwt_new(&jwt) == 0 &&
+        jwt_set_alg(jwt, JWT_ALG_ES256, (const unsigned char *)private_pem, (int)strlen(private_pem)) == 0 &&
+        jwt_add_header(jwt, "kid", kid) == 0 && jwt_add_grants_json(jwt, claims) == 0)
+        out = jwt_encode_str(jwt);
+    if (out != NULL && strlen(out) > DFT_AUTH_MAX_TOKEN) { /* verification would refuse it */
+        free(out);
+        out = NULL;
+    }
+    jwt_free(jwt);
+    free(claims);
+    return out;
 }
 
 char *dft_token_issue(const char *kid, const char *private_pem, const dft_auth_params_t *params, const char *uid,
@@ -314,19 +371,18 @@ char *dft_token_issue(const char *kid, const char *private_pem, const dft_auth_p
     if (json_is_string(json_object_get(in, "scope")))
         json_object_set(c, "scope", json_object_get(in, "scope"));
     json_decref(in);
-    char *claims = json_dumps(c, JSON_COMPACT);
-    json_decref(c);
-    jwt_t *jwt = NULL;
-    char *out = NULL;
-    if (claims != NULL && jwt_new(&jwt) == 0 &&
-        jwt_set_alg(jwt, JWT_ALG_ES256, (const unsigned char *)private_pem, (int)strlen(private_pem)) == 0 &&
-        jwt_add_header(jwt, "kid", kid) == 0 && jwt_add_grants_json(jwt, claims) == 0)
-        out = jwt_encode_str(jwt);
-    if (out != NULL && strlen(out) > DFT_AUTH_MAX_TOKEN) { /* verification would refuse it */
-        free(out);
-        out = NULL;
+    return sign_claims(kid, private_pem, c);
+}
+
+char *dft_document_sign(const char *kid, const char *private_pem, const dft_auth_params_t *params, const char *claims_json,
+                        int64_t now)
+{
+    json_t *c = json_loads(claims_json, JSON_REJECT_DUPLICATES, NULL);
+    if (!json_is_object(c)) {
+        json_decref(c);
+        return NULL;
     }
-    jwt_free(jwt);
-    free(claims);
-    return out;
+    json_object_set_new(c, "iss", json_string(params->issuer));
+    json_object_set_new(c, "iat", json_integer((json_int_t)now));
+    return sign_claims(kid, private_pem, c);
 }

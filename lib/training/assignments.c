@@ -270,11 +270,7 @@ static void enrol_officers(dft_req_t *r)
             return;
         }
     }
-    char *ok = json_dumps(rows->ok, JSON_COMPACT), *refused = json_dumps(rows->refused, JSON_COMPACT);
-    const char *params[] = {course, h2o_strdup(&r->h2o->pool, ok, SIZE_MAX).base,
-                            h2o_strdup(&r->h2o->pool, refused, SIZE_MAX).base};
-    free(ok);
-    free(refused);
+    const char *params[] = {course, dft_training_json_text(r, rows->ok), dft_training_json_text(r, rows->refused)};
     dft_db_respond(r, &scope, DFT_DB_WRITE, "enrol_bulk", params, 3);
 }
 

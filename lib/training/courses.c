@@ -40,6 +40,14 @@ const char *dft_training_body_uuid(dft_req_t *r, json_t *body, const char *name)
     return json_string_value(v);
 }
 
+const char *dft_training_json_text(dft_req_t *r, const json_t *v)
+{
+    char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    const char *copy = h2o_strdup(&r->h2o->pool, text, SIZE_MAX).base;
+    free(text);
+    return copy;
+}
+
 void dft_training_on_found(dft_req_t *r, const dft_db_reply_t *reply, const char *missing)
 {
     if (reply->err.code == DFT_OK && reply->value == NULL)
@@ -186,11 +194,9 @@ static const char *modules_json(dft_req_t *r, json_t *body)
             return NULL;
         }
     }
-    char *text = json_dumps(out, JSON_COMPACT);
+    const char *text = dft_training_json_text(r, out);
     json_decref(out);
-    const char *copy = h2o_strdup(&r->h2o->pool, text, SIZE_MAX).base;
-    free(text);
-    return copy;
+    return text;
 }
 
 /* competencies: at most 20 distinct texts of 1..100, as JSON text ("[]" when absent); NULL after a 400. */
@@ -210,10 +216,7 @@ static const char *competencies_json(dft_req_t *r, json_t *body)
         dft_respond_field_error(r, "competencies", "invalid", "At most 20 competencies, each a text of 1 to 100 characters.");
         return NULL;
     }
-    char *text = json_dumps(c, JSON_COMPACT);
-    const char *copy = h2o_strdup(&r->h2o->pool, text, SIZE_MAX).base;
-    free(text);
-    return copy;
+    return dft_training_json_text(r, c);
 }
 
 /* The code member: ^[A-Z0-9][A-Z0-9-]{1,19}$; NULL after a 400. */

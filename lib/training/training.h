@@ -12,6 +12,6 @@
 
 #include "../http/router.h"
 
-extern const dft_route_table_t dft_course_routes, dft_assignment_routes;
+extern const dft_route_table_t dft_course_routes, dft_assignment_routes, dft_progress_routes;
 
 #endif

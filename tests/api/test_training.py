@@ -5,11 +5,16 @@ PostgreSQL refuses that role everything outside its schema but one catalog view,
 row-level policies filter rows by the settings each request sets. Over HTTP/2, with the
 object-level matrix: training_admin, a training_admin of another department, a nodal officer,
 a plain officer, an outsider."""
+import base64
 import copy
 import datetime
+import json
+import time
 
 import httpx
+import jwt as pyjwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from conftest import Server, assert_problem, keyed_env
 from test_auth import Officers, bearer, tokens
@@ -384,3 +389,165 @@ def test_progress_rows_reach_the_officer_and_their_nodal_officer_only(db, c, w, 
                           "SELECT '%s', id, 'self', '%s' FROM state_training.courses WHERE code = 'RLS-1'" % (w["outsider"], w["outsider"]),
                       uid=w["outsider"], check=False)
     assert p.returncode != 0 and "row-level security" in p.stderr
+
+
+# ---------------------------------------------------------------- honest progress
+
+def event(c, t, who, enrolment, module, ev, answers=None):
+    body = {"module": module, "event": ev}
+    if answers is not None:
+        body["answers"] = answers
+    return c.post("/v1/me/training/enrolments/%s/events" % enrolment, json=body, headers=t[who])
+
+
+def enrol(c, t, who, course_id):
+    r = c.post("/v1/me/training/enrolments", json={"course_id": course_id}, headers=t[who])
+    assert r.status_code in (200, 201), r.text
+    return r.json()["id"]
+
+
+def complete(c, t, who, course_id):
+    """Takes the COURSE-shaped course honestly (waits out module 1's minimum): the completion."""
+    e = enrol(c, t, who, course_id)
+    assert event(c, t, who, e, 1, "started").status_code == 200
+    time.sleep(2.1)
+    assert event(c, t, who, e, 1, "finished").json()["modules"][0]["counted"] is True
+    assert event(c, t, who, e, 1, "answers", [1, 1]).status_code == 200
+    assert event(c, t, who, e, 2, "started").status_code == 200
+    r = event(c, t, who, e, 2, "finished")
+    assert r.status_code == 200 and r.json()["status"] == "completed", r.text
+    return r.json()["completion"]
+
+
+def flags(db, uid, kind):
+    return int(db.psql("SELECT count(*) FROM state_training.flags WHERE uid = '%s' AND kind = '%s'" % (uid, kind)).stdout)
+
+
+def test_progress_counts_on_the_server_clock_and_assessments_are_scored_there(db, c, w, t):
+    cr = course(c, t, "HONEST-1")
+    e = enrol(c, t, "p", cr["id"])
+    assert_problem(event(c, t, "p", e, 1, "finished"), 409)              # never started
+    assert_problem(event(c, t, "p", e, 1, "answers", [1, 1]), 409)        # not counted yet
+    assert_problem(event(c, t, "p", e, 3, "started"), 422)                # no such module
+    assert_problem(event(c, t, "q", e, 1, "started"), 404)                # not theirs
+    assert_problem(event(c, t, "nodal_a", e, 1, "started"), 404)
+    # finished sooner than its minimum: not counted, flagged, and the module must be started again
+    assert event(c, t, "p", e, 1, "started").status_code == 200
+    r = event(c, t, "p", e, 1, "finished")
+    assert r.status_code == 200, r.text
+    m1 = r.json()["modules"][0]
+    assert m1["counted"] is False and m1["seconds"] < 2 and m1["finished_at"] is not None
+    assert flags(db, w["p"], "too_fast") == 1
+    assert_problem(event(c, t, "p", e, 1, "finished"), 409)
+    assert event(c, t, "p", e, 1, "started").json()["modules"][0]["finished_at"] is None
+    time.sleep(2.1)
+    m1 = event(c, t, "p", e, 1, "finished").json()["modules"][0]
+    assert m1["counted"] is True and m1["seconds"] >= 2
+    # the assessment: scored here, best kept, attempts capped; a sheet that does not fit is refused
+    assert_problem(event(c, t, "p", e, 1, "answers", [1]), 422)
+    assert_problem(event(c, t, "p", e, 1, "answers", [1, 5]), 422)        # option 5 of a 2-option question
+    assert_problem(event(c, t, "p", e, 2, "answers", [0]), 422)           # module 2 has no assessment
+    assert_problem(c.post("/v1/me/training/enrolments/%s/events" % e, json={"module": 1, "event": "finished",
+                                                                            "answers": [1, 1]}, headers=t["p"]), 400)
+    r = event(c, t, "p", e, 1, "answers", [0, 0])
+    assert r.json()["modules"][0]["best_score"] == 0 and r.json()["modules"][0]["attempts"] == 1
+    r = event(c, t, "p", e, 1, "answers", [1, 0])
+    assert r.json()["modules"][0]["best_score"] == 50 and r.json()["status"] == "enrolled"
+    r = event(c, t, "p", e, 1, "answers", [0, 1])
+    assert r.json()["modules"][0]["best_score"] == 50 and r.json()["modules"][0]["attempts"] == 3
+    assert_problem(event(c, t, "p", e, 1, "answers", [1, 1]), 409)        # 3 attempts allowed
+    # below the pass mark (60) with every module counted: not complete
+    assert event(c, t, "p", e, 2, "started").status_code == 200
+    r = event(c, t, "p", e, 2, "finished")
+    assert r.json()["modules"][1]["counted"] is True and r.json()["status"] == "enrolled" and r.json()["completion"] is None
+    assert "answer\"" not in r.text and "key" not in r.text
+    g = c.get("/v1/me/training/enrolments/" + e, headers=t["p"])
+    assert g.status_code == 200 and g.json()["modules"] == r.json()["modules"]
+    assert_problem(c.get("/v1/me/training/enrolments/" + e, headers=t["q"]), 404)
+
+
+def test_an_honest_completion_issues_a_certificate_anyone_can_verify(api, db, c, w, t):
+    cr = course(c, t, "CERT-1")
+    done = complete(c, t, "q", cr["id"])
+    today = datetime.date.today()
+    assert done["score"] == 100 and done["completed_on"] == today.isoformat() and done["revoked_at"] is None
+    assert done["valid_until"] == today.replace(year=today.year + 1).isoformat() if not (today.month == 2 and today.day == 29) else True
+    assert_problem(event(c, t, "q", enrol_id(db, w["q"], cr["id"]), 1, "started"), 409)  # complete: no more events
+    r = c.get("/v1/me/training/certificates/" + done["id"], headers=t["q"])
+    assert r.status_code == 200, r.text
+    jws, claims = r.json()["certificate"], r.json()["claims"]
+    assert len(jws) < 1000  # a QR code holds it
+    assert claims == {"sub": w["q"], "jti": done["id"], "token_use": "training_certificate", "course": "CERT-1",
+                      "completed": today.isoformat(), "score": 100, "valid_until": done["valid_until"],
+                      "exp": claims["exp"]}
+    # an independent JOSE library with the JWKS alone
+    jwks = httpx.get(api.url + "/.well-known/jwks.json").json()
+    kid = pyjwt.get_unverified_header(jws)["kid"]
+    key = [k for k in jwks["keys"] if k["kid"] == kid][0]
+    got = pyjwt.decode(jws, pyjwt.PyJWK(key).key, algorithms=["ES256"], issuer="daftar")
+    assert got["sub"] == w["q"] and got["jti"] == done["id"] and got["course"] == "CERT-1" and got["iss"] == "daftar"
+    # the verify route, with no login
+    v = httpx.post(api.url + "/v1/certificates/verify", json={"certificate": jws})
+    assert v.status_code == 200 and v.json()["valid"] is True and v.json()["certificate"]["uid"] == w["q"], v.text
+    # nobody else fetches it
+    for who in ("p", "nodal_a", "admin"):
+        assert_problem(c.get("/v1/me/training/certificates/" + done["id"], headers=t[who]), 404)
+    # a certificate is no access token, and an access token no certificate
+    assert c.get("/v1/me", headers=bearer(jws)).status_code == 401
+    v = httpx.post(api.url + "/v1/certificates/verify", json={"certificate": t["q"]["Authorization"][7:]}).json()
+    assert v["valid"] is False and v["reason"] == "not_a_certificate"
+
+
+def enrol_id(db, uid, course_id):
+    return db.psql("SELECT id FROM state_training.enrolments WHERE uid = '%s' AND course = '%s'"
+                   % (uid, course_id)).stdout.strip()
+
+
+def b64(d):
+    return base64.urlsafe_b64encode(json.dumps(d, separators=(",", ":")).encode()).rstrip(b"=").decode()
+
+
+def test_tampered_foreign_and_revoked_certificates_are_refused(api, db, c, w, t):
+    cr = course(c, t, "CERT-2")
+    done = complete(c, t, "p", cr["id"])
+    jws = c.get("/v1/me/training/certificates/" + done["id"], headers=t["p"]).json()["certificate"]
+    verify = lambda token: httpx.post(api.url + "/v1/certificates/verify", json={"certificate": token}).json()
+    head, payload, sig = jws.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert verify(".".join([head, b64(dict(claims, sub=w["q"])), sig]))["reason"] == "bad_signature"
+    assert verify(".".join([head, b64(dict(claims, score=100, course="CERT-9")), sig]))["reason"] == "bad_signature"
+    assert verify(jws[:-4] + ("AAAA" if not jws.endswith("AAAA") else "BBBB"))["reason"] == "bad_signature"
+    assert verify("not a certificate")["reason"] == "malformed"
+    assert verify(b64({"alg": "none", "kid": "x" * 10}) + "." + payload + ".")["reason"] == "malformed"
+    # signed by a key of our own under daftar's kid: the signature does not verify
+    foreign = ec.generate_private_key(ec.SECP256R1())
+    forged = pyjwt.encode(dict(claims, iss="daftar"), foreign, algorithm="ES256", headers={"kid": pyjwt.get_unverified_header(jws)["kid"]})
+    assert verify(forged)["reason"] == "bad_signature"
+    assert verify(pyjwt.encode(claims, foreign, algorithm="ES256", headers={"kid": "unknown-kid-1"}))["reason"] == "unknown_key"
+    # revocation: training_admin only, once; then refused and listed, publicly
+    url = "/v1/certificates/%s/revoke" % done["id"]
+    for who in ("p", "nodal_a", "admin_a"):
+        assert_problem(c.post(url, json={"reason": "x"}, headers=t[who]), 403)
+    r = c.post(url, json={"reason": "Completed by another person."}, headers=t["admin"])
+    assert r.status_code == 200 and r.json()["revoked_at"] is not None, r.text
+    assert_problem(c.post(url, json={"reason": "again"}, headers=t["admin"]), 409)
+    v = verify(jws)
+    assert v["valid"] is False and v["reason"] == "revoked" and v["revoked_at"] is not None
+    listed = httpx.get(api.url + "/v1/certificates/revoked?limit=100").json()
+    assert done["id"] in [x["id"] for x in listed["items"]]
+    assert_problem(c.get("/v1/me/training/certificates/" + done["id"], headers=t["p"]), 404)
+    # a revoked completion counts for nothing: the course can be taken again
+    assert c.post("/v1/me/training/enrolments", json={"course_id": cr["id"]}, headers=t["p"]).status_code == 201
+
+
+def test_a_certificate_outlives_its_key_being_unpublished(api, db, c, w, t):
+    cr = course(c, t, "CERT-3")
+    done = complete(c, t, "admin_a", cr["id"])
+    jws = c.get("/v1/me/training/certificates/" + done["id"], headers=t["admin_a"]).json()["certificate"]
+    kid = pyjwt.get_unverified_header(jws)["kid"]
+    db.psql("UPDATE daftar.signing_keys SET published_until = now() - interval '1 second' WHERE kid = '%s'" % kid)
+    try:
+        v = httpx.post(api.url + "/v1/certificates/verify", json={"certificate": jws}).json()
+        assert v["valid"] is True, v
+    finally:
+        db.psql("UPDATE daftar.signing_keys SET published_until = NULL WHERE kid = '%s'" % kid)
