@@ -27,6 +27,7 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -358,7 +359,28 @@ static void password_grant(dft_req_t *r, json_t *body)
 
 typedef struct refresh_t {
     char refresh[REFRESH_LEN + 1];
+    unsigned char key[32]; /* seals the successor: from the presented token, which the catalog never holds */
 } refresh_t;
+
+/* The key that seals a token's successor (catalog 0025): HKDF of SHA-256 over a label and the
+ * token. The catalog keeps SHA-256 of the bare token only, from which this does not follow. */
+static void successor_key(const char *token, unsigned char key[32])
+{
+    unsigned char ikm[32];
+    dft_buf_t b = {0};
+    dft_buf_puts(&b, "daftar-refresh-successor:");
+    dft_buf_puts(&b, token);
+    EVP_Digest(b.data, b.len, ikm, NULL, EVP_sha256(), NULL);
+    dft_wipe(b.data, b.len);
+    dft_buf_dispose(&b);
+    dft_hkdf32(ikm, "daftar refresh successor", key);
+    dft_wipe(ikm, sizeof(ikm));
+}
+
+static void refresh_dispose(void *p)
+{
+    dft_wipe(p, sizeof(refresh_t));
+}
 
 static void on_rotated(void *ctx, const dft_db_reply_t *reply)
 {
@@ -370,7 +392,22 @@ static void on_rotated(void *ctx, const dft_db_reply_t *reply)
     }
     json_t *j = reply->value ? json_loadb(reply->value, reply->len, 0, NULL) : NULL;
     const char *status = json_string_value(json_object_get(j, "status"));
-    if (status == NULL || strcmp(status, "ok") != 0) {
+    int replay = status != NULL && strcmp(status, "replay") == 0;
+    if (replay) { /* the same successor again: open what the first rotation sealed */
+        dft_buf_t plain = {0};
+        const char *sealed = json_string_value(json_object_get(j, "successor"));
+        if (sealed == NULL || dft_open_hex(rt->key, sealed, &plain) != 0 || plain.len != REFRESH_LEN) {
+            dft_log(DFT_LOG_WARN, "auth", "request %s: a replayed refresh token's successor does not open", r->request_id);
+            status = NULL;
+        } else {
+            memcpy(rt->refresh, plain.data, REFRESH_LEN);
+            dft_log(DFT_LOG_INFO, "auth", "request %s: refresh token replayed within the window: same successor",
+                    r->request_id);
+        }
+        dft_wipe(plain.data, plain.len);
+        dft_buf_dispose(&plain);
+    }
+    if (status == NULL || (strcmp(status, "ok") != 0 && !replay)) {
         if (status != NULL && strcmp(status, "reuse") == 0)
             dft_log(DFT_LOG_WARN, "auth", "request %s: refresh token reused: family revoked", r->request_id);
         json_decref(j);
@@ -417,15 +454,21 @@ static void refresh_grant(dft_req_t *r, json_t *body)
         refresh_refused(r); /* an access token or garbage: not a refresh token */
         return;
     }
-    refresh_t *rt = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*rt));
+    refresh_t *rt = h2o_mem_alloc_shared(&r->h2o->pool, sizeof(*rt), refresh_dispose);
     r->pending_data = rt;
-    char old_hash[65], new_hash[65], ttl[24];
+    char old_hash[65], new_hash[65], ttl[24], window[24];
     dft_sha256_hex(old, strlen(old), old_hash);
     dft_random_token(REFRESH_PREFIX, rt->refresh);
     dft_sha256_hex(rt->refresh, strlen(rt->refresh), new_hash);
+    successor_key(old, rt->key);
+    dft_buf_t sealed = {0};
+    dft_seal_hex(rt->key, (const unsigned char *)rt->refresh, REFRESH_LEN, &sealed);
+    dft_buf_append(&sealed, "", 1);
     snprintf(ttl, sizeof(ttl), "%lld", (long long)r->thread->server->config->refresh_ttl);
-    const char *params[] = {old_hash, new_hash, ttl};
-    dft_db_run(r, NULL, DFT_DB_WRITE, "auth_refresh", params, 3, on_rotated, r);
+    snprintf(window, sizeof(window), "%lld", (long long)r->thread->server->config->refresh_replay_s);
+    const char *params[] = {old_hash, new_hash, ttl, h2o_strdup(&r->h2o->pool, sealed.data, SIZE_MAX).base, window};
+    dft_buf_dispose(&sealed);
+    dft_db_run(r, NULL, DFT_DB_WRITE, "auth_refresh", params, 5, on_rotated, r);
 }
 
 /* ---- client credentials (service accounts) ---- */

@@ -60,6 +60,7 @@ static const setting_t settings[] = {
     STR(jwt_audience, "daftar-api"),
     INT(access_ttl, 900, 60, 900),
     INT(refresh_ttl, 2592000, 3600, 7776000),
+    INT(refresh_replay_s, 30, 0, 300),
     INT(workers, 0, 0, 64),
     INT(worker_queue_max, 256, 1, 100000),
     INT(worker_starve_ms, 500, 0, 60000),

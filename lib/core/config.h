@@ -52,6 +52,7 @@ typedef struct dft_config_t {
     char *jwt_issuer, *jwt_audience;
     int64_t access_ttl;  /* seconds */
     int64_t refresh_ttl; /* seconds */
+    int64_t refresh_replay_s; /* a used refresh token gets its same successor again this long after (0: never) */
     int64_t workers;     /* threads for scrypt and signing; 0 = half the cores, at least 1 */
     int64_t worker_queue_max;
     int64_t worker_starve_ms; /* workers are SCHED_IDLE until a task starves this long (worker.h); 0 = never idle */

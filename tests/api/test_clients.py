@@ -1,5 +1,7 @@
 """What client developers tripped over, tried as a new user would (issue 26): each answer says what
 is wrong in the client's terms."""
+import time
+
 import httpx
 import pytest
 
@@ -14,7 +16,7 @@ def w(db, tmp_path_factory):
     uid = Officers(db, str(tmp_path_factory.mktemp("pw"))).add(a, "officer")[0]
     s = Server(env_extra=env)
     s.wait_ready()
-    yield {"server": s, "uid": uid, "a": a}
+    yield {"server": s, "uid": uid, "a": a, "db": db, "env": env}
     s.stop()
 
 
@@ -33,13 +35,52 @@ def test_no_token_gets_a_challenge_without_an_error_code(c):
     assert r.status_code == 401 and r.headers["www-authenticate"] == 'Bearer realm="daftar", error="invalid_token"'
 
 
+def refresh(c, token):
+    return c.post("/v1/auth/token", json={"grant_type": "refresh_token", "refresh_token": token})
+
+
 def test_a_used_refresh_token_is_not_called_a_wrong_password(c, w):
     t = tokens(c, w["uid"])
-    assert c.post("/v1/auth/token", json={"grant_type": "refresh_token", "refresh_token": t["refresh_token"]}).status_code == 200
-    r = c.post("/v1/auth/token", json={"grant_type": "refresh_token", "refresh_token": t["refresh_token"]})
+    t2 = refresh(c, t["refresh_token"]).json()
+    assert refresh(c, t2["refresh_token"]).status_code == 200
+    r = refresh(c, t["refresh_token"])
     assert r.status_code == 401
     detail = r.json()["detail"]
     assert "refresh token" in detail and "password" not in detail.lower()
+
+
+def test_a_refresh_whose_answer_was_lost_gets_the_same_successor(c, w):
+    """Weak networks: the client sends the same refresh again (its answer was lost). Within
+    refresh_replay_s (30 s) it gets the same successor and a working access token, as many times as it
+    asks, while that successor is unused; the successor is kept sealed, never in clear, in the catalog."""
+    t = tokens(c, w["uid"])
+    first = refresh(c, t["refresh_token"])
+    assert first.status_code == 200, first.text
+    again = refresh(c, t["refresh_token"])
+    assert again.status_code == 200, again.text
+    successor = first.json()["refresh_token"]
+    assert again.json()["refresh_token"] == successor and refresh(c, t["refresh_token"]).json()["refresh_token"] == successor
+    assert c.get("/v1/me", headers={"Authorization": "Bearer " + again.json()["access_token"]}).status_code == 200
+    rows = w["db"].psql("SELECT * FROM daftar.refresh_tokens WHERE uid = '%s'" % w["uid"]).stdout
+    assert successor not in rows and successor[3:20] not in rows
+    # once the successor is used, the old token again is theft: the family dies
+    third = refresh(c, successor)
+    assert third.status_code == 200
+    assert refresh(c, t["refresh_token"]).status_code == 401
+    assert refresh(c, third.json()["refresh_token"]).status_code == 401
+
+
+def test_after_the_replay_window_a_used_refresh_token_revokes_its_family(w):
+    s = Server(env_extra=dict(w["env"], DAFTAR_REFRESH_REPLAY_S="1"))
+    try:
+        with httpx.Client(base_url=s.url, http2=True, http1=False, timeout=20) as c:
+            t = tokens(c, w["uid"])
+            successor = refresh(c, t["refresh_token"]).json()["refresh_token"]
+            time.sleep(1.5)
+            assert refresh(c, t["refresh_token"]).status_code == 401
+            assert refresh(c, successor).status_code == 401
+    finally:
+        s.stop()
 
 
 def test_reads_answer_if_none_match_with_304(c, w):
