@@ -273,11 +273,41 @@ static int not_modified(dft_req_t *r, int status, const char *content_type, h2o_
     return 1;
 }
 
+/* A POST answered 201 names what it made: Location is the request's path and the body's "id",
+ * when that is a path the API serves with GET (a file, a document, a receipt ...). Handlers
+ * that say otherwise set Location themselves. */
+static void add_location(dft_req_t *r, const char *content_type, h2o_iovec_t body)
+{
+    h2o_req_t *req = r->h2o;
+    if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("POST")) || content_type == NULL ||
+        strcmp(content_type, "application/json") != 0 ||
+        h2o_find_header_by_str(&req->res.headers, H2O_STRLIT("location"), -1) >= 0)
+        return;
+    json_t *j = json_loadb(body.base, body.len, 0, NULL);
+    const char *id = json_string_value(json_object_get(j, "id"));
+    size_t path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+    if (id != NULL && strlen(id) <= 64 && strspn(id, "0123456789abcdefABCDEF-") == strlen(id) && path_len < 1024) {
+        dft_buf_t b = {0};
+        dft_buf_append(&b, req->path.base, path_len);
+        dft_buf_printf(&b, "/%s", id);
+        char *scratch = h2o_mem_alloc_pool(&req->pool, b.len + 1);
+        dft_match_t m;
+        if (dft_router_match(r->thread->server->router, "GET", 3, b.data, b.len, scratch, &m) == DFT_OK) {
+            h2o_iovec_t v = h2o_strdup(&req->pool, b.data, b.len);
+            h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_LOCATION, NULL, v.base, v.len);
+        }
+        dft_buf_dispose(&b);
+    }
+    json_decref(j);
+}
+
 void dft_respond(dft_req_t *r, int status, const char *content_type, h2o_iovec_t body)
 {
     int level = (int)r->thread->server->config->gzip_level;
     if (not_modified(r, status, content_type, body))
         return;
+    if (status == 201)
+        add_location(r, content_type, body);
     if (start_response(r, status, content_type) && level > 0 && body.len >= DFT_COMPRESS_MIN &&
         dft_compress_wanted(&r->h2o->headers)) {
         dft_compress_send(r->h2o, body, level);

@@ -104,3 +104,24 @@ def test_reads_answer_if_none_match_with_304(c, w):
     changed = c.get(files + "?box=created", headers=dict(h, **{"If-None-Match": tag}))
     assert changed.status_code == 200 and changed.headers["etag"] != tag and len(changed.json()["items"]) == 2
     assert c.get("/v1/me", headers=dict(h, **{"If-None-Match": "*"})).status_code == 304
+
+
+def test_creating_posts_say_where_the_new_thing_is(c, w):
+    h = {"Authorization": "Bearer " + tokens(c, w["uid"])["access_token"]}
+    files = "/v1/departments/%s/files" % w["a"]
+    made = c.post(files, headers=h, json={"subject": "Where is it", "section": "ADMIN"})
+    assert made.status_code == 201 and made.headers["location"] == files + "/" + made.json()["id"]
+    assert c.get(made.headers["location"], headers=h).json()["id"] == made.json()["id"]
+    doc = c.post(made.headers["location"] + "/documents", params={"filename": "a.pdf"}, content=b"%PDF-1.7\n%%EOF\n",
+                 headers=dict(h, **{"content-type": "application/pdf"}))
+    assert doc.status_code == 201 and doc.headers["location"].endswith("/documents/" + doc.json()["id"])
+    assert c.get(doc.headers["location"], headers=h).content == b"%PDF-1.7\n%%EOF\n"
+    note = c.post(made.headers["location"] + "/notes", headers=h, json={"body": "Para 1"})
+    assert note.status_code == 201 and "location" not in note.headers  # a note has no route of its own to read
+    # the contract says Location exactly where a GET of the new thing exists
+    spec = c.get("/openapi.json").json()
+    gets = {p for p, item in spec["paths"].items() if "get" in item}
+    for path, item in spec["paths"].items():
+        made_here = item.get("post", {}).get("responses", {}).get("201", {})
+        if "Location" in made_here.get("headers", {}):
+            assert any(g.startswith(path + "/{") and g.count("/") == path.count("/") + 1 for g in gets), path
