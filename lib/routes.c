@@ -25,6 +25,7 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_charge_routes,
     &dft_draft_routes,
     &dft_dispatch_routes,
+    &dft_dak_routes,
     &dft_hrms_routes,
     &dft_leave_routes,
     &dft_posting_routes,

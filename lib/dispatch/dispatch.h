@@ -10,6 +10,6 @@
 
 #include "../http/router.h"
 
-extern const dft_route_table_t dft_draft_routes, dft_dispatch_routes;
+extern const dft_route_table_t dft_draft_routes, dft_dispatch_routes, dft_dak_routes;
 
 #endif

@@ -5,10 +5,10 @@ WITH span AS (
 period AS (
     SELECT coalesce(nullif($1, '')::date, s.upto - 30) AS since, s.upto FROM span s),
 counted AS (
-    SELECT x.mode, x.status, count(*) AS n
+    SELECT x.mode, {schema}.dispatch_state(x) AS status, count(*) AS n
     FROM {schema}.dispatches x, period p
     WHERE x.issued_on BETWEEN p.since AND p.upto AND {schema}.may_see_dispatch(x)
-    GROUP BY x.mode, x.status)
+    GROUP BY 1, 2)
 SELECT json_build_object(
     'from', p.since, 'to', p.upto,
     'total', coalesce((SELECT sum(n) FROM counted), 0),

@@ -16,7 +16,7 @@ WITH page AS (
                                              x.addressee ->> 'designation')), lower($4)) > 0)
       AND ($5 = '' OR strpos(lower(x.subject), lower($5)) > 0)
       AND ($6 = '' OR x.mode = $6)
-      AND ($7 = '' OR x.status = $7)
+      AND ($7 = '' OR {schema}.dispatch_state(x) = $7)
       AND ($8 = '' OR ((extract(epoch FROM x.issued_at) * 1000000)::bigint, x.id)
                       < (split_part($8, '_', 1)::bigint, split_part($8, '_', 2)::uuid))
     ORDER BY x.issued_at DESC, x.id DESC

@@ -412,3 +412,102 @@ def test_letters_of_dispatches_and_object_level(c, w):
     p = w["db"].psql("BEGIN; SET LOCAL ROLE dept_%s; DELETE FROM dept_%s.dispatch_events;" % (w["a"], w["a"]),
                      user="daftar_api", check=False)
     assert p.returncode != 0 and "permission denied" in p.stderr
+
+
+# ---------------------------------------------------- letters between departments
+
+def dak_url(w, dept):
+    return "/v1/departments/%s/dak" % dept
+
+
+def jwks_key(c, kid):
+    import jwt as pyjwt
+    keys = c.get("/.well-known/jwks.json").json()["keys"]
+    return pyjwt.PyJWK([k for k in keys if k["kid"] == kid][0]).key
+
+
+def department_letter(c, w, subject):
+    """An approved draft on alice's file to department b, with its PDF; issued by the clerk."""
+    f, fe = new_file(c, w)
+    d = draft(c, w, "alice", f, subject=subject,
+              addressees=[{"department": w["b"], "section": "Relief", "designation": "Joint Secretary"}]).json()
+    r = c.put(drafts_url(w, f) + "/%s/document" % d["id"], params={"filename": "letter.pdf"}, content=PDF,
+              headers=h(c, w, "alice", **{"content-type": "application/pdf"}))
+    assert r.status_code == 201, r.text
+    f, fe = move(c, w, "alice", f, fe, action="forward", to=w["carol"])
+    assert approve(c, w, "carol", f, d, '"2"').status_code == 201
+    r = issue(c, w, "clerk", d)
+    assert r.status_code == 201, r.text
+    return r.json()["items"][0]
+
+
+def test_letter_to_another_department_arrives_is_acknowledged_and_the_handoff_verifies(c, w):
+    import jwt as pyjwt
+    x = department_letter(c, w, "राहत शिविरों के लिए तंबू: विभागीय पत्र")
+    assert x["mode"] == "department" and x["status"] == "sent" and x["letter"]["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert_problem(c.get(dispatches_url(w) + "/%s/receipt" % x["id"], headers=h(c, w, "clerk")), 404)  # not yet
+    # it is in b's dak, for b's registry only, with nothing of a's file
+    waiting = c.get(dak_url(w, w["b"]), headers=h(c, w, "brec"), params={"status": "waiting"}).json()["items"]
+    letter = [y for y in waiting if y["dispatch_number"] == x["dispatch_number"]]
+    assert len(letter) == 1, waiting
+    letter = letter[0]
+    assert letter["sender"] == w["a"] and letter["sender_name"] == "Finance" and letter["designation"] == "Joint Secretary"
+    assert letter["sha256"] == hashlib.sha256(PDF).hexdigest() and letter["receipt_number"] is None
+    assert set(letter) == {"id", "sender", "sender_name", "dispatch_number", "section", "designation", "subject",
+                           "letter_date", "filename", "size", "sha256", "sent_at", "receipt_id", "receipt_number",
+                           "acknowledged_by", "acknowledged_at"}
+    ack = dak_url(w, w["b"]) + "/%s/acknowledgement" % letter["id"]
+    for who, status in (("eve", 403), ("clerk", 403), ("rec", 403)):  # b's plain officer; a's registry
+        assert_problem(c.get(dak_url(w, w["b"]), headers=h(c, w, who)), status)
+        assert_problem(c.post(ack, headers=h(c, w, who)), status)
+    assert all(y["dispatch_number"] != x["dispatch_number"]
+               for y in c.get(dak_url(w, w["a"]), headers=h(c, w, "rec")).json()["items"])  # a receives nothing
+    assert_problem(c.post(dak_url(w, w["a"]) + "/%s/acknowledgement" % letter["id"], headers=h(c, w, "rec")), 404)
+    # b's registry acknowledges: a receipt in b's dak with the same bytes, and the signed hand-off
+    r = c.post(ack, headers=h(c, w, "brec"))
+    assert r.status_code == 201, r.text
+    receipt, handoff = r.json()["receipt"], r.json()["handoff"]
+    assert receipt["receipt_number"].startswith(w["b"].upper() + "/R/") and receipt["letter_number"] == x["dispatch_number"]
+    assert receipt["sender"] == "Finance (%s)" % w["a"] and receipt["mode"] == "portal"
+    assert receipt["document"]["sha256"] == hashlib.sha256(PDF).hexdigest()
+    doc = c.get("/v1/departments/%s/receipts/%s/document" % (w["b"], receipt["id"]), headers=h(c, w, "brec"))
+    assert doc.status_code == 200 and doc.content == PDF
+    assert_problem(c.post(ack, headers=h(c, w, "brec")), 409)
+    # a's dispatch is delivered; its hand-off receipt verifies with the JWKS alone
+    got = c.get(dispatches_url(w) + "/" + x["id"], headers=h(c, w, "clerk")).json()
+    assert got["status"] == "delivered" and got["delivery"]["receipt_number"] == receipt["receipt_number"]
+    assert x["id"] in [y["id"] for y in c.get(dispatches_url(w), headers=h(c, w, "clerk"),
+                                              params={"status": "delivered", "mode": "department"}).json()["items"]]
+    rec = c.get(dispatches_url(w) + "/%s/receipt" % x["id"], headers=h(c, w, "alice"))
+    assert rec.status_code == 200 and rec.json()["handoff"] == handoff, rec.text
+    header = pyjwt.get_unverified_header(handoff)
+    assert header["alg"] == "ES256"
+    with httpx.Client(base_url=w["server"].url) as anyone:  # no token: the JWKS is public
+        claims = pyjwt.decode(handoff, jwks_key(anyone, header["kid"]), algorithms=["ES256"], options={"verify_aud": False})
+    assert claims["token_use"] == "dak_handoff" and "aud" not in claims
+    assert (claims["sender"], claims["recipient"]) == (w["a"], w["b"])
+    assert claims["dispatch_number"] == x["dispatch_number"] and claims["receipt_number"] == receipt["receipt_number"]
+    assert claims["letter_sha256"] == hashlib.sha256(PDF).hexdigest() and claims["jti"] == letter["id"]
+    assert claims["sent_at"] == rec.json()["sent_at"] and claims["received_at"] == rec.json()["received_at"]
+    assert claims["sent_at"] <= claims["received_at"]
+    # a tampered hand-off does not verify; the hand-off is never an access token
+    body = handoff.split(".")[1]
+    forged = handoff.replace(body, body[:-4] + ("AAAA" if body[-4:] != "AAAA" else "BBBB"))
+    with pytest.raises(pyjwt.InvalidSignatureError):
+        pyjwt.decode(forged, jwks_key(c, header["kid"]), algorithms=["ES256"], options={"verify_aud": False})
+    assert c.get("/v1/me", headers=bearer(handoff)).status_code == 401
+    # b sees the receipt, never a's dispatch; a never b's receipt
+    assert_problem(c.get(dispatches_url(w) + "/" + x["id"], headers=h(c, w, "brec")), 403)
+    assert_problem(c.get("/v1/departments/%s/receipts/%s" % (w["b"], receipt["id"]), headers=h(c, w, "clerk")), 403)
+    # the crossing is in both departments' audit chains
+    sent = w["db"].psql("SELECT count(*) FROM dept_%s.audit_events WHERE action = 'dispatch.sent' AND detail->>'number' = '%s'"
+                        % (w["a"], x["dispatch_number"])).stdout.strip()
+    acked = w["db"].psql("SELECT count(*) FROM dept_%s.audit_events WHERE action = 'dak.acknowledge' AND "
+                         "detail->>'dispatch_number' = '%s'" % (w["b"], x["dispatch_number"])).stdout.strip()
+    assert sent == acked == "1"
+
+
+def test_a_letter_to_a_department_cannot_be_cancelled_or_delivered_by_hand(c, w):
+    x = department_letter(c, w, "Letter that stays in the exchange")
+    for status in ("cancelled", "delivered", "returned"):
+        assert_problem(set_status(c, w, "clerk", x, '"%d"' % x["version"], status=status), 409)

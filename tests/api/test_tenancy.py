@@ -124,3 +124,52 @@ def test_dept_add_refuses_a_schema_whose_functions_public_may_execute(db):
                    "'dept_{0}')".format(code)).stdout.strip()
     assert left == "0|0|0"
     db.add_dept("chk")  # and with the defaults back, adding works
+
+
+def test_the_dak_exchange_is_the_one_narrow_crossing(db, two):
+    """Catalog 0026: a department role sends only as itself, reads only what it sent or received, acknowledges
+    only what it received, once, and never deletes; the rows of two other departments do not exist for it."""
+    a, b = two
+    c = db.add_dept("tc")
+    as_role = lambda d, sql: db.psql("BEGIN; SET LOCAL ROLE dept_%s; %s COMMIT;" % (d, sql), user="daftar_api",  # noqa
+                                     check=False)
+    cols = "(sender, sender_name, recipient, dispatch_id, dispatch_number, subject, letter_date, filename, content, sha256)"
+
+    def values(sender, recipient):
+        return ("VALUES ('%s', 'Dept', '%s', gen_random_uuid(), 'X/2026/D/000001', 'Letter', current_date, 'l.pdf', "
+                "'\\x25504446'::bytea, '%s')" % (sender, recipient, "0" * 64))
+    p = as_role(a, "INSERT INTO daftar.dak_exchange %s %s RETURNING id;" % (cols, values(a, b)))
+    assert p.returncode == 0, p.stderr
+    mine = p.stdout.split()[0]
+    # as another, to itself, to nobody, with a clock of its own: refused
+    for sql in ("INSERT INTO daftar.dak_exchange %s %s;" % (cols, values(b, c)),
+                "INSERT INTO daftar.dak_exchange %s %s;" % (cols, values(a, a)),
+                "INSERT INTO daftar.dak_exchange %s %s;" % (cols, values(a, "nosuch_dept")),
+                "INSERT INTO daftar.dak_exchange (sent_at, %s %s;" % (cols[1:], values(a, b).replace("VALUES (", "VALUES (now() - interval '9 days', "))):
+        p = as_role(a, sql)
+        assert p.returncode != 0 and ("row-level security" in p.stderr or "permission denied" in p.stderr
+                                      or "violates check" in p.stderr), (sql, p.stderr)
+    # a row between b and c does not exist for a
+    db.psql("INSERT INTO daftar.dak_exchange %s %s" % (cols, values(b, c)))
+    assert as_role(a, "SELECT count(*) FROM daftar.dak_exchange WHERE sender <> '%s' AND recipient <> '%s';" % (a, a)
+                   ).stdout.split()[0] == "0"
+    assert as_role(c, "SELECT count(*) FROM daftar.dak_exchange WHERE id = '%s';" % mine).stdout.split()[0] == "0"
+    # the sender cannot acknowledge its own letter; the recipient only the acknowledgement columns, once
+    p = as_role(a, "UPDATE daftar.dak_exchange SET receipt_number = 'X', acknowledged_by = 'x', acknowledged_at = now() "
+                   "WHERE id = '%s' RETURNING id;" % mine)
+    assert p.returncode == 0 and mine not in p.stdout, p.stdout + p.stderr
+    p = as_role(b, "UPDATE daftar.dak_exchange SET subject = 'changed' WHERE id = '%s';" % mine)
+    assert p.returncode != 0 and "permission denied" in p.stderr
+    ack = ("UPDATE daftar.dak_exchange SET receipt_number = '%s', acknowledged_by = 'x', acknowledged_at = now() "
+           "WHERE id = '%s';")
+    assert as_role(b, ack % ("R1", mine)).returncode == 0
+    p = as_role(b, ack % ("R2", mine))
+    assert p.returncode != 0 and "acknowledged once" in p.stderr
+    for d in (a, b):
+        p = as_role(d, "DELETE FROM daftar.dak_exchange WHERE id = '%s';" % mine)
+        assert p.returncode != 0 and "permission denied" in p.stderr
+    p = db.psql("DELETE FROM daftar.dak_exchange WHERE id = '%s'" % mine, check=False)  # nor the owner
+    assert p.returncode != 0 and "never changes" in p.stderr
+    # no department role holds a grant of its own on it: only the group
+    acl = db.psql("SELECT relacl::text FROM pg_class WHERE oid = 'daftar.dak_exchange'::regclass").stdout
+    assert "daftar_dept=" in acl and "dept_%s" % a not in acl and "dept_%s" % b not in acl and "PUBLIC" not in acl

@@ -7,7 +7,8 @@
 -- (409: one draft, one issue, under the draft's row lock); not approved, or
 -- edited since its approval (422); a letter by e-mail or to a department
 -- without its PDF, or a confidential or secret one other than by post or
--- hand (422). Idempotency-Key: the first answer again.
+-- hand (422). Letters to departments go into the exchange at once (dak_send).
+-- Idempotency-Key: the first answer again.
 CREATE OR REPLACE FUNCTION {schema}.dispatch_issue(p_draft uuid, p_key text, p_request_hash text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -73,6 +74,7 @@ BEGIN
         RETURNING id INTO v_id;
         INSERT INTO {schema}.dispatch_events (dispatch_id, seq, status, by_uid) VALUES (v_id, 1, 'issued', {schema}.me());
     END LOOP;
+    PERFORM {schema}.dak_send(x) FROM {schema}.dispatches x WHERE x.draft_id = d.id AND x.mode = 'department';
     UPDATE {schema}.drafts SET issued_at = now() WHERE id = d.id;
     v_out := json_build_object('draft_id', d.id, 'items', (SELECT json_agg({schema}.dispatch_json(x) ORDER BY x.n)
                                                            FROM {schema}.dispatches x WHERE x.draft_id = d.id));
