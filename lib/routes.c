@@ -4,6 +4,7 @@
 #include "routes.h"
 
 #include "core/core.h"
+#include "apar/apar.h"
 #include "auth/auth.h"
 #include "dispatch/dispatch.h"
 #include "files/files.h"
@@ -29,6 +30,7 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_hrms_routes,
     &dft_leave_routes,
     &dft_posting_routes,
+    &dft_apar_routes,
     &dft_course_routes,
     &dft_assignment_routes,
     &dft_progress_routes,

@@ -101,6 +101,7 @@ def path_values(w):
             "doc_id": "00000000-0000-4000-8000-000000000000", "receipt_id": w["receipt"], "objection_id": "1",
             "application_id": "00000000-0000-4000-8000-000000000000",
             "posting_id": "00000000-0000-4000-8000-000000000000", "charge_id": "00000000-0000-4000-8000-000000000000",
+            "cycle_id": "00000000-0000-4000-8000-000000000000", "form_id": "00000000-0000-4000-8000-000000000000",
             "draft_id": "00000000-0000-4000-8000-000000000000", "dispatch_id": "00000000-0000-4000-8000-000000000000",
             "dak_id": "00000000-0000-4000-8000-000000000000",
             "course_id": "00000000-0000-4000-8000-000000000000",
@@ -186,7 +187,8 @@ def body_cases(w, op):
                 continue
             if label == "empty" and resolve(prop).get("type") != "string":
                 continue
-            if label == "int" and resolve(prop).get("type") == "integer":
+            if (label == "int" and resolve(prop).get("type") in ("integer", "number")) or \
+                    (label == "float" and resolve(prop).get("type") == "number"):
                 continue  # a number where one is asked for; out-of-range ones are the cases around it
             if label == "empty" and not constrained(prop) and resolve(prop).get("minLength", 0) == 0:
                 continue  # an empty optional free text is a valid value
