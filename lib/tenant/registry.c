@@ -169,6 +169,10 @@ void dft_tenant_attach(dft_server_t *server)
             dft_fatal("too many statewide scopes, or a name too long: %s", g);
         snprintf(states[num_states].name, sizeof(states[0].name), "%s", g + 6);
         snprintf(states[num_states].role, sizeof(states[0].role), "state_%s", g + 6);
+        char stmt[48];
+        snprintf(stmt, sizeof(stmt), "me_data_%s", g + 6);
+        if (dft_db_statement_text(stmt) == NULL) /* GET /v1/me/data shows each scope's part: every scope says it */
+            dft_fatal("statewide scope %s has no sql/queries/%s.sql (what it holds about the calling officer)", g + 6, stmt);
         states[num_states].latest = dft_migrations_latest(g);
         states[num_states].digest = dft_functions_digest(g);
         ++num_states;

@@ -134,6 +134,9 @@ def test_a_form_from_cycle_to_closure(c, w):
     done = get(c, w, "o", fid).json()
     assert done["accepted_grade"] == 7.0 and done["final_grade"] == 8.0  # both recorded
     assert [s["level"] for s in done["submissions"]][-2:] == ["representation", "decision"]
+    # the officer's own download has the form and all it may read
+    mine = c.get("/v1/me/data", headers=t["o"]).json()["apar"]["forms"]
+    assert [(f["stage"], len(f["submissions"])) for f in mine] == [("closed", 6)]
 
 
 def test_who_sees_what(c, w):
