@@ -97,7 +97,8 @@ static void list_files(dft_req_t *r)
         return;
     const char *box, *status, *priority;
     char limit[8];
-    if ((box = dft_kit_query_enum(r, "box", boxes, "inbox")) == NULL ||
+    /* a search looks in all the caller may see unless a box is named (a file they forwarded too) */
+    if ((box = dft_kit_query_enum(r, "box", boxes, dft_req_query(r, "q") != NULL ? "all" : "inbox")) == NULL ||
         (status = dft_kit_query_enum(r, "status", statuses, "")) == NULL ||
         (priority = dft_kit_query_enum(r, "priority", priorities, "")) == NULL || dft_req_limit(r, limit) != 0)
         return;

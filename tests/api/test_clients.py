@@ -13,10 +13,11 @@ from test_auth import Officers, tokens
 def w(db, tmp_path_factory):
     env = keyed_env(db)
     a = db.add_dept("cli")
-    uid = Officers(db, str(tmp_path_factory.mktemp("pw"))).add(a, "officer")[0]
+    off = Officers(db, str(tmp_path_factory.mktemp("pw")))
+    uid, bob = off.add(a, "officer")[0], off.add(a, "officer")[0]
     s = Server(env_extra=env)
     s.wait_ready()
-    yield {"server": s, "uid": uid, "a": a, "db": db, "env": env}
+    yield {"server": s, "uid": uid, "bob": bob, "a": a, "db": db, "env": env}
     s.stop()
 
 
@@ -125,3 +126,17 @@ def test_creating_posts_say_where_the_new_thing_is(c, w):
         made_here = item.get("post", {}).get("responses", {}).get("201", {})
         if "Location" in made_here.get("headers", {}):
             assert any(g.startswith(path + "/{") and g.count("/") == path.count("/") + 1 for g in gets), path
+
+
+def test_a_search_finds_a_file_the_caller_forwarded(c, w):
+    """q without a box searched the inbox only, so an officer could not find a file they had sent on."""
+    h = {"Authorization": "Bearer " + tokens(c, w["uid"])["access_token"]}
+    files = "/v1/departments/%s/files" % w["a"]
+    made = c.post(files, headers=h, json={"subject": "Tender for e-Office scanners", "section": "ADMIN"})
+    moved = c.post(files + "/%s/movements" % made.json()["id"], json={"action": "forward", "to": w["bob"]},
+                   headers=dict(h, **{"If-Match": made.headers["etag"]}))
+    assert moved.status_code == 201, moved.text
+    found = c.get(files, params={"q": "scanners"}, headers=h).json()["items"]
+    assert [f["id"] for f in found] == [made.json()["id"]]
+    assert c.get(files, params={"q": "scanners", "box": "inbox"}, headers=h).json()["items"] == []
+    assert all(f["holder"] == w["uid"] for f in c.get(files, headers=h).json()["items"])  # no q: the inbox
