@@ -34,5 +34,6 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_course_routes,
     &dft_assignment_routes,
     &dft_progress_routes,
+    &dft_compliance_routes,
 };
 const size_t dft_num_route_tables = DFT_ARRAY_SIZE(dft_route_tables);

@@ -32,7 +32,7 @@ static const char *const page_query[] = {"limit", "cursor", NULL};
 static int assignment_body(dft_req_t *r, const char **params)
 {
     static const char *const allowed[] = {"course_id", "audience", "audience_value", "deadline", "target", NULL};
-    static const char *const audiences[] = {"department", "role", "designation", NULL};
+    static const char *const audiences[] = {"department", "role", "designation", "section", NULL};
     json_t *body = dft_req_json_object(r, allowed);
     const char *course, *audience, *value, *deadline = NULL, *target;
     if (body == NULL || (course = dft_training_body_uuid(r, body, "course_id")) == NULL ||
@@ -42,11 +42,13 @@ static int assignment_body(dft_req_t *r, const char **params)
         (target = dft_kit_body_int(r, body, "target", 1, 100, "100")) == NULL)
         return -1;
     int whole = strcmp(audience, "department") == 0;
-    if (whole != (value[0] == '\0') ||
-        (strcmp(audience, "role") == 0 && dft_role_bit(value, strlen(value)) == 0)) {
+    size_t n = strlen(value);
+    if (whole != (n == 0) || (strcmp(audience, "role") == 0 && dft_role_bit(value, n) == 0) ||
+        (strcmp(audience, "section") == 0 &&
+         (n > 16 || value[0] == '-' || strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != n))) {
         dft_respond_field_error(r, "audience_value", whole ? "invalid" : "required",
-                                "audience_value names the role or designation of a role or designation audience, and "
-                                "is absent for the whole department.");
+                                "audience_value names the role, designation or section (its code) of such an audience, "
+                                "and is absent for the whole department.");
         return -1;
     }
     if (deadline == NULL) {

@@ -12,6 +12,7 @@
 
 #include "../http/router.h"
 
-extern const dft_route_table_t dft_course_routes, dft_assignment_routes, dft_progress_routes;
+extern const dft_route_table_t dft_course_routes, dft_assignment_routes, dft_progress_routes,
+    dft_compliance_routes;
 
 #endif

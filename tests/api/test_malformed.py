@@ -131,7 +131,8 @@ def example(w, name, schema):
     pattern = s.get("pattern", "")
     known = {"^[0-9]{6}$": "123456", "^svc_[0-9a-f]{16}$": "svc_0123456789abcdef", "^[A-Z0-9][A-Z0-9-]{0,15}$": "MAL",
              "^\\+?[0-9]{6,15}$": "+919876543210", "^[A-Z]{2,10}$": "EL",
-             "^[a-z][a-z0-9_]{1,30}$": "ab", "^[A-Z0-9][A-Z0-9-]{1,19}$": "CYB-101"}
+             "^[a-z][a-z0-9_]{1,30}$": "ab", "^[A-Z0-9][A-Z0-9-]{1,19}$": "CYB-101",
+             "^[a-z][a-z0-9_-]{1,30}$": "igot"}
     if pattern:
         return known[pattern]
     if name in ("password", "current_password"):

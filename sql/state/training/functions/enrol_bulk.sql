@@ -31,14 +31,8 @@ BEGIN
         v_rows := v_rows || jsonb_build_object('row', r -> 'row', 'uid', r -> 'uid', 'result', v.result,
                                                'enrolment', v.enrolment);
     END LOOP;
-    v_rows := (SELECT coalesce(jsonb_agg(x ORDER BY (x ->> 'row')::integer), '[]')
-               FROM jsonb_array_elements(v_rows || (SELECT coalesce(jsonb_agg(y || '{"result": "refused"}'), '[]')
-                                                    FROM jsonb_array_elements(p_refused) y)) x);
-    RETURN json_build_object(
-        'course', p_course,
-        'enrolled', (SELECT count(*) FROM jsonb_array_elements(v_rows) x WHERE x ->> 'result' = 'enrolled'),
-        'already', (SELECT count(*) FROM jsonb_array_elements(v_rows) x WHERE x ->> 'result' IN ('already', 'completed')),
-        'refused', (SELECT count(*) FROM jsonb_array_elements(v_rows) x WHERE x ->> 'result' = 'refused'),
-        'rows', v_rows);
+    RETURN {schema}.batch_result(
+        jsonb_build_object('course', p_course, 'enrolled', 0, 'already', 0, 'refused', 0),
+        v_rows, p_refused);
 END
 $$;

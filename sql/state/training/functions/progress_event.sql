@@ -47,7 +47,8 @@ BEGIN
         IF NOT p.counted THEN
             UPDATE {schema}.module_progress x SET started_at = now(), finished_at = NULL, seconds = NULL
             WHERE x.enrolment = e.id AND x.module = m.n;
-            INSERT INTO {schema}.progress_events (enrolment, uid, module, event, client) VALUES (e.id, v_me, m.n, 'started', v_client);
+            INSERT INTO {schema}.progress_events (enrolment, uid, module, event, client)
+            VALUES (e.id, v_me, m.n, 'started', v_client);
         END IF;
     ELSIF p_event = 'finished' THEN
         IF p.counted THEN

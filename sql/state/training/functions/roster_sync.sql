@@ -13,12 +13,12 @@ BEGIN
     DELETE FROM {schema}.assignees x
     WHERE x.assignment = a.id AND x.dept = v_dept
       AND NOT EXISTS (SELECT FROM daftar.state_members m WHERE m.dept = v_dept AND m.uid = x.uid
-                      AND {schema}.audience_matches(a.audience, a.audience_value, m.roles, m.designation));
+                      AND {schema}.audience_matches(a.audience, a.audience_value, m.roles, m.designation, m.section));
     GET DIAGNOSTICS removed = ROW_COUNT;
     INSERT INTO {schema}.assignees (assignment, dept, uid, overdue)
     SELECT a.id, v_dept, m.uid, a.overdue_at IS NOT NULL AND NOT {schema}.completed_by(m.uid, a.course, a.deadline)
     FROM daftar.state_members m
-    WHERE m.dept = v_dept AND {schema}.audience_matches(a.audience, a.audience_value, m.roles, m.designation)
+    WHERE m.dept = v_dept AND {schema}.audience_matches(a.audience, a.audience_value, m.roles, m.designation, m.section)
     ON CONFLICT DO NOTHING;
     GET DIAGNOSTICS added = ROW_COUNT;
 END
