@@ -3,6 +3,7 @@
 -- and the receipts they registered that are not yet in a file. An officer
 -- sees their own line; a dept_admin the whole department. Only files and
 -- receipts the caller may see are counted (a count is a disclosure too).
+-- `officers` names each officer of the lines.
 WITH held AS (
     SELECT f.holder, last.at AS since, last.due_date AS due
     FROM {schema}.files f
@@ -23,6 +24,7 @@ receipts AS (
 SELECT json_build_object(
     'generated_at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
     'scope', CASE WHEN {schema}.has_role('dept_admin') THEN 'department' ELSE 'self' END,
+    'officers', {schema}.officers_json(array_agg(coalesce(f.holder, r.holder))),
     'items', coalesce(json_agg(json_build_object('officer', coalesce(f.holder, r.holder),
                                                  'files_held', coalesce(f.n, 0),
                                                  'oldest_waiting_seconds', coalesce(f.oldest, 0),

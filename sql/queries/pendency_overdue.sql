@@ -11,6 +11,7 @@ WITH od AS (
 SELECT json_build_object(
     'generated_at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
     'scope', CASE WHEN {schema}.has_role('dept_admin') THEN 'department' ELSE 'self' END,
+    'officers', {schema}.officers_json(ARRAY(SELECT DISTINCT holder FROM od)),
     'items', coalesce((SELECT json_agg(json_build_object('officer', g.holder, 'overdue', g.n, 'files', g.files)
                                        ORDER BY g.n DESC, g.holder)
                        FROM (SELECT holder, count(*) AS n,

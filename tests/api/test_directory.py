@@ -79,3 +79,35 @@ def test_outsiders_and_bad_queries_are_refused(c, w):
     r = c.patch("/v1/departments/%s/officers/%s" % (w["a"], w["plain"]), headers=h(c, w, "admin"),
                 json={"section": "bad section"})
     assert_problem(r, 400)
+
+
+def test_names_stand_beside_uids_and_stay_current(c, w):
+    """Files, their track, notesheet and pendency carry `officers`: each UID's name and designation in
+    the department, read at each request (a designation changed a moment ago shows at once)."""
+    files = "/v1/departments/%s/files" % w["a"]
+    made = c.post(files, headers=h(c, w, "plain"), json={"subject": "Names beside numbers", "section": "ADMIN"})
+    assert made.status_code == 201, made.text
+    f = made.json()
+    assert f["officers"] == {w["plain"]: {"name": "Bhaskar Rao", "designation": "Section Officer"}}
+    c.post(files + "/%s/notes" % f["id"], headers=h(c, w, "plain"), json={"body": "Para 1: for orders."})
+    moved = c.post(files + "/%s/movements" % f["id"], json={"action": "forward", "to": w["sunita"]},
+                   headers=dict(h(c, w, "plain"), **{"If-Match": made.headers["etag"]}))
+    assert moved.status_code == 201, moved.text
+    r = c.patch("/v1/departments/%s/officers/%s" % (w["a"], w["sunita"]), headers=h(c, w, "admin"),
+                json={"designation": "Under Secretary"})
+    assert r.status_code == 200, r.text
+    got = c.get(files + "/" + f["id"], headers=h(c, w, "sunita")).json()
+    assert got["holder"] == w["sunita"] and got["officers"][w["sunita"]] == {"name": "सुनीता वर्मा",
+                                                                             "designation": "Under Secretary"}
+    assert got["officers"][w["plain"]]["name"] == "Bhaskar Rao"
+    track = c.get(files + "/%s/movements" % f["id"], headers=h(c, w, "sunita")).json()
+    assert {m["to"] for m in track["items"]} <= set(track["officers"]) and track["officers"][w["sunita"]]["name"] == "सुनीता वर्मा"
+    notes = c.get(files + "/%s/notes" % f["id"], headers=h(c, w, "sunita")).json()
+    assert notes["officers"] == {w["plain"]: {"name": "Bhaskar Rao", "designation": "Section Officer"}}
+    inbox = c.get(files, headers=h(c, w, "sunita")).json()["items"]
+    assert [x["officers"][x["holder"]]["designation"] for x in inbox if x["id"] == f["id"]] == ["Under Secretary"]
+    pend = c.get("/v1/departments/%s/reports/pendency" % w["a"], headers=h(c, w, "sunita")).json()
+    assert pend["officers"][w["sunita"]]["name"] == "सुनीता वर्मा"
+    # another department's officers are never named, even by UID
+    eve = c.get("/v1/departments/%s/files/%s" % (w["b"], f["id"]), headers=h(c, w, "outsider"))
+    assert eve.status_code in (403, 404)
