@@ -53,7 +53,8 @@ class RssSampler(threading.Thread):
             time.sleep(0.05)
 
 
-def h2load(name, uris, token, clients, streams, seconds=None, requests=None, data=None, threads=1, rps=None, warm_up=1):
+def h2load(name, uris, token, clients, streams, seconds=None, requests=None, data=None, threads=1, rps=None, warm_up=1,
+           headers=()):
     log = os.path.join(OUT, "log." + name)
     if os.path.exists(log):  # h2load appends: one log per phase
         raise SystemExit("bench: log %s written twice" % log)
@@ -67,15 +68,22 @@ def h2load(name, uris, token, clients, streams, seconds=None, requests=None, dat
         cmd += ["-d", data, "-H", "content-type: application/json"]
     if rps:
         cmd += ["--rps", str(rps)]
+    for h in headers:
+        cmd += ["-H", h]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True), log
 
 
 def collect(procs, seconds, name):
+    data = 0  # response body bytes as sent (compressed when they were), from h2load's "traffic:" line
     for p, log in procs:
         out = p.communicate()[0]
         if p.returncode != 0:
             raise SystemExit("h2load failed: " + out[-2000:])
-    return from_logs([log for _, log in procs], seconds, name)
+        m = re.search(r"traffic: .*?(\d+)\) data", out)
+        data += int(m.group(1)) if m else 0
+    r = from_logs([log for _, log in procs], seconds, name)
+    r["body_bytes_per_request"] = round(data / max(1, r["requests"]))
+    return r
 
 
 def requests_of(logs):
@@ -125,9 +133,9 @@ def phase(name, starters, seconds=None, warm_up=1):
     return r
 
 
-def readers(uris, clients=4, streams=4, seconds=S, data=None, suffix="", rps=None):
+def readers(uris, clients=4, streams=4, seconds=S, data=None, suffix="", rps=None, headers=()):
     return [lambda k=k: h2load("%s.r%d%s" % (uris, k, suffix), "%s.r%d" % (uris, k), tok("r%d" % k), clients, streams,
-                               seconds=seconds, data=data, rps=rps) for k in range(READERS)]
+                               seconds=seconds, data=data, rps=rps, headers=headers) for k in range(READERS)]
 
 
 def pgbench():
@@ -175,7 +183,12 @@ pg_tps = pgbench()
 # 16 connections x 4 streams: 64 requests in flight, the concurrency of the p99 bar
 base = phase("read-file (h2c)", readers("read"), S)
 phase("read-file (TLS h2)", readers("read-tls", suffix="-tls"), S)
-phase("inbox", readers("inbox"), S)
+inbox = phase("inbox", readers("inbox"), S)
+# the same inbox pages gzipped (Accept-Encoding: gzip): bytes and daftar's CPU per request against the above
+gz = phase("inbox (gzip)", readers("inbox", suffix="-gz", headers=["accept-encoding: gzip"]), S)
+print("  gzip: %s -> %s body bytes a request, daftar CPU %s -> %s s per 1,000 requests" % (
+      inbox["body_bytes_per_request"], gz["body_bytes_per_request"], inbox["cpu_s_per_1000"], gz["cpu_s_per_1000"]),
+      flush=True)
 
 # add-note: 16 connections x 4 streams = 64 concurrent writers on one file, which the run opens (the next
 # run's bench/reset.sql removes it, its notes and its audit events)

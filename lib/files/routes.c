@@ -264,10 +264,14 @@ static void add_note(dft_req_t *r)
     dft_db_scope_t scope;
     char id[37];
     const char *text;
-    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (text = note_body(r)) == NULL)
+    const char *key;
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || (text = note_body(r)) == NULL ||
+        dft_kit_idempotency_key(r, &key) != 0)
         return;
-    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, text};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "note_add", params, 2, on_note, r);
+    char hash[65]; /* the same key with the same text for another file is another request */
+    dft_kit_request_hash(r, hash);
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, text, key, h2o_strdup(&r->h2o->pool, hash, 64).base};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "note_add", params, 4, dft_kit_on_created, r);
 }
 
 static void edit_note(dft_req_t *r)

@@ -5,6 +5,7 @@
  */
 #include "kit.h"
 
+#include "../auth/crypto.h"
 #include "../auth/uid.h"
 #include "../core/core.h"
 #include "../tenant/tenant.h"
@@ -154,6 +155,20 @@ const char *dft_kit_query_enum(dft_req_t *r, const char *name, const char *const
         return NULL;
     }
     return h2o_strdup(&r->h2o->pool, v->base, v->len).base;
+}
+
+void dft_kit_request_hash(dft_req_t *r, char hash[65])
+{
+    h2o_req_t *req = r->h2o;
+    dft_buf_t b = {0};
+    dft_buf_append(&b, req->method.base, req->method.len);
+    dft_buf_append(&b, " ", 1);
+    dft_buf_append(&b, req->path.base, req->path.len);
+    dft_buf_append(&b, "\n", 1);
+    if (req->entity.base != NULL)
+        dft_buf_append(&b, req->entity.base, req->entity.len);
+    dft_sha256_hex(b.data, b.len, hash);
+    dft_buf_dispose(&b);
 }
 
 int dft_kit_idempotency_key(dft_req_t *r, const char **key)

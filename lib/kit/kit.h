@@ -60,6 +60,9 @@ int dft_kit_query_date(dft_req_t *r, const char *name, const char **out);
 const char *dft_kit_if_match(dft_req_t *r, const char *thing, int required);
 /* The Idempotency-Key header (NULL when absent) in *key; 0, or -1 after a 400. */
 int dft_kit_idempotency_key(dft_req_t *r, const char **key);
+/* What an Idempotency-Key is bound to: SHA-256 of the method, the path (query included) and the
+ * body, as 64 hex digits (hash[65]), so one key with one body for two files is two requests. */
+void dft_kit_request_hash(dft_req_t *r, char hash[65]);
 
 /* ------------------------------------------------------------ replies */
 

@@ -140,3 +140,21 @@ def test_a_search_finds_a_file_the_caller_forwarded(c, w):
     assert [f["id"] for f in found] == [made.json()["id"]]
     assert c.get(files, params={"q": "scanners", "box": "inbox"}, headers=h).json()["items"] == []
     assert all(f["holder"] == w["uid"] for f in c.get(files, headers=h).json()["items"])  # no q: the inbox
+
+
+def test_a_retried_note_is_added_once(c, w):
+    """Adding a note took no Idempotency-Key, so a retry after a lost answer added the note twice."""
+    h = {"Authorization": "Bearer " + tokens(c, w["uid"])["access_token"]}
+    files = "/v1/departments/%s/files" % w["a"]
+    f = c.post(files, headers=h, json={"subject": "Retries", "section": "ADMIN"}).json()
+    g = c.post(files, headers=h, json={"subject": "Another", "section": "ADMIN"}).json()
+    keyed = dict(h, **{"Idempotency-Key": "note-" + f["id"]})
+    first = c.post(files + "/%s/notes" % f["id"], headers=keyed, json={"body": "Para 1: examined."})
+    again = c.post(files + "/%s/notes" % f["id"], headers=keyed, json={"body": "Para 1: examined."})
+    assert first.status_code == 201 and again.status_code == 201, again.text
+    assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+    assert [n["n"] for n in c.get(files + "/%s/notes" % f["id"], headers=h).json()["items"]] == [1]
+    assert c.post(files + "/%s/notes" % f["id"], headers=keyed, json={"body": "Para 1: changed."}).status_code == 422
+    assert c.post(files + "/%s/notes" % g["id"], headers=keyed, json={"body": "Para 1: examined."}).status_code == 422
+    assert c.post(files + "/%s/notes" % f["id"], headers=h, json={"body": "Para 2."}).json()["n"] == 2  # no key: a new note
