@@ -1,6 +1,5 @@
 -- apar_forms_mine: the forms the caller is on (the officer, or an authority of the chain), stage
 -- and dates only; box 'turn': only those waiting for the caller. At most 500, newest cycle first.
--- plan: custom
 SELECT coalesce(json_agg({schema}.form_json(f) ORDER BY f.stage_due NULLS LAST, f.id), '[]'::json)
 FROM (SELECT x.* FROM {schema}.forms x
       WHERE current_setting('daftar.officer_uid') IN (x.uid, x.reporting, x.reviewing, x.accepting)
