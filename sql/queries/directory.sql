@@ -2,6 +2,7 @@
 -- $2 (any case, compared in Unicode NFC so Hindi typed either way matches) or whose
 -- section is $2; '' = all. For any member of the department (checked here), and
 -- only what a forward picker needs: UID, name, designation, section. $3 limit.
+-- plan: custom
 SELECT json_build_object('items', coalesce(json_agg(json_build_object('uid', d.uid, 'name', d.name,
                                                                       'designation', d.designation,
                                                                       'section', d.section) ORDER BY d.name, d.uid),
