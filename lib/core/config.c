@@ -74,6 +74,11 @@ static const setting_t settings[] = {
     BOOL(timers, "on"),
     INT(timers_rescan_ms, 60000, 50, 600000),
     INT(audit_checkpoint_s, 300, 0, 86400),
+    STR(smtp_url, ""),
+    STR(smtp_user, ""),
+    STR(smtp_password, ""),
+    STR(mail_from, ""),
+    INT(mail_rescan_ms, 5000, 50, 600000),
 };
 
 static const setting_t *find_setting(const char *name)

@@ -45,6 +45,11 @@ typedef struct dft_config_t {
     int64_t timers;           /* on (1): this server fires due timers (lib/timers) */
     int64_t timers_rescan_ms; /* how often it looks for due timers */
     int64_t audit_checkpoint_s; /* the timers thread anchors every audit chain head this often; 0 = never */
+    /* e-Dispatch's e-mail letters (lib/dispatch/mailer.c) */
+    char *smtp_url;      /* the relay: smtp://host:port (STARTTLS when offered), smtps://host:port; "" = no e-mail */
+    char *smtp_user, *smtp_password; /* the relay's login, when it wants one */
+    char *mail_from;     /* the sender's address of letters sent by e-mail */
+    int64_t mail_rescan_ms; /* how often the mailer looks for letters to send, besides when told */
     /* operations */
     char *metrics_listen; /* /metrics alone, HTTP/1.1 + h2c, served by one thread; "" = off; never on the API listeners */
     char *metrics_token;  /* when set, /metrics needs "Authorization: Bearer <it>"; required off loopback */

@@ -1,5 +1,13 @@
-"""e-Dispatch: drafts for approval on files, their approval (signed or not), and who may see and do what."""
+"""e-Dispatch: drafts for approval on files, their approval (signed or not), the dispatch register, letters
+between departments with their signed hand-off, and letters by e-mail (to a local SMTP sink); who may see and do
+what."""
+import email
+import email.header
+import email.policy
 import hashlib
+import socketserver
+import threading
+import time
 
 import httpx
 import pytest
@@ -11,9 +19,75 @@ from test_auth import Officers, bearer, tokens
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 
 
+class SmtpSink(socketserver.ThreadingTCPServer):
+    """A local SMTP server that keeps what it receives (RFC 5321's commands, no extensions); it refuses
+    recipients whose address starts with 'refuse', as a relay refuses an unknown mailbox."""
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        self.messages = []
+        super().__init__(("127.0.0.1", 0), SmtpHandler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def url(self):
+        return "smtp://127.0.0.1:%d" % self.server_address[1]
+
+    def wait(self, count, timeout=20):
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+class SmtpHandler(socketserver.StreamRequestHandler):
+    def reply(self, line):
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self):
+        self.reply("220 sink ESMTP")
+        sender, rcpts = None, []
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            cmd = line.decode("ascii", "replace").strip()
+            verb = cmd[:4].upper()
+            if verb in ("EHLO", "HELO"):
+                self.reply("250 sink")
+            elif verb == "MAIL":
+                sender, rcpts = cmd.split(":", 1)[1].strip(), []
+                self.reply("250 OK")
+            elif verb == "RCPT":
+                to = cmd.split(":", 1)[1].strip()
+                if to.startswith("<refuse"):
+                    self.reply("550 5.1.1 No such mailbox")
+                else:
+                    rcpts.append(to)
+                    self.reply("250 OK")
+            elif verb == "DATA":
+                self.reply("354 go on")
+                data = b""
+                while True:
+                    chunk = self.rfile.readline()
+                    if chunk in (b".\r\n", b""):
+                        break
+                    data += chunk[1:] if chunk.startswith(b"..") else chunk
+                self.server.messages.append((sender, rcpts, data))
+                self.reply("250 queued")
+            elif verb == "QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("250 OK")
+
+
 @pytest.fixture(scope="module")
 def w(db, tmp_path_factory):
     env = keyed_env(db)
+    sink = SmtpSink()
+    env.update({"DAFTAR_SMTP_URL": sink.url(), "DAFTAR_MAIL_FROM": "dispatch@finance.example.gov.in",
+                "DAFTAR_MAIL_RESCAN_MS": "200"})
     a, b = db.add_dept("dsa", "Finance"), db.add_dept("dsb", "Revenue")
     off = Officers(db, str(tmp_path_factory.mktemp("pw")))
     people = {
@@ -31,8 +105,9 @@ def w(db, tmp_path_factory):
     env["DAFTAR_SIGNING_CA"] = ca_path
     s = Server(env_extra=env)
     s.wait_ready()
-    yield dict(people, a=a, b=b, server=s, env=env, db=db, ca=ca, tokens={})
+    yield dict(people, a=a, b=b, server=s, env=env, db=db, ca=ca, tokens={}, sink=sink)
     s.stop()
+    sink.shutdown()
 
 
 @pytest.fixture
@@ -511,3 +586,98 @@ def test_a_letter_to_a_department_cannot_be_cancelled_or_delivered_by_hand(c, w)
     x = department_letter(c, w, "Letter that stays in the exchange")
     for status in ("cancelled", "delivered", "returned"):
         assert_problem(set_status(c, w, "clerk", x, '"%d"' % x["version"], status=status), 409)
+
+
+# ---------------------------------------------------------------- e-mail
+
+def wait_for(c, w, x, check, timeout=20):
+    deadline = time.monotonic() + timeout
+    while True:
+        got = c.get(dispatches_url(w) + "/" + x["id"], headers=h(c, w, "clerk")).json()
+        if check(got) or time.monotonic() > deadline:
+            return got
+        time.sleep(0.1)
+
+
+def test_the_journey_draft_signed_approval_email_and_department(c, w):
+    """Draft with its PDF, approve with a signature, issue to an outside addressee by e-mail (the sink receives
+    it, PDF attached) and to another department (a receipt there, acknowledged, the hand-off verifies)."""
+    import jwt as pyjwt
+    f, fe = new_file(c, w, subject="Flood relief: tents for camps")
+    collector = {"name": "जिला कलेक्टर, जयपुर", "email": "collector.jaipur@example.gov.in", "mode": "email"}
+    d = draft(c, w, "alice", f, subject="राहत शिविर: तंबुओं की आपूर्ति", body="Tents are sent as below.",
+              addressees=[collector, {"department": w["b"], "designation": "Joint Secretary"}]).json()
+    r = c.put(drafts_url(w, f) + "/%s/document" % d["id"], params={"filename": "letter.pdf"}, content=PDF,
+              headers=h(c, w, "alice", **{"content-type": "application/pdf"}))
+    assert r.status_code == 201, r.text
+    d = c.get(drafts_url(w, f) + "/" + d["id"], headers=h(c, w, "alice")).json()
+    f, fe = move(c, w, "alice", f, fe, action="forward", to=w["sam"])
+    key = w["ca"].issue("Sam Verma, Under Secretary")
+    assert c.post("/v1/me/certificates", headers=h(c, w, "sam"), json=key.registration(w["sam"])).status_code == 201
+    r = approve(c, w, "sam", f, d, '"%d"' % d["version"], signature=key.sign(d["hash"]))
+    assert r.status_code == 201 and r.json()["approval"]["signature"]["signer"] == w["sam"], r.text
+    before = len(w["sink"].messages)
+    r = issue(c, w, "clerk", d)
+    assert r.status_code == 201, r.text
+    by_mail, to_dept = r.json()["items"]
+    assert by_mail["mode"] == "email" and to_dept["mode"] == "department" and to_dept["status"] == "sent"
+    # the mailer sends it, off the event loop, with the PDF attached
+    got = wait_for(c, w, by_mail, lambda x: x["status"] == "sent")
+    assert got["status"] == "sent" and got["mail"]["sent_at"] and got["mail"]["attempts"] == 1, got
+    assert [e["by"] for e in got["events"]] == [w["clerk"], "mailer"]
+    sender, rcpts, data = w["sink"].wait(before + 1)[-1]
+    assert sender == "<dispatch@finance.example.gov.in>" and rcpts == ["<collector.jaipur@example.gov.in>"]
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    assert msg["Subject"] == "%s: राहत शिविर: तंबुओं की आपूर्ति" % by_mail["dispatch_number"]
+    # RFC 2047: the whitespace between adjacent encoded words is not text (Python's address parser keeps it)
+    raw_to = email.message_from_bytes(data)["To"]
+    assert str(email.header.make_header(email.header.decode_header(raw_to))) == \
+        "जिला कलेक्टर, जयपुर <collector.jaipur@example.gov.in>"
+    parts = list(msg.iter_attachments())
+    assert len(parts) == 1 and parts[0].get_content_type() == "application/pdf" and parts[0].get_content() == PDF
+    assert "Tents are sent as below." in msg.get_body(("plain",)).get_content()
+    # the other department acknowledges; the hand-off verifies with the JWKS alone
+    letter = [y for y in c.get(dak_url(w, w["b"]), headers=h(c, w, "brec")).json()["items"]
+              if y["dispatch_number"] == to_dept["dispatch_number"]][0]
+    r = c.post(dak_url(w, w["b"]) + "/%s/acknowledgement" % letter["id"], headers=h(c, w, "brec"))
+    assert r.status_code == 201, r.text
+    handoff = c.get(dispatches_url(w) + "/%s/receipt" % to_dept["id"], headers=h(c, w, "clerk")).json()["handoff"]
+    claims = pyjwt.decode(handoff, jwks_key(c, pyjwt.get_unverified_header(handoff)["kid"]), algorithms=["ES256"],
+                          options={"verify_aud": False})
+    assert claims["letter_sha256"] == hashlib.sha256(PDF).hexdigest() == r.json()["receipt"]["document"]["sha256"]
+    rep = c.get("/v1/departments/%s/reports/dispatch" % w["a"], headers=h(c, w, "clerk")).json()
+    assert rep["by_mode"]["email"] >= 1 and rep["by_mode"]["department"] >= 1 and rep["by_status"]["delivered"] >= 1
+
+
+def test_a_refused_email_stays_issued_with_the_relays_answer_and_is_retried(c, w):
+    f, fe = new_file(c, w)
+    d = draft(c, w, "alice", f, addressees=[{"name": "Nobody", "email": "refuse.me@example.gov.in", "mode": "email"}]).json()
+    c.put(drafts_url(w, f) + "/%s/document" % d["id"], params={"filename": "letter.pdf"}, content=PDF,
+          headers=h(c, w, "alice", **{"content-type": "application/pdf"}))
+    f, fe = move(c, w, "alice", f, fe, action="forward", to=w["carol"])
+    assert approve(c, w, "carol", f, d, '"2"').status_code == 201
+    x = issue(c, w, "clerk", d).json()["items"][0]
+    got = wait_for(c, w, x, lambda y: y["mail"]["attempts"] >= 1 and y["mail"]["last_error"])
+    assert got["status"] == "issued" and "550" in got["mail"]["last_error"] and got["mail"]["sent_at"] is None, got
+    due = w["db"].psql("SELECT mail_next_at > now() + interval '50 seconds' FROM dept_%s.dispatches WHERE id = '%s'"
+                       % (w["a"], x["id"])).stdout.strip()
+    assert due == "t"  # tried again after a backoff, not at once
+    # the clerk may still cancel it: it was never sent
+    assert set_status(c, w, "clerk", got, '"%d"' % got["version"], status="cancelled").status_code == 201
+
+
+def test_no_text_of_a_draft_adds_a_mail_header(c, w):
+    evil = {"name": "Evil\r\nBcc: spy@example.org\r\nX-Injected: 1", "email": "desk@example.gov.in", "mode": "email"}
+    f, fe = new_file(c, w)
+    d = draft(c, w, "alice", f, subject="Subject\r\nBcc: spy2@example.org", addressees=[evil]).json()
+    c.put(drafts_url(w, f) + "/%s/document" % d["id"], params={"filename": "letter.pdf"}, content=PDF,
+          headers=h(c, w, "alice", **{"content-type": "application/pdf"}))
+    f, fe = move(c, w, "alice", f, fe, action="forward", to=w["carol"])
+    assert approve(c, w, "carol", f, d, '"2"').status_code == 201
+    before = len(w["sink"].messages)
+    x = issue(c, w, "clerk", d).json()["items"][0]
+    assert wait_for(c, w, x, lambda y: y["status"] == "sent")["status"] == "sent"
+    sender, rcpts, data = w["sink"].wait(before + 1)[-1]
+    assert rcpts == ["<desk@example.gov.in>"]
+    msg = email.message_from_bytes(data)
+    assert msg["Bcc"] is None and msg["X-Injected"] is None and b"spy" not in data

@@ -7,7 +7,8 @@
 -- (409: one draft, one issue, under the draft's row lock); not approved, or
 -- edited since its approval (422); a letter by e-mail or to a department
 -- without its PDF, or a confidential or secret one other than by post or
--- hand (422). Letters to departments go into the exchange at once (dak_send).
+-- hand (422). Letters to departments go into the exchange at once (dak_send);
+-- e-mail letters are due to the mailers at once (mail_claim, mail_done).
 -- Idempotency-Key: the first answer again.
 CREATE OR REPLACE FUNCTION {schema}.dispatch_issue(p_draft uuid, p_key text, p_request_hash text) RETURNS json
 LANGUAGE plpgsql AS $$
@@ -65,16 +66,20 @@ BEGIN
     FOR i IN 0 .. v_count - 1 LOOP
         v_serial := v_last - v_count + 1 + i;
         INSERT INTO {schema}.dispatches (dispatch_number, year, serial, draft_id, n, file_id, classification, copy, addressee,
-                                         mode, subject, draft_version, draft_hash, document_id, issued_on, issued_by)
+                                         mode, subject, draft_version, draft_hash, document_id, issued_on, issued_by,
+                                         mail_next_at)
         VALUES (v_code || '/' || v_year || '/D/' || CASE WHEN v_serial < 1000000 THEN lpad(v_serial::text, 6, '0')
                                                           ELSE v_serial::text END,
                 v_year, v_serial, d.id, i + 1, d.file_id, v_class, (v_all -> i ->> 'copy')::boolean,
                 (v_all -> i) - 'copy', v_all -> i ->> 'mode', d.subject, d.version, d.hash, d.document_id, v_today,
-                {schema}.me())
+                {schema}.me(), CASE WHEN v_all -> i ->> 'mode' = 'email' THEN now() END)
         RETURNING id INTO v_id;
         INSERT INTO {schema}.dispatch_events (dispatch_id, seq, status, by_uid) VALUES (v_id, 1, 'issued', {schema}.me());
     END LOOP;
     PERFORM {schema}.dak_send(x) FROM {schema}.dispatches x WHERE x.draft_id = d.id AND x.mode = 'department';
+    IF EXISTS (SELECT 1 FROM jsonb_array_elements(v_all) a WHERE a ->> 'mode' = 'email') THEN
+        PERFORM pg_notify('daftar_mail', '');  -- at commit: the servers' mailers send them (lib/dispatch/mailer.c)
+    END IF;
     UPDATE {schema}.drafts SET issued_at = now() WHERE id = d.id;
     v_out := json_build_object('draft_id', d.id, 'items', (SELECT json_agg({schema}.dispatch_json(x) ORDER BY x.n)
                                                            FROM {schema}.dispatches x WHERE x.draft_id = d.id));

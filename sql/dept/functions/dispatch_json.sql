@@ -12,5 +12,8 @@ LANGUAGE sql STABLE AS $$
                              'status_at', to_char(coalesce(CASE WHEN x.mode = 'department' AND x.status = 'sent'
                                                                 THEN ({schema}.dispatch_handoff(x)).acknowledged_at END,
                                                            x.status_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                             'version', x.version)
+                             'version', x.version,
+                             'mail', CASE WHEN x.mode = 'email' THEN json_build_object(
+                                 'attempts', x.mail_attempts, 'last_error', x.mail_error,
+                                 'sent_at', to_char(x.mail_sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) END)
 $$;
