@@ -9,7 +9,8 @@
 
 #include "../core/core.h"
 
-static const dft_attach_target_t to_file = {"file_id", "No such file.", "document_classification", "document_add"};
+static const dft_attach_target_t to_file = {"file_id", "No such file.", "document_classification", "document_add",
+                                            .idempotent = 1};
 static const dft_attach_target_t to_receipt = {"receipt_id", "No such receipt.", "receipt_classification", "receipt_document_add"};
 
 static void upload_file_document(dft_req_t *r)

@@ -35,6 +35,7 @@ typedef struct upload_t {
     dft_flow_t flow; /* first */
     const dft_attach_target_t *target;
     char parent[37], id[37], sha256[65], size[24];
+    char idem_key[65], request_hash[65]; /* with target->idempotent: the Idempotency-Key ("" none), method + path + sha256 */
     const char *type;
     char *filename;
     unsigned char *body;
@@ -64,7 +65,14 @@ static void on_added(void *ctx, const dft_db_reply_t *reply)
     char etag[70];
     snprintf(etag, sizeof(etag), "\"%s\"", u->sha256);
     dft_add_header(r, "etag", etag);
-    dft_respond_json(r, 201, reply->value, reply->len);
+    if (!u->target->idempotent) {
+        dft_respond_json(r, 201, reply->value, reply->len);
+    } else {
+        char *out = dft_kit_created_thing(r, reply);
+        if (out != NULL)
+            dft_respond_json(r, 201, out, strlen(out));
+        free(out);
+    }
     dft_flow_free(&u->flow);
 }
 
@@ -90,8 +98,17 @@ static void on_digested(dft_task_t *task)
     snprintf(u->size, sizeof(u->size), "%zu", u->len);
     int k = u->target->parent != NULL; /* the parent's id comes first */
     dft_db_blob_t blob = {6 + k, u->encrypt ? (const void *)u->sealed.data : u->body, u->encrypt ? u->sealed.len : u->len};
-    const char *params[] = {u->parent, u->id, u->filename, u->type, u->size, u->sha256, u->encrypt ? "true" : "false", NULL};
-    dft_db_run_ext(r, 0, &u->flow.scope, DFT_DB_WRITE, u->target->add, params + 1 - k, 7 + k, &blob, 0, on_added, u);
+    if (u->target->idempotent) { /* the same key, path and bytes is the same request */
+        dft_buf_t b = {0};
+        dft_buf_append(&b, r->h2o->method.base, r->h2o->method.len);
+        dft_buf_printf(&b, " %.*s\n%s", (int)r->h2o->path.len, r->h2o->path.base, u->sha256);
+        dft_sha256_hex(b.data, b.len, u->request_hash);
+        dft_buf_dispose(&b);
+    }
+    const char *params[] = {u->parent, u->id, u->filename, u->type, u->size, u->sha256, u->encrypt ? "true" : "false", NULL,
+                            u->idem_key[0] ? u->idem_key : NULL, u->request_hash};
+    int n = 7 + k + (u->target->idempotent ? 2 : 0);
+    dft_db_run_ext(r, 0, &u->flow.scope, DFT_DB_WRITE, u->target->add, params + 1 - k, n, &blob, 0, on_added, u);
 }
 
 /* The department's data key is open in u->key: on to the worker; or the server cannot. */
@@ -175,8 +192,12 @@ void dft_attach_upload(dft_req_t *r, const dft_attach_target_t *target)
         dft_respond_code(r, DFT_E_UNSUPPORTED_MEDIA, "The content is not what its Content-Type says.");
         return;
     }
+    const char *key = NULL;
+    if (target->idempotent && dft_kit_idempotency_key(r, &key) != 0)
+        return;
     upload_t *u = dft_flow_new(sizeof(*u), r, &scope, upload_dispose);
     u->target = target;
+    snprintf(u->idem_key, sizeof(u->idem_key), "%s", key ? key : "");
     memcpy(u->parent, parent, sizeof(u->parent));
     memcpy(u->id, id, sizeof(u->id));
     u->type = doc_types[ti].type;

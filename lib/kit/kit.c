@@ -232,13 +232,8 @@ void dft_kit_on_json_created(void *ctx, const dft_db_reply_t *reply)
         dft_respond_json(r, 201, reply->value, reply->len);
 }
 
-void dft_kit_on_created(void *ctx, const dft_db_reply_t *reply)
+char *dft_kit_created_thing(dft_req_t *r, const dft_db_reply_t *reply)
 {
-    dft_req_t *r = ctx;
-    if (reply->err.code != DFT_OK) {
-        dft_respond_error(r, &reply->err);
-        return;
-    }
     json_t *j = reply->value ? json_loadb(reply->value, reply->len, 0, NULL) : NULL, *created = NULL, *v;
     const char *name;
     json_object_foreach(j, name, v) {
@@ -246,19 +241,29 @@ void dft_kit_on_created(void *ctx, const dft_db_reply_t *reply)
             created = v;
     }
     char *out = created ? json_dumps(created, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    if (out == NULL) {
-        json_decref(j);
+    if (out == NULL)
         dft_respond_code(r, DFT_E_INTERNAL, "a create statement returned unusable data");
+    else if (json_is_true(json_object_get(j, "replayed")))
+        dft_add_header(r, "idempotent-replayed", "true");
+    json_decref(j);
+    return out;
+}
+
+void dft_kit_on_created(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    if (reply->err.code != DFT_OK) {
+        dft_respond_error(r, &reply->err);
         return;
     }
-    if (json_is_true(json_object_get(j, "replayed")))
-        dft_add_header(r, "idempotent-replayed", "true");
+    char *out = dft_kit_created_thing(r, reply);
+    if (out == NULL)
+        return;
     dft_db_reply_t shown = *reply;
     shown.value = out;
     shown.len = strlen(out);
     dft_kit_respond_etag(r, 201, &shown);
     free(out);
-    json_decref(j);
 }
 
 const char *dft_kit_body_uid(dft_req_t *r, json_t *body, const char *name)

@@ -80,6 +80,9 @@ void dft_kit_on_json_created(void *ctx, const dft_db_reply_t *reply);
 /* The callback of create statements, which return {"replayed": bool, "<thing>": {...}}:
  * 201 with the thing (Idempotent-Replayed: true for a replay) and its ETag when column 1 has one. */
 void dft_kit_on_created(void *ctx, const dft_db_reply_t *reply);
+/* The thing of a {"replayed": bool, "<thing>": ...} reply, as JSON text to free(), with
+ * Idempotent-Replayed set on r for a replay; NULL (after a 500) when the reply is unusable. */
+char *dft_kit_created_thing(dft_req_t *r, const dft_db_reply_t *reply);
 
 /* -------------------------------------------------------------- flows */
 
@@ -149,6 +152,9 @@ typedef struct dft_attach_target_t {
     /* An owner inside another (a file's draft): the path parameter of the enclosing owner's id and its
      * 404 text; that id then comes first to both statements. NULL: none. */
     const char *parent, *parent_missing;
+    /* A POST that adds a document: it takes Idempotency-Key, and `add` takes two more parameters, the key
+     * (or NULL) and the request's hash, and answers {"replayed": bool, "<thing>": the document}. */
+    int idempotent;
 } dft_attach_target_t;
 
 /* The query parameters of an upload route (filename). */

@@ -158,3 +158,22 @@ def test_a_retried_note_is_added_once(c, w):
     assert c.post(files + "/%s/notes" % f["id"], headers=keyed, json={"body": "Para 1: changed."}).status_code == 422
     assert c.post(files + "/%s/notes" % g["id"], headers=keyed, json={"body": "Para 1: examined."}).status_code == 422
     assert c.post(files + "/%s/notes" % f["id"], headers=h, json={"body": "Para 2."}).json()["n"] == 2  # no key: a new note
+
+
+def test_a_retried_upload_stores_one_document(c, w):
+    h = {"Authorization": "Bearer " + tokens(c, w["uid"])["access_token"]}
+    files = "/v1/departments/%s/files" % w["a"]
+    f = c.post(files, headers=h, json={"subject": "Upload retries", "section": "ADMIN"}).json()
+    docs = files + "/%s/documents" % f["id"]
+    keyed = dict(h, **{"Idempotency-Key": "upload-" + f["id"], "content-type": "application/pdf"})
+    pdf = b"%PDF-1.7\n% retried\n%%EOF\n"
+    first = c.post(docs, params={"filename": "a.pdf"}, content=pdf, headers=keyed)
+    again = c.post(docs, params={"filename": "a.pdf"}, content=pdf, headers=keyed)
+    assert first.status_code == 201 and again.status_code == 201, again.text
+    assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+    assert again.headers["location"] == first.headers["location"] and again.headers["etag"] == first.headers["etag"]
+    assert len(c.get(docs, headers=h).json()["items"]) == 1
+    other = c.post(docs, params={"filename": "a.pdf"}, content=pdf + b"\n", headers=keyed)
+    assert other.status_code == 422 and other.headers["content-type"] == "application/problem+json"
+    assert c.post(docs, params={"filename": "a.pdf"}, content=pdf,
+                  headers=dict(h, **{"content-type": "application/pdf"})).status_code == 201  # no key: a second one

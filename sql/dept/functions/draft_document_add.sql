@@ -12,7 +12,8 @@ BEGIN
     IF p_type <> 'application/pdf' THEN
         RAISE EXCEPTION 'A letter is a PDF.' USING ERRCODE = 'DF422';
     END IF;
-    v_doc := ({schema}.document_add(p_file, p_filename, p_type, p_size, p_sha256, p_encrypted, p_content) ->> 'id')::uuid;
+    v_doc := ({schema}.document_add(p_file, p_filename, p_type, p_size, p_sha256, p_encrypted, p_content) -> 'document'
+              ->> 'id')::uuid;
     d.document_id := v_doc;
     d.version := d.version + 1;
     d.hash := {schema}.draft_hash(d);
