@@ -2,7 +2,8 @@
 -- runs wrote, so that every run starts from the same data without copying the cluster (66,000 files).
 -- psql variables: dept (the department of the add-note file), seeded (when seeding ended).
 -- A run writes in two places only:
---   logins: rows of daftar.refresh_tokens, and the officer's last login in daftar.credentials;
+--   logins: rows of daftar.refresh_tokens, the officer's last login in daftar.credentials, the
+--   attempt counters daftar.login_failures and daftar.address_failures;
 --   add-note: the file the run opens in :dept (bench/drive.py), its notes, movements and access rows,
 --   the department's audit events, and its file counter.
 -- Seeding wrote no refresh token, audit event or idempotency row and logged no one in. The guards that
@@ -13,8 +14,12 @@ SET client_min_messages = warning;
 BEGIN;
 SET LOCAL session_replication_role = replica;
 DELETE FROM daftar.refresh_tokens WHERE created_at > :'seeded';
+-- every attempt is counted before the hash and given back after it (catalog 0015): the counters'
+-- rows stay, and an attempt cut short (a run stopped during the logins) stays counted
 UPDATE daftar.credentials SET last_login_at = NULL, failed_count = 0, locked_until = NULL
-WHERE last_login_at > :'seeded';
+WHERE last_login_at > :'seeded' OR failed_count <> 0 OR locked_until IS NOT NULL;
+DELETE FROM daftar.login_failures WHERE updated_at > :'seeded';
+DELETE FROM daftar.address_failures WHERE minute > :'seeded'::timestamptz - interval '1 minute';
 SELECT quote_ident('dept_' || :'dept') AS schema \gset
 -- every table that refers to a file, for the files opened after seeding; then those files
 SELECT format('DELETE FROM %s.%I WHERE file_id IN (SELECT id FROM %s.files WHERE created_at > %L)',
@@ -34,4 +39,4 @@ SET last = (SELECT count(*) FROM :schema.files f WHERE split_part(f.file_number,
 COMMIT;
 -- the deleted rows' space, and the planner's statistics of the tables without the run's rows
 VACUUM (ANALYZE) :schema.files, :schema.notes, :schema.movements, :schema.file_access, :schema.audit_events,
-    :schema.file_counters, daftar.refresh_tokens, daftar.credentials;
+    :schema.file_counters, daftar.refresh_tokens, daftar.credentials, daftar.login_failures, daftar.address_failures;
