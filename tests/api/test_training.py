@@ -9,6 +9,7 @@ import base64
 import copy
 import datetime
 import json
+import re
 import time
 
 import httpx
@@ -727,3 +728,90 @@ def test_an_audience_of_a_section(db, c, w, t):
                    % r.json()["id"]).stdout.strip() == w["q"]
     assert r.json()["id"] in [x["id"] for x in mine(c, t, "q")["assignments"]]
     assert r.json()["id"] not in [x["id"] for x in mine(c, t, "p")["assignments"]]
+
+
+# ---------------------------------------------------------------- privacy
+
+# Every column training keeps. Training holds an officer's UID and progress and nothing else about
+# them (no phone, location, device identifiers, contacts, analytics): a new column fails this test
+# until it is added here, by someone who checked it is neither.
+COLUMNS = {
+    "settings": "name value updated_at",
+    "audit": "id at actor dept action subject request_id detail",
+    "courses": "id code title title_hi provider competencies pass_mark validity_months max_attempts status version "
+               "created_by created_at updated_at",
+    "modules": "course n title title_hi min_seconds",
+    "questions": "course module n text options answer",
+    "assignments": "id dept course audience audience_value deadline target overdue_at version created_by created_at",
+    "assignees": "assignment dept uid added_at overdue",
+    "enrolments": "id uid course source enrolled_by enrolled_at status completed_at version",
+    "module_progress": "enrolment module uid started_at finished_at seconds counted attempts best_score",
+    "progress_events": "id enrolment uid module event at seconds counted score sheet client",
+    "completions": "id uid course enrolment completed_on score valid_until source source_ref client recorded_by recorded_at",
+    "revocations": "completion revoked_at revoked_by reason",
+    "flags": "id uid course enrolment kind detail at",
+    "timers": "id kind subject payload due_at attempts last_error fired_at created_at",
+    "reminders": "assignment uid kind at",
+}
+
+
+def test_training_keeps_uids_and_progress_and_nothing_else_about_an_officer(db):
+    rows = db.psql("SELECT table_name, string_agg(column_name, ' ' ORDER BY ordinal_position) FROM information_schema.columns "
+                   "WHERE table_schema = 'state_training' GROUP BY table_name").stdout.strip().splitlines()
+    got = dict(r.split("|") for r in rows)
+    assert got == COLUMNS
+    for column in " ".join(COLUMNS.values()).split():
+        assert not re.search(r"phone|mobile|email|location|latitude|longitude|device|imei|contact|address|aadhaar", column)
+    # the client of an event is a salted hash, never the address; the salt is not readable by the role
+    tags = db.psql("SELECT DISTINCT client FROM state_training.progress_events").stdout.split()
+    assert tags and all(re.fullmatch(r"[0-9a-f]{16}", x) for x in tags)
+    assert last(as_state_role(db, "SELECT count(*) FROM state_training.settings WHERE name = 'client_salt'")) == "0"
+
+
+PERSONAL = {"enrolments": "uid", "module_progress": "uid", "progress_events": "uid", "completions": "uid", "flags": "uid",
+            "reminders": "uid", "assignees": "uid", "audit": "subject"}
+
+
+def test_the_database_refuses_an_officers_progress_to_all_but_them_and_their_nodal_officer(db, c, w, t):
+    """Run as the server runs a request in scope training, with each caller's settings: the officer
+    alone, their department's nodal officer, another department's, training_admin, a colleague."""
+    cr = course(c, t, "PRIV-1")
+    assign(c, t, "nodal_a", w["a"], cr["id"], deadline=future(2))  # roster row, reminder due at once
+    e = enrol(c, t, "p", cr["id"])
+    event(c, t, "p", e, 1, "started")
+    event(c, t, "p", e, 1, "finished")  # too fast: a flag
+    done = complete(c, t, "p", course(c, t, "PRIV-2")["id"])
+    assert done["id"]
+    assert wait_for(lambda: db.psql("SELECT count(*) FROM state_training.reminders WHERE uid = '%s'"
+                                    % w["p"]).stdout.strip() != "0")
+    callers = {"officer": dict(uid=w["p"]),
+               "nodal": dict(uid=w["nodal_a"], roles=",officer,training_nodal,", dept=w["a"]),
+               "other_nodal": dict(uid=w["nodal_b"], roles=",officer,training_nodal,", dept=w["b"]),
+               "admin": dict(uid=w["admin"], roles=",officer,training_admin,", dept=w["trg"]),
+               "admin_alone": dict(uid=w["admin"]),
+               "colleague": dict(uid=w["q"], roles=",officer,", dept=w["a"]),
+               "outsider": dict(uid=w["outsider"], roles=",officer,", dept=w["b"]),
+               "nobody": dict()}
+    for table, col in PERSONAL.items():
+        total = db.psql("SELECT count(*) FROM state_training.%s WHERE %s = '%s'" % (table, col, w["p"])).stdout.strip()
+        assert int(total) > 0, table
+        sql = "SELECT count(*) FROM state_training.%s WHERE %s = '%s'" % (table, col, w["p"])
+        seen = {who: last(as_state_role(db, sql, **kw)) for who, kw in callers.items()}
+        expect_nodal = "0" if table == "audit" else total
+        assert seen == {"officer": total, "nodal": expect_nodal, "other_nodal": "0", "admin": "0", "admin_alone": "0",
+                        "colleague": "0", "outsider": "0", "nobody": "0"}, (table, seen)
+    # and none of it is written but by the functions: every personal table refuses the role's own writes
+    for table, col in PERSONAL.items():
+        p = as_state_role(db, "WITH d AS (DELETE FROM state_training.%s WHERE %s = '%s' RETURNING 1) SELECT count(*) FROM d"
+                          % (table, col, w["p"]), uid=w["p"], check=False)
+        assert p.returncode != 0 or last(p) == "0", table
+
+
+def test_my_data_holds_my_training_and_no_one_elses(c, w, t):
+    d = c.get("/v1/me/data", headers=t["p"]).json()["training"]
+    assert d["enrolments"] and d["events"] and d["completions"] and d["flags"]
+    assert {x["uid"] for x in d["enrolments"]} == {w["p"]} and {x["uid"] for x in d["completions"]} == {w["p"]}
+    assert all(re.fullmatch(r"[0-9a-f]{16}", x["client"]) for x in d["events"])
+    assert "enrolment.create" in [x["action"] for x in d["changes"]]
+    for other in (w["q"], w["outsider"]):  # (the nodal officer who enrolled them is named, as enrolled_by)
+        assert other not in json.dumps(d)
