@@ -755,7 +755,7 @@ COLUMNS = {
 }
 
 
-def test_training_keeps_uids_and_progress_and_nothing_else_about_an_officer(db):
+def test_training_keeps_uids_and_progress_and_nothing_else_about_an_officer(db, c, t):
     rows = db.psql("SELECT table_name, string_agg(column_name, ' ' ORDER BY ordinal_position) FROM information_schema.columns "
                    "WHERE table_schema = 'state_training' GROUP BY table_name").stdout.strip().splitlines()
     got = dict(r.split("|") for r in rows)
@@ -763,6 +763,7 @@ def test_training_keeps_uids_and_progress_and_nothing_else_about_an_officer(db):
     for column in " ".join(COLUMNS.values()).split():
         assert not re.search(r"phone|mobile|email|location|latitude|longitude|device|imei|contact|address|aadhaar", column)
     # the client of an event is a salted hash, never the address; the salt is not readable by the role
+    assert event(c, t, "q", enrol(c, t, "q", course(c, t, "TAG-1")["id"]), 1, "started").status_code == 200
     tags = db.psql("SELECT DISTINCT client FROM state_training.progress_events").stdout.split()
     assert tags and all(re.fullmatch(r"[0-9a-f]{16}", x) for x in tags)
     assert last(as_state_role(db, "SELECT count(*) FROM state_training.settings WHERE name = 'client_salt'")) == "0"
