@@ -46,6 +46,9 @@ typedef struct dft_error_t {
     dft_field_error_t *fields;
     size_t num_fields;
     int retry_after; /* seconds, for 429/503; 0 = none */
+    /* A business refusal's own problem type (its slug, from lib/http/problem.c's table, e.g.
+     * "file-closed"), or NULL for the code's type. */
+    const char *refusal;
 } dft_error_t;
 
 #endif

@@ -25,6 +25,7 @@
 
 #include "../core/core.h"
 #include "../core/log.h"
+#include "../http/problem.h"
 #include "sqlfiles.h"
 
 #include <arpa/inet.h>
@@ -285,9 +286,9 @@ static void job_detach(void *p)
 }
 
 /* Completes a job: error or value to the callback, then frees it. */
-static void job_finish(dft_db_job_t *job, dft_code_t code, const char *detail)
+static void job_finish(dft_db_job_t *job, dft_code_t code, const char *detail, const char *refusal)
 {
-    dft_db_reply_t reply = {.err = {.code = code, .detail = detail}};
+    dft_db_reply_t reply = {.err = {.code = code, .detail = detail, .refusal = refusal}};
     if (code == DFT_OK && job->main != NULL) {
         reply.rows = PQntuples(job->main);
         reply.res = job->main;
@@ -338,7 +339,7 @@ static void job_done(conn_t *c, dft_db_job_t *job)
         if (!job->marks[i].confirmed)
             c->deallocate_next = 1; /* a Parse did not happen: forget what this connection has */
     if (job->error == NULL) {
-        job_finish(job, DFT_OK, NULL);
+        job_finish(job, DFT_OK, NULL, NULL);
         return;
     }
     const char *state = PQresultErrorField(job->error, PG_DIAG_SQLSTATE);
@@ -359,12 +360,17 @@ static void job_done(conn_t *c, dft_db_job_t *job)
         dft_log(DFT_LOG_ERROR, "db_error", "request %s: statement %s: SQLSTATE %s: %s", job->request_id,
                 job->stmt >= 0 ? stmts[job->stmt].name : "setup", state ? state : "-", msg ? msg : "");
     /* Our own DFxxx errors carry a message written for clients (sql/queries); others never reach them. */
-    const char *detail = state != NULL && strncmp(state, "DF", 2) == 0 ? msg : NULL;
+    const char *detail = state != NULL && strncmp(state, "DF", 2) == 0 ? msg : NULL, *refusal = NULL;
     if (detail != NULL) {
         /* the result is freed with the job: copy the text where the request can keep it */
         detail = job->req != NULL ? h2o_strdup(&job->req->h2o->pool, detail, SIZE_MAX).base : NULL;
+        /* a refusal of its own: RAISE ... USING HINT = '<slug>' names its problem type */
+        const char *hint = PQresultErrorField(job->error, PG_DIAG_MESSAGE_HINT);
+        if (hint != NULL && (refusal = dft_problem_refusal(hint)) == NULL)
+            dft_log(DFT_LOG_WARN, "db_error", "request %s: statement %s: unknown refusal '%.64s'", job->request_id,
+                    job->stmt >= 0 ? stmts[job->stmt].name : "setup", hint);
     }
-    job_finish(job, code, detail);
+    job_finish(job, code, detail, refusal);
 }
 
 /* A job sent on c joins its pipeline's tail. */
@@ -523,7 +529,7 @@ static void conn_fail(conn_t *c, const char *why)
         if (job->is_setup)
             job_free(job);
         else
-            job_finish(job, DFT_E_UNAVAILABLE, "The database is not reachable; retry shortly.");
+            job_finish(job, DFT_E_UNAVAILABLE, "The database is not reachable; retry shortly.", NULL);
     }
     c->num_inflight = 0;
 }
@@ -794,7 +800,7 @@ static void on_tick(h2o_timeout_entry_t *entry)
         if (!any || now - job->enqueued_at >= (uint64_t)db->config->db_wait_ms) {
             h2o_linklist_unlink(&job->link);
             --db->num_waiting;
-            job_finish(job, DFT_E_UNAVAILABLE, "The database is busy or unreachable; retry shortly.");
+            job_finish(job, DFT_E_UNAVAILABLE, "The database is busy or unreachable; retry shortly.", NULL);
         }
     }
     dispatch(db);

@@ -1,7 +1,10 @@
 /*
  * problem.c — maps error codes to status, type and titles, and renders
  * problem+json. Titles are fixed per code (RFC 9457: the title does not change
- * between occurrences); the occurrence-specific text goes in `detail`.
+ * between occurrences); the occurrence-specific text goes in `detail`. A
+ * business refusal (err->refusal) has a type of its own, so a client tells
+ * "file closed" from "already decided" without reading English, and a Hindi
+ * detail; its title is its code's.
  */
 #include "problem.h"
 
@@ -31,6 +34,54 @@ static const dft_problem_kind_t kinds[DFT_CODE_COUNT] = {
     [DFT_E_UNAVAILABLE] = {503, "unavailable", "The service is temporarily unavailable", "सेवा अस्थायी रूप से उपलब्ध नहीं है"},
 };
 
+/* Each refusal's Hindi detail; its English one is the SQL message that names it. Add a row
+ * here, the type to api/openapi.yaml's Problem.type, and HINT = '<slug>' to the RAISE. */
+static const dft_refusal_t refusals[] = {
+    {"not-the-holder", "फ़ाइल पर केवल उसका वर्तमान धारक कार्य कर सकता है।"},
+    {"file-closed", "फ़ाइल बंद है।"},
+    {"file-not-open", "यह केवल खुली फ़ाइल पर हो सकता है।"},
+    {"file-open-already", "फ़ाइल पहले से खुली है।"},
+    {"recall-not-possible", "फ़ाइल केवल भेजने वाला वापस ले सकता है, और वह भी प्राप्तकर्ता के कार्य करने से पहले।"},
+    {"forward-to-self", "फ़ाइल किसी अन्य अधिकारी को भेजें।"},
+    {"receiver-not-cleared", "प्राप्तकर्ता इस विभाग का ऐसा अधिकारी नहीं है जिसे इस फ़ाइल की अनुमति हो।"},
+    {"nothing-to-return", "यह फ़ाइल आपको किसी ने नहीं भेजी।"},
+    {"close-needs-section-officer", "फ़ाइल बंद करने के लिए अनुभाग अधिकारी या उससे ऊपर का पद चाहिए।"},
+    {"decide-held-files-only", "केवल अपने पास की फ़ाइल पर निर्णय करें: पहले उसे प्रभार से अपने पास भेजें।"},
+    {"needs-approving-role", "निर्णय के लिए अनुमोदन की भूमिका (section_officer या dept_admin) या उसका प्रत्यायोजन चाहिए।"},
+    {"own-file", "कोई अपनी खोली हुई फ़ाइल पर निर्णय नहीं करता: उसे सक्षम अधिकारी को भेजें।"},
+    {"own-proposal", "कोई अपने लिखे प्रस्ताव पर निर्णय नहीं करता: उसे सक्षम अधिकारी को भेजें।"},
+    {"delegators-own-proposal", "प्रत्यायोजन से प्रत्यायोजक के अपने प्रस्ताव पर निर्णय नहीं होता।"},
+    {"decision-final", "फ़ाइल पर निर्णय हो चुका है; निर्णय अंतिम है।"},
+    {"approval-needs-signed-note", "अनुमोदन के लिए फ़ाइल की अंतिम टिप्पणी आपकी डिजिटल हस्ताक्षरित टिप्पणी होनी चाहिए।"},
+    {"reversal-needs-signed-note", "निर्णय पलटने के लिए उसके बाद लिखी आपकी डिजिटल हस्ताक्षरित टिप्पणी अंतिम टिप्पणी होनी चाहिए।"},
+    {"rejection-needs-remarks", "प्रस्ताव अस्वीकार करने का कारण (remarks) लिखें।"},
+    {"note-final", "अंतिम टिप्पणी कभी नहीं बदलती।"},
+    {"note-changed-while-signing", "हस्ताक्षर के दौरान टिप्पणी बदल गई; फिर से हस्ताक्षर करें।"},
+    {"receipt-filed-already", "यह प्राप्ति पहले से किसी फ़ाइल में है।"},
+    {"receipt-above-file", "प्राप्ति केवल उतने या उससे ऊँचे वर्गीकरण वाली फ़ाइल में जा सकती है।"},
+};
+
+const char *dft_problem_refusal(const char *slug)
+{
+    for (size_t i = 0; i < DFT_ARRAY_SIZE(refusals); ++i)
+        if (strcmp(refusals[i].slug, slug) == 0)
+            return refusals[i].slug;
+    return NULL;
+}
+
+const dft_refusal_t *dft_problem_refusal_at(size_t i)
+{
+    return i < DFT_ARRAY_SIZE(refusals) ? &refusals[i] : NULL;
+}
+
+static const char *refusal_hindi(const char *slug)
+{
+    for (size_t i = 0; i < DFT_ARRAY_SIZE(refusals); ++i)
+        if (strcmp(refusals[i].slug, slug) == 0)
+            return refusals[i].detail_hi;
+    return NULL;
+}
+
 const dft_problem_kind_t *dft_problem_kind(dft_code_t code)
 {
     if ((unsigned)code >= DFT_CODE_COUNT)
@@ -58,11 +109,13 @@ void dft_problem_render(dft_buf_t *out, const dft_error_t *err, const char *inst
 {
     const dft_problem_kind_t *k = dft_problem_kind(err->code);
     const char *title = hindi ? k->title_hi : k->title_en;
-    dft_buf_printf(out, "{\"type\":\"urn:daftar:problem:%s\"", k->slug);
+    const char *hi = err->refusal != NULL && hindi ? refusal_hindi(err->refusal) : NULL;
+    const char *detail = hi != NULL ? hi : err->detail;
+    dft_buf_printf(out, "{\"type\":\"urn:daftar:problem:%s\"", err->refusal != NULL ? err->refusal : k->slug);
     put_string_field(out, "title", title, strlen(title));
     dft_buf_printf(out, ",\"status\":%d", k->status);
-    if (err->detail != NULL)
-        put_string_field(out, "detail", err->detail, strlen(err->detail));
+    if (detail != NULL)
+        put_string_field(out, "detail", detail, strlen(detail));
     if (instance != NULL)
         put_string_field(out, "instance", instance, instance_len);
     if (request_id != NULL)

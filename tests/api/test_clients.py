@@ -177,3 +177,25 @@ def test_a_retried_upload_stores_one_document(c, w):
     assert other.status_code == 422 and other.headers["content-type"] == "application/problem+json"
     assert c.post(docs, params={"filename": "a.pdf"}, content=pdf,
                   headers=dict(h, **{"content-type": "application/pdf"})).status_code == 201  # no key: a second one
+
+
+def test_each_refusal_has_its_own_type_and_a_hindi_detail(c, w):
+    """Business refusals shared a few types with an English detail; now each has its own type (in the
+    contract), so "file closed" and "decision final" differ without matching English text."""
+    h = {"Authorization": "Bearer " + tokens(c, w["uid"])["access_token"]}
+    hi = dict(h, **{"Accept-Language": "hi"})
+    files = "/v1/departments/%s/files" % w["a"]
+    made = c.post(files, headers=h, json={"subject": "Refusals", "section": "ADMIN"})
+    f, tag = made.json(), made.headers["etag"]
+    moves = files + "/%s/movements" % f["id"]
+    r = c.post(moves, headers=dict(h, **{"If-Match": tag}), json={"action": "forward", "to": w["uid"]})
+    assert r.status_code == 422 and r.json()["type"] == "urn:daftar:problem:forward-to-self"
+    assert r.json()["detail"] == "Forward to another officer."
+    r = c.post(moves, headers=dict(hi, **{"If-Match": tag}), json={"action": "close"})
+    p = r.json()
+    assert r.status_code == 403 and p["type"] == "urn:daftar:problem:close-needs-section-officer"
+    assert p["detail"] == "फ़ाइल बंद करने के लिए अनुभाग अधिकारी या उससे ऊपर का पद चाहिए।" and p["title"] == "पहुँच की अनुमति नहीं है"
+    r = c.post(moves, headers=dict(h, **{"If-Match": tag}), json={"action": "return"})
+    assert r.status_code == 409 and r.json()["type"] == "urn:daftar:problem:nothing-to-return"
+    types = set(c.get("/openapi.json").json()["components"]["schemas"]["Problem"]["properties"]["type"]["enum"])
+    assert {"urn:daftar:problem:forward-to-self", "urn:daftar:problem:nothing-to-return"} <= types

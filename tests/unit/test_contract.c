@@ -4,7 +4,9 @@
  * name, and every operation in the contract is served.
  */
 #include "auth/auth.h"
+#include "db/sqlfiles.h"
 #include "http/ops.h"
+#include "http/problem.h"
 #include "routes.h"
 #include "test.h"
 
@@ -156,11 +158,49 @@ TEST(test_contract__public_operations_say_security_empty)
     json_decref(doc);
 }
 
+/* Every refusal of the table is a type in the contract's Problem, and every HINT = '<slug>' in the
+ * embedded SQL names a refusal of the table (else the client would get the general type). */
+TEST(test_contract__refusals_are_listed_and_named_by_sql)
+{
+    json_t *doc = json_loadb(dft_openapi_json, dft_openapi_json_len, 0, NULL);
+    json_t *e = json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(doc,
+                "components"), "schemas"), "Problem"), "properties"), "type"), "enum");
+    CHECK(json_array_size(e) > 16);
+    size_t n = 0;
+    for (const dft_refusal_t *r; (r = dft_problem_refusal_at(n)) != NULL; ++n) {
+        char want[96];
+        snprintf(want, sizeof(want), "urn:daftar:problem:%s", r->slug);
+        int found = 0;
+        size_t i;
+        json_t *v;
+        json_array_foreach(e, i, v) found |= json_string_value(v) && strcmp(json_string_value(v), want) == 0;
+        if (!found)
+            fprintf(stderr, "    refusal %s is not in the contract's Problem.type\n", r->slug);
+        CHECK(found);
+    }
+    CHECK(json_array_size(e) == 16 + n);
+    size_t hints = 0;
+    for (size_t f = 0; f < dft_num_sql_files; ++f)
+        for (const char *p = dft_sql_files[f].text; (p = strstr(p, "HINT = '")) != NULL; ++hints) {
+            p += 8;
+            char slug[64];
+            size_t len = strcspn(p, "'");
+            snprintf(slug, sizeof(slug), "%.*s", (int)(len < 63 ? len : 63), p);
+            if (dft_problem_refusal(slug) == NULL)
+                fprintf(stderr, "    %s/%s: HINT '%s' is no refusal of lib/http/problem.c\n", dft_sql_files[f].group,
+                        dft_sql_files[f].name, slug);
+            CHECK(dft_problem_refusal(slug) != NULL);
+        }
+    CHECK(hints >= n);
+    json_decref(doc);
+}
+
 const test_case_t contract_cases[] = {
     CASE(test_contract__every_route_is_in_openapi),
     CASE(test_contract__every_openapi_operation_is_served),
     CASE(test_contract__role_enum_is_the_role_list),
     CASE(test_contract__each_operation_lists_its_routes_scope),
     CASE(test_contract__public_operations_say_security_empty),
+    CASE(test_contract__refusals_are_listed_and_named_by_sql),
     {NULL, NULL},
 };

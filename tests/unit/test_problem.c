@@ -79,11 +79,33 @@ TEST(test_problem__every_code_has_status_slug_and_titles)
     CHECK(dft_problem_code_for_status(502) == DFT_E_INTERNAL);
 }
 
+TEST(test_problem__a_refusal_has_its_own_type_and_hindi_detail)
+{
+    dft_error_t err = {.code = DFT_E_CONFLICT, .detail = "The file is closed.", .refusal = dft_problem_refusal("file-closed")};
+    CHECK(err.refusal != NULL);
+    json_t *j = render(&err, "/v1/x", "rid", 0);
+    CHECK_STR(json_string_value(json_object_get(j, "type")), "urn:daftar:problem:file-closed");
+    CHECK_STR(json_string_value(json_object_get(j, "title")), "The request conflicts with the current state");
+    CHECK_STR(json_string_value(json_object_get(j, "detail")), "The file is closed.");
+    CHECK(json_integer_value(json_object_get(j, "status")) == 409);
+    json_decref(j);
+    j = render(&err, "/v1/x", "rid", 1);
+    CHECK_STR(json_string_value(json_object_get(j, "detail")), "फ़ाइल बंद है।");
+    json_decref(j);
+    CHECK(dft_problem_refusal("no-such-refusal") == NULL);
+    for (size_t i = 0; dft_problem_refusal_at(i) != NULL; ++i) { /* slugs are URN-safe and each Hindi detail is text */
+        const dft_refusal_t *r = dft_problem_refusal_at(i);
+        CHECK(strspn(r->slug, "abcdefghijklmnopqrstuvwxyz-") == strlen(r->slug) && r->detail_hi[0] != '\0');
+        CHECK(dft_utf8_chars(r->detail_hi, strlen(r->detail_hi)) != SIZE_MAX);
+    }
+}
+
 const test_case_t problem_cases[] = {
     CASE(test_problem__renders_all_members),
     CASE(test_problem__omits_absent_members_and_speaks_hindi),
     CASE(test_problem__escapes_control_bytes),
     CASE(test_problem__invalid_utf8_and_nul_become_replacement_characters),
     CASE(test_problem__every_code_has_status_slug_and_titles),
+    CASE(test_problem__a_refusal_has_its_own_type_and_hindi_detail),
     {NULL, NULL},
 };

@@ -27,26 +27,29 @@ DECLARE
 BEGIN
     IF f.holder <> {schema}.me() THEN -- held through an acting charge: a decision is the decider's own
         RAISE EXCEPTION 'Decide only files you hold yourself: forward it from the charge to yourself first.'
-            USING ERRCODE = 'DF403';
+            USING ERRCODE = 'DF403', HINT = 'decide-held-files-only';
     END IF;
     IF NOT {schema}.may_decide() THEN
         RAISE EXCEPTION 'Deciding needs the approving role (section_officer or dept_admin) or a delegation of it.'
-            USING ERRCODE = 'DF403';
+            USING ERRCODE = 'DF403', HINT = 'needs-approving-role';
     END IF;
     IF NOT ({schema}.has_role('section_officer') OR {schema}.has_role('dept_admin')) THEN
         v_behalf := {schema}.decision_delegator();  -- not NULL: may_decide
     END IF;
     IF f.created_by = {schema}.me() THEN
-        RAISE EXCEPTION 'Nobody decides a file they opened: send it to the competent officer.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Nobody decides a file they opened: send it to the competent officer.'
+            USING ERRCODE = 'DF403', HINT = 'own-file';
     END IF;
     IF {schema}.wrote_proposal(p_id, {schema}.me()) THEN
-        RAISE EXCEPTION 'Nobody decides a proposal they wrote: send it to the competent officer.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Nobody decides a proposal they wrote: send it to the competent officer.'
+            USING ERRCODE = 'DF403', HINT = 'own-proposal';
     END IF;
     IF v_behalf IS NOT NULL AND (f.created_by = v_behalf OR {schema}.wrote_proposal(p_id, v_behalf)) THEN
-        RAISE EXCEPTION 'A delegation never decides the delegator''s own proposal.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'A delegation never decides the delegator''s own proposal.'
+            USING ERRCODE = 'DF403', HINT = 'delegators-own-proposal';
     END IF;
     IF f.decision IS NOT NULL AND (p_action = 'approve') = (f.decision = 'approved') THEN
-        RAISE EXCEPTION 'The file is % already; a decision is final.', f.decision USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'The file is % already; a decision is final.', f.decision USING ERRCODE = 'DF409', HINT = 'decision-final';
     END IF;
     SELECT * INTO v_note FROM {schema}.notes WHERE file_id = p_id ORDER BY n DESC LIMIT 1;
     v_signed := FOUND AND v_note.author = {schema}.me() AND EXISTS (
@@ -54,14 +57,15 @@ BEGIN
     IF f.decision IS NOT NULL THEN
         IF NOT v_signed OR v_note.created_at <= f.decided_at THEN
             RAISE EXCEPTION 'Reversing a decision needs your digitally signed note, written after it, as the last note.'
-                USING ERRCODE = 'DF422';
+                USING ERRCODE = 'DF422', HINT = 'reversal-needs-signed-note';
         END IF;
         v_reverses := (SELECT max(seq) FROM {schema}.movements WHERE file_id = p_id AND action IN ('approve', 'reject'));
     ELSIF p_action = 'approve' AND NOT v_signed THEN
-        RAISE EXCEPTION 'Approval needs your digitally signed note as the last note of the file.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'Approval needs your digitally signed note as the last note of the file.'
+            USING ERRCODE = 'DF422', HINT = 'approval-needs-signed-note';
     END IF;
     IF p_action = 'reject' AND coalesce(p_remarks, '') = '' THEN
-        RAISE EXCEPTION 'Say why the proposal is rejected (remarks).' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'Say why the proposal is rejected (remarks).' USING ERRCODE = 'DF422', HINT = 'rejection-needs-remarks';
     END IF;
     IF NOT v_signed THEN
         v_note := NULL;

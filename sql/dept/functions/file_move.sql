@@ -25,11 +25,12 @@ BEGIN
     SELECT * INTO v_last FROM {schema}.movements WHERE file_id = p_id ORDER BY seq DESC LIMIT 1;
     IF p_action = 'recall' THEN
         IF NOT (v_last.action IN ('forward', 'return') AND {schema}.acts_for(coalesce(v_last.on_behalf_of, v_last.from_uid))) THEN
-            RAISE EXCEPTION 'Only the sender may recall, and only before the receiver acts.' USING ERRCODE = 'DF409';
+            RAISE EXCEPTION 'Only the sender may recall, and only before the receiver acts.'
+                USING ERRCODE = 'DF409', HINT = 'recall-not-possible';
         END IF;
         v_for := coalesce(v_last.on_behalf_of, v_last.from_uid);
     ELSIF NOT {schema}.acts_for(f.holder) THEN
-        RAISE EXCEPTION 'Only the current holder can act on the file.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only the current holder can act on the file.' USING ERRCODE = 'DF403', HINT = 'not-the-holder';
     ELSE
         v_for := f.holder;
     END IF;
@@ -38,43 +39,45 @@ BEGIN
     CASE p_action
         WHEN 'forward' THEN
             IF f.status <> 'open' THEN
-                RAISE EXCEPTION 'Only an open file can be forwarded.' USING ERRCODE = 'DF409';
+                RAISE EXCEPTION 'Only an open file can be forwarded.' USING ERRCODE = 'DF409', HINT = 'file-not-open';
             END IF;
             IF p_to IS NULL OR p_to = v_for THEN
-                RAISE EXCEPTION 'Forward to another officer.' USING ERRCODE = 'DF422';
+                RAISE EXCEPTION 'Forward to another officer.' USING ERRCODE = 'DF422', HINT = 'forward-to-self';
             END IF;
             IF coalesce((SELECT clearance FROM daftar.dept_members WHERE uid = p_to), -1)
                < {schema}.clearance_rank(f.classification) THEN
-                RAISE EXCEPTION 'The receiver is not an officer of this department cleared for this file.' USING ERRCODE = 'DF422';
+                RAISE EXCEPTION 'The receiver is not an officer of this department cleared for this file.'
+                    USING ERRCODE = 'DF422', HINT = 'receiver-not-cleared';
             END IF;
             v_to := p_to;
         WHEN 'return' THEN
             IF f.status <> 'open' THEN
-                RAISE EXCEPTION 'Only an open file can be returned.' USING ERRCODE = 'DF409';
+                RAISE EXCEPTION 'Only an open file can be returned.' USING ERRCODE = 'DF409', HINT = 'file-not-open';
             END IF;
             SELECT coalesce(on_behalf_of, from_uid) INTO v_to FROM {schema}.movements
             WHERE file_id = p_id AND to_uid = v_for AND action IN ('forward', 'return') ORDER BY seq DESC LIMIT 1;
             IF v_to IS NULL THEN
-                RAISE EXCEPTION 'Nobody sent you this file.' USING ERRCODE = 'DF409';
+                RAISE EXCEPTION 'Nobody sent you this file.' USING ERRCODE = 'DF409', HINT = 'nothing-to-return';
             END IF;
         WHEN 'recall' THEN
             v_to := v_for;
         WHEN 'park' THEN
             IF f.status <> 'open' THEN
-                RAISE EXCEPTION 'Only an open file can be parked.' USING ERRCODE = 'DF409';
+                RAISE EXCEPTION 'Only an open file can be parked.' USING ERRCODE = 'DF409', HINT = 'file-not-open';
             END IF;
             v_status := 'parked';
         WHEN 'close' THEN
             IF f.status = 'closed' THEN
-                RAISE EXCEPTION 'The file is closed already.' USING ERRCODE = 'DF409';
+                RAISE EXCEPTION 'The file is closed already.' USING ERRCODE = 'DF409', HINT = 'file-closed';
             END IF;
             IF NOT ({schema}.has_role('section_officer') OR {schema}.has_role('dept_admin')) THEN
-                RAISE EXCEPTION 'Closing a file needs a section officer or above.' USING ERRCODE = 'DF403';
+                RAISE EXCEPTION 'Closing a file needs a section officer or above.'
+                    USING ERRCODE = 'DF403', HINT = 'close-needs-section-officer';
             END IF;
             v_status := 'closed';
         WHEN 'reopen' THEN
             IF f.status = 'open' THEN
-                RAISE EXCEPTION 'The file is open already.' USING ERRCODE = 'DF409';
+                RAISE EXCEPTION 'The file is open already.' USING ERRCODE = 'DF409', HINT = 'file-open-already';
             END IF;
             v_status := 'open';
         ELSE

@@ -12,10 +12,10 @@ BEGIN
         RAISE EXCEPTION 'No such file.' USING ERRCODE = 'DF404';
     END IF;
     IF NOT {schema}.acts_for(f.holder) THEN
-        RAISE EXCEPTION 'Only the current holder writes on the notesheet.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only the current holder writes on the notesheet.' USING ERRCODE = 'DF403', HINT = 'not-the-holder';
     END IF;
     IF f.status = 'closed' THEN
-        RAISE EXCEPTION 'The file is closed.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'The file is closed.' USING ERRCODE = 'DF409', HINT = 'file-closed';
     END IF;
     RETURN f;
 END

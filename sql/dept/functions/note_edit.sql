@@ -11,7 +11,7 @@ BEGIN
         RAISE EXCEPTION 'No such note.' USING ERRCODE = 'DF404';
     END IF;
     IF x.status = 'final' THEN
-        RAISE EXCEPTION 'A final note never changes.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'A final note never changes.' USING ERRCODE = 'DF409', HINT = 'note-final';
     END IF;
     IF p_body IS NULL THEN
         DELETE FROM {schema}.notes WHERE file_id = p_id AND n = p_n;

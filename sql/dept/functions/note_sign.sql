@@ -15,7 +15,8 @@ BEGIN
         RAISE EXCEPTION 'No such note.' USING ERRCODE = 'DF404';
     END IF;
     IF x.hash IS DISTINCT FROM p_hash THEN
-        RAISE EXCEPTION 'The note changed while it was being signed; sign it again.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'The note changed while it was being signed; sign it again.'
+            USING ERRCODE = 'DF409', HINT = 'note-changed-while-signing';
     END IF;
     INSERT INTO {schema}.note_signatures (file_id, n, uid, hash, fingerprint, subject, issuer, serial, not_after,
                                           signing_time, cms)

@@ -13,10 +13,11 @@ BEGIN
     END IF;
     f := {schema}.held_file(p_file);
     IF x.file_id IS NOT NULL THEN
-        RAISE EXCEPTION 'The receipt is in a file already.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'The receipt is in a file already.' USING ERRCODE = 'DF409', HINT = 'receipt-filed-already';
     END IF;
     IF {schema}.clearance_rank(x.classification) > {schema}.clearance_rank(f.classification) THEN
-        RAISE EXCEPTION 'A receipt goes only into a file classified at least as high.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'A receipt goes only into a file classified at least as high.'
+            USING ERRCODE = 'DF422', HINT = 'receipt-above-file';
     END IF;
     UPDATE {schema}.receipts SET file_id = p_file, filed_by = {schema}.me(), filed_at = now() WHERE id = p_id
     RETURNING * INTO x;
