@@ -4,7 +4,8 @@
  * officer's and the authorities' under /v1/apar (scope apar as the caller
  * alone: an authority of another department needs no membership of the
  * officer's). Rules: sql/state/apar/functions/ (cycle_open, chain_map,
- * completeness, form_submit, form_recuse, form_read, may_read, policies);
+ * completeness, form_submit, form_recuse, form_read, submission_sign,
+ * may_read, may_track, policies);
  * statements apar_* in sql/queries/.
  */
 #include "apar.h"
@@ -17,6 +18,8 @@
 #include <string.h>
 
 #define NO_FORM "No such APAR form."
+#define NO_PART "No such APAR submission."
+#define MAX_SIGNATURE_B64 65536
 
 static int dept_scope(dft_req_t *r, dft_db_scope_t *scope)
 {
@@ -199,6 +202,37 @@ static void recuse_form(dft_req_t *r)
     dft_db_respond(r, &scope, DFT_DB_WRITE, "apar_form_recuse", params, 2);
 }
 
+/* A level signs its part: a detached CMS signature over the submission's hash (which chains every
+ * earlier part), verified on a worker against the caller's registered certificates and the trusted
+ * CAs before the database stores it (lib/kit signed writes, as for notes). */
+static const dft_sign_target_t part_target = {NO_PART, "apar_submission_to_sign", "apar_submission_sign"};
+
+static void on_part_signed(void *ctx, const dft_db_reply_t *reply)
+{
+    dft_req_t *r = ctx;
+    if (reply->err.code != DFT_OK)
+        dft_respond_error(r, &reply->err);
+    else if (reply->value == NULL)
+        dft_respond_code(r, DFT_E_NOT_FOUND, NO_PART);
+    else
+        dft_respond_json(r, 201, reply->value, reply->len);
+}
+
+static void sign_part(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    char id[37];
+    const char *n, *b64;
+    if (form_scope(r, &scope, id) != 0 || (n = dft_kit_path_number(r, "n", 1000, NO_PART)) == NULL)
+        return;
+    static const char *const allowed[] = {"signature", NULL};
+    json_t *body = dft_req_json_object(r, allowed);
+    if (body == NULL || (b64 = dft_body_string(r, body, "signature", MAX_SIGNATURE_B64)) == NULL)
+        return;
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, n};
+    dft_kit_signed_write(r, &scope, &part_target, params, 2, b64, on_part_signed);
+}
+
 #define DEPT "/v1/departments/{dept}/apar"
 
 static const dft_route_t routes[] = {
@@ -212,5 +246,7 @@ static const dft_route_t routes[] = {
     {.method = "GET", .path = "/v1/apar/forms/{form_id}", .name = "getAparForm", .handler = get_form},
     {.method = "POST", .path = "/v1/apar/forms/{form_id}/submissions", .name = "submitAparForm", .handler = submit_form},
     {.method = "POST", .path = "/v1/apar/forms/{form_id}/recusal", .name = "recuseAparForm", .handler = recuse_form},
+    {.method = "POST", .path = "/v1/apar/forms/{form_id}/submissions/{n}/signature", .name = "signAparSubmission",
+     .handler = sign_part},
 };
 const dft_route_table_t dft_apar_routes = {routes, DFT_ARRAY_SIZE(routes)};

@@ -3,8 +3,5 @@
 SELECT coalesce(json_agg({schema}.form_json(f) ORDER BY f.stage_due NULLS LAST, f.id), '[]'::json)
 FROM (SELECT x.* FROM {schema}.forms x
       WHERE current_setting('daftar.officer_uid') IN (x.uid, x.reporting, x.reviewing, x.accepting)
-        AND ($1 <> 'turn' OR current_setting('daftar.officer_uid') =
-             CASE x.stage WHEN 'self' THEN x.uid WHEN 'reporting' THEN x.reporting WHEN 'reviewing' THEN x.reviewing
-                          WHEN 'accepting' THEN x.accepting WHEN 'representation' THEN x.uid
-                          WHEN 'decision' THEN x.accepting END)
+        AND ($1 <> 'turn' OR current_setting('daftar.officer_uid') = {schema}.turn_of(x))
       ORDER BY x.stage_due NULLS LAST, x.id LIMIT 500) f

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from conftest import Server, keyed_env
+from pki import CA
 from test_auth import Officers, bearer, tokens
 
 YEAR = datetime.date.today().year  # the cycle's dates fall in the next year: still ahead
@@ -20,12 +21,17 @@ def w(db, tmp_path_factory):
     off = Officers(db, str(tmp_path_factory.mktemp("pw")))
     p = {"cu": off.add(a, "officer,apar_custodian")[0], "o": off.add(a, "officer")[0], "p": off.add(a, "officer")[0],
          "r1": off.add(a, "officer")[0], "x": off.add(a, "officer")[0], "r2": off.add(b, "officer")[0],
-         "r3": off.add(b, "officer")[0], "r4": off.add(b, "officer")[0], "cu_b": off.add(b, "officer,apar_custodian")[0]}
-    s = Server(env_extra=keyed_env(db, DAFTAR_TIMERS_RESCAN_MS="100"))
+         "r3": off.add(b, "officer")[0], "r4": off.add(b, "officer")[0], "cu_b": off.add(b, "officer,apar_custodian")[0],
+         "q": off.add(a, "officer")[0]}
+    ca = CA()
+    ca_path = str(tmp_path_factory.mktemp("ca") / "ca.pem")
+    with open(ca_path, "wb") as fh:
+        fh.write(ca.pem())
+    s = Server(env_extra=keyed_env(db, DAFTAR_TIMERS_RESCAN_MS="100", DAFTAR_SIGNING_CA=ca_path))
     s.wait_ready()
     with httpx.Client(base_url=s.url, http1=False, http2=True, timeout=20) as c:
         t = {k: bearer(tokens(c, uid)["access_token"]) for k, uid in p.items()}
-    yield dict(p, a=a, b=b, t=t, db=db, server=s)
+    yield dict(p, a=a, b=b, t=t, db=db, server=s, ca=ca)
     s.stop()
 
 
@@ -79,10 +85,10 @@ def test_a_form_from_cycle_to_closure(c, w):
     r = c.post(dept(w, "/cycles"), json={"year": YEAR}, headers=t["cu"])
     assert r.status_code == 201, r.text
     cycle = r.json()
-    assert cycle["forms"] == 5 and cycle["self_due"] == "%d-05-15" % (YEAR + 1)
+    assert cycle["forms"] == 6 and cycle["self_due"] == "%d-05-15" % (YEAR + 1)
     assert c.post(dept(w, "/cycles"), json={"year": YEAR}, headers=t["cu"]).status_code == 409
     comp = c.get(dept(w, "/cycles/%s/completeness" % cycle["id"]), headers=t["cu"]).json()
-    assert len(comp["without_chain"]) == 5 and comp["without_form"] == []
+    assert len(comp["without_chain"]) == 6 and comp["without_form"] == []
     w["cycle"] = cycle["id"]
     dash = c.get(dept(w, "/cycles/" + cycle["id"]), headers=t["cu"]).json()
     fo = [f for f in dash["forms"] if f["uid"] == w["o"]][0]
@@ -111,10 +117,31 @@ def test_a_form_from_cycle_to_closure(c, w):
     r = submit(c, w, "r1", fid, work_output=7, personal_attributes=6, functional_competency=8, pen_picture="Diligent",
                integrity="Beyond doubt")
     assert r.status_code == 200 and r.json()["stage"] == "reviewing", r.text
-    # the reviewing authority misses its date: the form moves on by itself
+    # the reviewing authority sits on it past its date (the clock moved on three days, its timer not yet):
+    # the custodian's dashboard shows the form and the authority late
+    w["db"].psql("UPDATE state_apar.forms SET stage_due = now() - interval '3 days 1 hour' WHERE id = '%s'" % fid)
+    dash = c.get(dept(w, "/cycles/" + w["cycle"]), headers=t["cu"]).json()
+    assert [f["days_late"] for f in dash["forms"] if f["id"] == fid] == [3]
+    assert [a for a in dash["late_by_authority"] if a["authority"] == w["r2"]] == \
+        [{"authority": w["r2"], "level": "reviewing", "waiting": 1, "most_days_late": 3, "missed": 0, "days_late_missed": 0}]
+    # then the timer: the form moves on by itself, the level "not reported", the move logged and audited
     fire(w, fid)
     wait_stage(c, w, "o", fid, "accepting")
     assert levels(c, w, "r3", fid) == [("self", False), ("reporting", False), ("reviewing", True)]
+    dash = c.get(dept(w, "/cycles/" + w["cycle"]), headers=t["cu"]).json()
+    assert [a for a in dash["late_by_authority"] if a["authority"] == w["r2"]] == \
+        [{"authority": w["r2"], "level": "reviewing", "waiting": 0, "most_days_late": 0, "missed": 1, "days_late_missed": 3}]
+    track = get(c, w, "r3", fid).json()["track"]
+    assert [(m["from"], m["to"], m["by"], m["authority"], m["missed"], m["days_late"]) for m in track] == [
+        ("self", "reporting", w["o"], w["o"], False, 0), ("reporting", "reviewing", w["r1"], w["r1"], False, 0),
+        ("reviewing", "accepting", "timer", w["r2"], True, 3)]
+    assert [sorted(m) for m in get(c, w, "o", fid).json()["track"]] == [["at", "from", "to"]] * 3  # stages only
+    audit = w["db"].psql("SELECT actor, detail->>'from', detail->>'to', detail->>'missed' FROM state_apar.audit "
+                         "WHERE action = 'apar.stage' AND subject = '%s' ORDER BY id" % fid).stdout.split()
+    assert audit == [w["o"] + "|self|reporting|false", w["r1"] + "|reporting|reviewing|false", "timer|reviewing|accepting|true"]
+    # a level recorded as not reported has nothing to sign
+    r = c.post("/v1/apar/forms/%s/submissions/3/signature" % fid, json={"signature": "MAA="}, headers=t["r2"])
+    assert r.status_code == 403, r.text
     r = get(c, w, "r3", fid).json()
     assert r["submissions"][1]["content"]["overall"] == 7.0  # 0.4 x 7 + 0.3 x 6 + 0.3 x 8
     r = submit(c, w, "r3", fid, agree=True)
@@ -210,3 +237,201 @@ def test_recusal_short_periods_and_completeness(c, w):
     dash = c.get(dept(w, "/cycles/" + w["cycle"]), headers=t["cu"]).json()
     assert dash["stages"]["closed"] == 1 and dash["stages"]["no_report"] == 1
     assert "submissions" not in str(dash) and "Diligent" not in str(dash)
+
+
+STAGES = ["self", "reporting", "reviewing", "accepting", "disclosure", "representation", "decision", "closed"]
+RANK = {s: i for i, s in enumerate(STAGES)}
+
+
+def oracle(role, stage, level):
+    """Who reads which level's content, as the issue says it (kept apart from may_read.sql on purpose):
+    before disclosure the authority whose turn it is and the later levels read the earlier levels, an earlier
+    level only the stage (and its own part), the officer their self-appraisal; after disclosure the officer
+    reads everything; the accepting authority deciding a representation reads it all."""
+    if role == "officer":
+        return level == "self" or RANK[stage] >= RANK["representation"]
+    if level == role or (role == "accepting" and level == "decision") or (role == "accepting" and stage == "decision"):
+        return True
+    return RANK[level] < RANK[role] and RANK[stage] <= RANK[role]
+
+
+def full_track(role, stage):
+    return RANK[stage] >= RANK["representation"] if role == "officer" else oracle(role, stage, "self")
+
+
+def as_role(w, rows):
+    """Each (who, dept, roles) in its own transaction as role state_apar with the settings a request sets, then
+    what a statement that forgot every rule sees of the form: forms, submissions' levels, stage log, signatures."""
+    sql = []
+    for who, d, roles in rows:
+        sql.append("BEGIN; SET LOCAL ROLE state_apar; SELECT 'cfg', set_config('daftar.officer_uid', '%s', true), "
+                   "set_config('daftar.roles', '%s', true), set_config('daftar.dept', '%s', true); "
+                   "SELECT 'row', '%s', (SELECT count(*) FROM state_apar.forms WHERE id = '{f}'), "
+                   "(SELECT coalesce(string_agg(level, ',' ORDER BY seq), '-') FROM state_apar.submissions WHERE form = '{f}'), "
+                   "(SELECT count(*) FROM state_apar.stages WHERE form = '{f}'), "
+                   "(SELECT count(*) FROM state_apar.signatures WHERE form = '{f}'); COMMIT;" % (w[who], roles, d, who))
+    return " ".join(sql)
+
+
+def test_visibility_matrix(c, w):
+    """Officer, each authority before, at and after its turn, the custodian, another officer of the department
+    and other departments, at every stage from self-appraisal to closure, x every form route: content only
+    where allowed, 404 elsewhere, over HTTP/2 and in SQL as the scope's role; every content read audited."""
+    t, db = w["t"], w["db"]
+    dash = c.get(dept(w, "/cycles/" + w["cycle"]), headers=t["cu"]).json()
+    fq = [f for f in dash["forms"] if f["uid"] == w["q"]][0]
+    fid = fq["id"]
+    chain = {"reporting": w["r1"], "reviewing": w["r2"], "accepting": w["r4"],
+             "period_from": "%d-04-01" % YEAR, "period_to": "%d-03-31" % (YEAR + 1)}
+    assert c.put(dept(w, "/forms/%s/chain" % fid), json=chain,
+                 headers=dict(t["cu"], **{"If-Match": '"%d"' % fq["version"]})).status_code == 200
+    roles = {"q": "officer", "r1": "reporting", "r2": "reviewing", "r4": "accepting"}
+    outsiders = ["x", "o", "r3", "cu_b", "cu"]  # cu: the custodian reads stages on its dashboard only
+    signer = w["ca"].issue("Reporting Officer R1")
+    assert c.post("/v1/me/certificates", json=signer.registration(w["r1"]), headers=t["r1"]).status_code == 201
+    reads_at = [0]
+    shown = []
+    state = {"done": [], "moves": 0, "signed": False}
+
+    def check(stage):
+        done = state["done"]
+        reads_at[0] = len(c.get(dept(w, "/forms/%s/reads" % fid), headers=t["cu"]).json())  # submit() reads too
+        for who, role in roles.items():
+            r = get(c, w, who, fid)
+            assert r.status_code == 200, (stage, who)
+            f = r.json()
+            want = [lv for lv in done if oracle(role, stage, lv)]
+            assert f["stage"] == stage and [x["level"] for x in f["submissions"]] == want, (stage, who, f["submissions"])
+            assert ("final_grade" in f) == (role == "accepting" or RANK[stage] >= RANK["representation"]), (stage, who)
+            assert len(f["track"]) == state["moves"] and \
+                all(("missed" in m) == full_track(role, stage) for m in f["track"]), (stage, who, f["track"])
+            assert f["training"]["status"] == "none", (stage, who)
+            if want:
+                shown.append((w[who], tuple(sorted(set(want)))))
+            assert fid in [x["id"] for x in c.get("/v1/apar/forms", headers=t[who]).json()], (stage, who)
+        for who in outsiders:
+            assert get(c, w, who, fid).status_code == 404, (stage, who)
+            assert fid not in [x["id"] for x in c.get("/v1/apar/forms", headers=t[who]).json()], (stage, who)
+            assert submit(c, w, who, fid, agree=True).status_code == 404, (stage, who)
+            r = c.post("/v1/apar/forms/%s/recusal" % fid, json={"reason": "x"}, headers=t[who])
+            assert r.status_code == 404, (stage, who, r.text)
+            r = c.post("/v1/apar/forms/%s/submissions/1/signature" % fid, json={"signature": "MAA="}, headers=t[who])
+            assert r.status_code == 404, (stage, who, r.text)
+        for who in ("x", "q", "r1", "r2", "r4"):  # the custodian's routes: the department's custodian alone
+            assert c.get(dept(w, "/forms/%s/reads" % fid), headers=t[who]).status_code in (403, 404), (stage, who)
+            assert c.put(dept(w, "/forms/%s/chain" % fid), json=chain,
+                         headers=dict(t[who], **{"If-Match": '"1"'})).status_code in (403, 404), (stage, who)
+        assert c.get(dept(w, "/forms/%s/reads" % fid, w["b"]), headers=t["cu_b"]).status_code == 404
+        dash = c.get(dept(w, "/cycles/" + w["cycle"]), headers=t["cu"]).json()
+        assert [x["stage"] for x in dash["forms"] if x["id"] == fid] == [stage]
+        assert "Sharp" not in str(dash) and "pen_picture" not in str(dash) and "final_grade" not in str(dash)
+        # every content read is in the read audit, by who and which levels
+        reads = c.get(dept(w, "/forms/%s/reads" % fid), headers=t["cu"]).json()
+        got = [(x["by"], tuple(sorted(x["levels"]))) for x in reads[reads_at[0]:]]
+        assert sorted(got) == sorted(shown), (stage, got, shown)
+        shown.clear()
+        # the database alone: a statement as the role with each caller's settings
+        rows = [(who, "", ",officer,") for who in roles] + [(who, "", ",officer,") for who in ("x", "o", "r3")] + \
+            [("cu", w["a"], ",officer,apar_custodian,"), ("cu", "", ",officer,apar_custodian,"),
+             ("cu_b", w["b"], ",officer,apar_custodian,")]
+        out = [ln.split("|")[1:] for ln in db.psql(as_role(w, rows).replace("{f}", fid), user="daftar_api").stdout.split("\n")
+               if ln.startswith("row|")]
+        seen = {(who, n): (int(fc), lv, int(st), int(sg)) for n, (who, fc, lv, st, sg) in enumerate(out)}
+        for n, (who, d, _) in enumerate(rows):
+            role = roles.get(who)
+            if role:
+                want = [lv for lv in done if oracle(role, stage, lv)]
+                moves = state["moves"] if full_track(role, stage) else 0
+                sigs = 1 if state["signed"] and oracle(role, stage, "reporting") else 0
+                assert seen[(who, n)] == (1, ",".join(want) or "-", moves, sigs), (stage, who, seen[(who, n)])
+            elif who == "cu" and d == w["a"]:
+                assert seen[(who, n)] == (1, "-", state["moves"], 0), (stage, who, seen[(who, n)])
+            else:
+                assert seen[(who, n)] == (0, "-", 0, 0), (stage, who, d, seen[(who, n)])
+
+    def step(who, stage_after, level, **body):
+        r = submit(c, w, who, fid, **body)
+        assert r.status_code == 200 and r.json()["stage"] == stage_after, (who, r.text)
+        state["done"].append(level)
+        state["moves"] += 1
+
+    check("self")
+    step("q", "reporting", "self", targets="Settle 50 pension cases", achievements="Settled 61 cases")
+    check("reporting")
+    for who in ("q", "r2", "r4"):  # not their turn
+        assert submit(c, w, who, fid, agree=True).status_code == 409, who
+    # an overall grade under 4 needs a justification, as 8 and above does
+    low = dict(work_output=3, personal_attributes=3, functional_competency=4, pen_picture="Sharp decline", integrity="Good")
+    r = submit(c, w, "r1", fid, **low)
+    assert r.status_code == 422 and "3.30" in r.json()["detail"] and "justification" in r.json()["detail"], r.text
+    step("r1", "reviewing", "reporting", justification="Long absences; files pending over 90 days.", **low)
+    # the reporting authority signs its part: the submission's hash, with its registered certificate
+    part = get(c, w, "r2", fid).json()["submissions"][1]
+    sig_url = "/v1/apar/forms/%s/submissions/%d/signature" % (fid, part["seq"])
+    other = w["ca"].issue("Not Registered")
+    assert c.post(sig_url, json={"signature": other.sign(part["hash"])}, headers=t["r1"]).status_code == 422
+    assert c.post(sig_url, json={"signature": signer.sign("0" * 64)}, headers=t["r1"]).status_code == 422
+    assert c.post(sig_url, json={"signature": signer.sign(part["hash"])}, headers=t["r2"]).status_code == 403
+    r = c.post(sig_url, json={"signature": signer.sign(part["hash"])}, headers=t["r1"])
+    assert r.status_code == 201 and r.json()["signer"] == w["r1"] and r.json()["hash"] == part["hash"], r.text
+    assert "Reporting Officer R1" in r.json()["subject"] and r.json()["fingerprint"] == signer.fingerprint()
+    assert c.post(sig_url, json={"signature": signer.sign(part["hash"])}, headers=t["r1"]).status_code == 409
+    assert get(c, w, "r2", fid).json()["submissions"][1]["signature"]["fingerprint"] == signer.fingerprint()
+    state["signed"] = True
+    check("reviewing")
+    assert c.post("/v1/apar/forms/%s/recusal" % fid, json={"reason": "late"}, headers=t["r1"]).status_code == 409
+    r = submit(c, w, "r2", fid, agree=False, work_output=5, personal_attributes=5, functional_competency=5,
+               pen_picture="Average", integrity="Good")
+    assert r.status_code == 422 and "reasons" in r.json()["detail"], r.text
+    step("r2", "accepting", "reviewing", agree=False, work_output=5, personal_attributes=5, functional_competency=5,
+         pen_picture="Average", integrity="Good", reasons="The absences were sanctioned medical leave.")
+    check("accepting")
+    step("r4", "disclosure", "accepting", final_grade=5, reasons="As the reviewing authority: leave was sanctioned.")
+    check("disclosure")
+    fire(w, fid)
+    wait_stage(c, w, "q", fid, "representation")
+    state["moves"] += 1
+    check("representation")
+    step("q", "decision", "representation", representation="My 61 settled cases against 50 deserve 6.")
+    check("decision")
+    step("r4", "closed", "decision", final_grade=6, reasons="Representation upheld: output above target.")
+    check("closed")
+    done = get(c, w, "q", fid).json()
+    assert done["accepted_grade"] == 5.0 and done["final_grade"] == 6.0
+
+
+def test_training_status_through_its_interface(c, w):
+    """The form shows the officer's mandatory training status for the period, read from the training scope
+    through the one function it grants the APAR role (status only); the APAR role reaches no training table."""
+    t, db = w["t"], w["db"]
+    dash = c.get(dept(w, "/cycles/" + w["cycle"]), headers=t["cu"]).json()
+    fid = [f for f in dash["forms"] if f["uid"] == w["p"]][0]["id"]  # p's chain: r1, r2, r4 (test_who_sees_what)
+    code = "APAR-%s" % w["a"][-6:].upper().replace("_", "")
+    db.psql("INSERT INTO state_training.courses (code, title, title_hi, provider, pass_mark, status, created_by) "
+            "VALUES ('{c}', 'Office procedure', 'कार्यालय प्रक्रिया', 'ATI', 60, 'published', 'test');"
+            "WITH a AS (INSERT INTO state_training.assignments (dept, course, audience, deadline, target, created_by) "
+            "SELECT '{d}', id, 'department', '{y}-12-31', 100, 'test' FROM state_training.courses WHERE code = '{c}' "
+            "RETURNING id) INSERT INTO state_training.assignees (assignment, dept, uid) SELECT id, '{d}', '{u}' FROM a"
+            .format(c=code, d=w["a"], y=YEAR, u=w["p"]))
+    for who in ("p", "r1", "r2", "r4"):
+        tr = get(c, w, who, fid).json()["training"]
+        assert (tr["status"], tr["mandatory"], tr["completed"]) == ("incomplete", 1, 0), (who, tr)
+        assert tr["courses"] == [{"code": code, "title": "Office procedure", "title_hi": "कार्यालय प्रक्रिया",
+                                  "deadline": "%d-12-31" % YEAR, "completed": False, "overdue": False}], tr
+    db.psql("INSERT INTO state_training.completions (uid, course, completed_on, score, recorded_by) "
+            "SELECT '%s', id, '%d-11-02', 80, 'test' FROM state_training.courses WHERE code = '%s'" % (w["p"], YEAR, code))
+    tr = get(c, w, "r2", fid).json()["training"]
+    assert (tr["status"], tr["completed"]) == ("complete", 1) and "score" not in str(tr), tr
+    # in SQL as the APAR role: the interface answers the form's officer and authorities, nobody else,
+    # and no training table is the APAR role's to read
+    sql = ("BEGIN; SET LOCAL ROLE state_apar; SELECT set_config('daftar.officer_uid', '%s', true), "
+           "set_config('daftar.roles', ',officer,', true), set_config('daftar.dept', '', true); "
+           "SELECT state_training.mandatory_status('%s', '%d-04-01', '%d-03-31')->>'status'; COMMIT;")
+    assert db.psql(sql % (w["r1"], w["p"], YEAR, YEAR + 1), user="daftar_api").stdout.split()[-1] == "complete"
+    for who in ("x", "r3"):
+        r = db.psql(sql % (w[who], w["p"], YEAR, YEAR + 1), user="daftar_api", check=False)
+        assert r.returncode != 0 and "No such officer" in r.stderr, (who, r.stdout, r.stderr)
+    for table in ("completions", "assignees", "enrolments", "progress_events"):
+        r = db.psql("BEGIN; SET LOCAL ROLE state_apar; SELECT count(*) FROM state_training.%s; COMMIT;" % table,
+                    user="daftar_api", check=False)
+        assert r.returncode != 0 and "permission denied" in r.stderr, (table, r.stderr)

@@ -5,8 +5,6 @@ LANGUAGE plpgsql AS $$
 DECLARE
     d {schema}.drafts := {schema}.draft_approvable(p_file, p_draft, p_version);
 BEGIN
-    RETURN json_build_object('hash', d.hash, 'certificates',
-                             coalesce((SELECT json_agg(translate(encode(c.der, 'base64'), E'\n', ''))
-                                       FROM daftar.certificates_mine() c), '[]'::json));
+    RETURN daftar.to_sign(d.hash);
 END
 $$;

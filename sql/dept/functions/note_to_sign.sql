@@ -17,8 +17,6 @@ BEGIN
     IF EXISTS (SELECT 1 FROM {schema}.note_signatures WHERE file_id = p_id AND n = p_n) THEN
         RAISE EXCEPTION 'This note is signed already.' USING ERRCODE = 'DF409';
     END IF;
-    RETURN json_build_object('hash', x.hash, 'certificates',
-                             coalesce((SELECT json_agg(translate(encode(c.der, 'base64'), E'\n', ''))
-                                       FROM daftar.certificates_mine() c), '[]'::json));
+    RETURN daftar.to_sign(x.hash);
 END
 $$;

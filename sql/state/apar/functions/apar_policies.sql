@@ -1,6 +1,7 @@
 -- apar_policies: the row-level rules in force on the scope's tables. Cycles:
 -- their department's custodian. Forms (stage, dates, chain): may_see_form.
--- Submissions (content): may_read, level by level. Reads of content and
+-- Submissions (content) and their signatures: may_read, level by level.
+-- Stage log: may_track. Reads of content and
 -- recusals: the custodian of the form's department (and the recusing
 -- authority its own). Audit: its actor. Timers: every request (through
 -- timer_set and timers_fire). No policy allows a write: writes go through
@@ -23,3 +24,10 @@ DROP POLICY IF EXISTS audit_read ON {schema}.audit;
 CREATE POLICY audit_read ON {schema}.audit FOR SELECT TO {role} USING (actor = current_setting('daftar.officer_uid'));
 DROP POLICY IF EXISTS timers_all ON {schema}.timers;
 CREATE POLICY timers_all ON {schema}.timers FOR ALL TO {role} USING (true) WITH CHECK (true);
+DROP POLICY IF EXISTS stages_read ON {schema}.stages;
+CREATE POLICY stages_read ON {schema}.stages FOR SELECT TO {role}
+    USING (EXISTS (SELECT 1 FROM {schema}.forms f WHERE f.id = form AND {schema}.may_track(f)));
+DROP POLICY IF EXISTS signatures_read ON {schema}.signatures;
+CREATE POLICY signatures_read ON {schema}.signatures FOR SELECT TO {role}
+    USING (EXISTS (SELECT 1 FROM {schema}.forms f JOIN {schema}.submissions s ON s.form = f.id
+                   WHERE f.id = signatures.form AND s.seq = signatures.seq AND {schema}.may_read(f, s.level)));
