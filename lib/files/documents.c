@@ -47,18 +47,20 @@ static void get_receipt_document(dft_req_t *r)
 static void list_documents(dft_req_t *r)
 {
     dft_db_scope_t scope;
-    char id[37];
-    if (dft_kit_dept_scope(r, &scope) != 0 || dft_kit_path_uuid(r, "file_id", "No such file.", id) != 0)
+    char id[37], limit[8];
+    const char *cursor;
+    if (dft_kit_dept_scope(r, &scope) != 0 || dft_kit_path_uuid(r, "file_id", "No such file.", id) != 0 ||
+        dft_kit_page_limit(r, limit) != 0 || (cursor = dft_kit_cursor(r)) == NULL)
         return;
-    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
-    dft_db_respond(r, &scope, DFT_DB_WRITE, "documents_list", params, 1); /* audits */
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, cursor, limit};
+    dft_db_respond(r, &scope, DFT_DB_WRITE, "documents_list", params, 3); /* audits */
 }
 
 static const dft_route_t routes[] = {
     {.method = "POST", .path = "/v1/departments/{dept}/files/{file_id}/documents", .name = "uploadDocument",
      .handler = upload_file_document, .query = dft_attach_upload_query, .flags = DFT_ROUTE_UPLOAD, .scope = "files:write"},
     {.method = "GET", .path = "/v1/departments/{dept}/files/{file_id}/documents", .name = "listDocuments",
-     .handler = list_documents, .scope = "files:read"},
+     .handler = list_documents, .query = dft_kit_page_query, .scope = "files:read"},
     {.method = "GET", .path = "/v1/departments/{dept}/files/{file_id}/documents/{doc_id}", .name = "getDocument",
      .handler = get_file_document, .scope = "files:read"},
     {.method = "PUT", .path = "/v1/departments/{dept}/receipts/{receipt_id}/document", .name = "uploadReceiptDocument",

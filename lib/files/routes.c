@@ -214,10 +214,11 @@ static void list_movements(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char id[37];
-    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
+    char limit[8], after[12];
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || dft_kit_numbered_page(r, limit, after) != 0)
         return;
-    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
-    dft_db_respond(r, &scope, DFT_DB_WRITE, "file_movements", params, 1); /* audits */
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, after, limit};
+    dft_db_respond(r, &scope, DFT_DB_WRITE, "file_movements", params, 3); /* audits */
 }
 
 /* -------------------------------------------------------------- notes */
@@ -226,10 +227,11 @@ static void list_notes(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char id[37];
-    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0)
+    char limit[8], after[12];
+    if (dft_kit_dept_scope(r, &scope) != 0 || file_id(r, id) != 0 || dft_kit_numbered_page(r, limit, after) != 0)
         return;
-    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
-    dft_db_respond(r, &scope, DFT_DB_WRITE, "notes_list", params, 1); /* audits */
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, after, limit};
+    dft_db_respond(r, &scope, DFT_DB_WRITE, "notes_list", params, 3); /* audits */
 }
 
 static void verify_notes(dft_req_t *r)
@@ -327,9 +329,9 @@ static const dft_route_t routes[] = {
     {.method = "POST", .path = "/v1/departments/{dept}/files/{file_id}/movements", .name = "moveFile", .handler = move_file,
      .scope = "files:write"},
     {.method = "GET", .path = "/v1/departments/{dept}/files/{file_id}/movements", .name = "listMovements",
-     .handler = list_movements, .scope = "files:read"},
+     .handler = list_movements, .query = dft_kit_page_query, .scope = "files:read"},
     {.method = "GET", .path = "/v1/departments/{dept}/files/{file_id}/notes", .name = "listNotes", .handler = list_notes,
-     .scope = "files:read"},
+     .query = dft_kit_page_query, .scope = "files:read"},
     {.method = "POST", .path = "/v1/departments/{dept}/files/{file_id}/notes", .name = "addNote", .handler = add_note,
      .scope = "files:write"},
     {.method = "GET", .path = "/v1/departments/{dept}/files/{file_id}/notes/verify", .name = "verifyNotes",

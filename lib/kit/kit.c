@@ -107,6 +107,8 @@ const char *dft_kit_path_number(dft_req_t *r, const char *name, int64_t max, con
     return h2o_strdup(&r->h2o->pool, n->base, n->len).base;
 }
 
+const char *const dft_kit_page_query[] = {"limit", "cursor", NULL};
+
 const char *dft_kit_cursor(dft_req_t *r)
 {
     const dft_str_t *cursor = dft_req_query(r, "cursor");
@@ -120,6 +122,28 @@ const char *dft_kit_cursor(dft_req_t *r)
         return NULL;
     }
     return h2o_strdup(&r->h2o->pool, cursor->base, cursor->len).base;
+}
+
+int dft_kit_numbered_page(dft_req_t *r, char limit[8], char after[12])
+{
+    const dft_str_t *c = dft_req_query(r, "cursor");
+    int64_t a = 0;
+    if (dft_kit_page_limit(r, limit) != 0)
+        return -1;
+    if (c != NULL && c->len > 0 && dft_parse_int64(c->base, c->len, 1, 1000000000, &a) != 0) {
+        dft_respond_field_error(r, "cursor", "malformed", "cursor must be a next_cursor value from a previous page.");
+        return -1;
+    }
+    snprintf(after, 12, "%lld", (long long)a);
+    return 0;
+}
+
+int dft_kit_page_limit(dft_req_t *r, char limit[8])
+{
+    if (dft_req_query(r, "limit") != NULL)
+        return dft_req_limit(r, limit);
+    snprintf(limit, 8, "100");
+    return 0;
 }
 
 static int one_of(const char *const *set, const char *s, size_t len)

@@ -38,8 +38,17 @@ const char *dft_kit_path_number(dft_req_t *r, const char *name, int64_t max, con
 
 /* ----------------------------------------------------- query and body */
 
+/* The query parameters of a plain paged list: limit, cursor. */
+extern const char *const dft_kit_page_query[];
 /* The `cursor` query parameter ('micros_uuid' from a previous page): "" when absent, NULL after a 400. */
 const char *dft_kit_cursor(dft_req_t *r);
+/* A page of a numbered list (notes by n, the track by seq): ?limit= (1..100, default 100) into
+ * limit[8] and ?cursor= (a next_cursor: the number after which to start; 0 when absent) into
+ * after[12]; 0, or -1 after a 400. */
+int dft_kit_numbered_page(dft_req_t *r, char limit[8], char after[12]);
+/* ?limit= (1..100) of a list that came whole before it paged (the notesheet, the track, documents):
+ * 100 when absent, so such a list of up to 100 still comes in one page; 0, or -1 after a 400. */
+int dft_kit_page_limit(dft_req_t *r, char limit[8]);
 /* A body member that must be one of set: `def` when absent (a 400 "required" when def is NULL),
  * NULL after a 400. */
 const char *dft_kit_body_enum(dft_req_t *r, json_t *body, const char *name, const char *const *set, const char *def);

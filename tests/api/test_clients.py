@@ -199,3 +199,53 @@ def test_each_refusal_has_its_own_type_and_a_hindi_detail(c, w):
     assert r.status_code == 409 and r.json()["type"] == "urn:daftar:problem:nothing-to-return"
     types = set(c.get("/openapi.json").json()["components"]["schemas"]["Problem"]["properties"]["type"]["enum"])
     assert {"urn:daftar:problem:forward-to-self", "urn:daftar:problem:nothing-to-return"} <= types
+
+
+def test_notes_the_track_and_documents_come_in_pages(c, w):
+    """The notesheet, the track and the documents came whole and unbounded; now by pages of at most 100
+    (default 100, so a list of up to 100 still comes in one page)."""
+    h = {"Authorization": "Bearer " + tokens(c, w["uid"])["access_token"]}
+    files = "/v1/departments/%s/files" % w["a"]
+    made = c.post(files, headers=h, json={"subject": "Pages", "section": "ADMIN"})
+    f = made.json()
+    item = files + "/" + f["id"]
+
+    def walk(what, limit):
+        seen, cursor, pages = [], None, 0
+        while True:
+            r = c.get(item + what, params=dict(limit=limit, **({"cursor": cursor} if cursor else {})), headers=h)
+            assert r.status_code == 200, r.text
+            page, pages = r.json(), pages + 1
+            assert len(page["items"]) <= limit and pages < 10
+            seen += page["items"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return seen, pages
+
+    for i in range(5):
+        assert c.post(item + "/notes", headers=h, json={"body": "Para %d" % (i + 1)}).status_code == 201
+    notes, pages = walk("/notes", 2)
+    assert [n["n"] for n in notes] == [1, 2, 3, 4, 5] and pages == 3
+    whole = c.get(item + "/notes", headers=h).json()
+    assert [n["n"] for n in whole["items"]] == [1, 2, 3, 4, 5] and whole["next_cursor"] is None
+    assert set(whole["officers"]) == {w["uid"]}
+    for i in range(3):
+        doc = c.post(item + "/documents", params={"filename": "d%d.pdf" % i}, content=b"%%PDF-1.7\n%d\n%%%%EOF\n" % i,
+                     headers=dict(h, **{"content-type": "application/pdf"}))
+        assert doc.status_code == 201, doc.text
+    docs, pages = walk("/documents", 2)
+    assert [d["filename"] for d in docs] == ["d0.pdf", "d1.pdf", "d2.pdf"] and pages == 2
+    moved = c.post(item + "/movements", json={"action": "forward", "to": w["bob"]}, headers=dict(h, **{"If-Match": made.headers["etag"]}))
+    assert moved.status_code == 201, moved.text
+    track, pages = walk("/movements", 1)
+    assert [m["seq"] for m in track] == [1, 2] and pages == 2
+    assert track[0]["until"] == track[1]["at"] and track[1]["until"] is None  # until reads across pages
+    first = c.get(item + "/movements", params={"limit": 1}, headers=h).json()
+    assert set(first["officers"]) == {w["uid"]}  # the page's officers only (bob is on the next)
+    for what in ("/notes", "/movements", "/documents"):
+        assert c.get(item + what, params={"limit": 101}, headers=h).status_code == 400, what
+        assert c.get(item + what, params={"cursor": "x"}, headers=h).status_code == 400, what
+        gone = c.get(files + "/00000000-0000-4000-8000-000000000000" + what, headers=h)
+        assert gone.status_code == 404, what
+    assert c.get(item + "/notes", params={"cursor": "5"}, headers=h).json() == {"items": [], "next_cursor": None,
+                                                                               "officers": {}}
