@@ -211,6 +211,10 @@ def test_who_sees_what(c, w):
     assert w["db"].psql(sql % (w["x"], fid), user="daftar_api").stdout.split()[-1] == "0"
     assert w["db"].psql(sql % (w["p"], fid), user="daftar_api").stdout.split()[-1] == "1"
     assert w["db"].psql(sql % (w["r2"], fid), user="daftar_api").stdout.split()[-1] == "2"
+    # nor does a form's timer tell anyone else that the form exists, or its stage and date
+    timers = sql.replace("count(*) FROM state_apar.submissions WHERE form", "count(*) FROM state_apar.timers WHERE subject")
+    for who, n in (("x", "0"), ("r3", "0"), ("cu_b", "0"), ("p", "1"), ("r2", "1")):
+        assert w["db"].psql(timers % (w[who], fid), user="daftar_api").stdout.split()[-1] == n, who
 
 
 def test_recusal_short_periods_and_completeness(c, w):

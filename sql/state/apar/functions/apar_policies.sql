@@ -3,8 +3,9 @@
 -- Submissions (content) and their signatures: may_read, level by level.
 -- Stage log: may_track. Reads of content and
 -- recusals: the custodian of the form's department (and the recusing
--- authority its own). Audit: its actor. Timers: every request (through
--- timer_set and timers_fire). No policy allows a write: writes go through
+-- authority its own). Audit: its actor. Timers: the timers thread
+-- (officer 'timer': timers_fire) and, to read, whoever sees the form (a
+-- timer tells a form's stage and date); they are set by form_stage. No policy allows a write: writes go through
 -- the SECURITY DEFINER functions of this folder, which check who may.
 DROP POLICY IF EXISTS cycles_read ON {schema}.cycles;
 CREATE POLICY cycles_read ON {schema}.cycles FOR SELECT TO {role} USING ({schema}.custodian_of(dept));
@@ -23,7 +24,10 @@ CREATE POLICY recusals_read ON {schema}.recusals FOR SELECT TO {role}
 DROP POLICY IF EXISTS audit_read ON {schema}.audit;
 CREATE POLICY audit_read ON {schema}.audit FOR SELECT TO {role} USING (actor = current_setting('daftar.officer_uid'));
 DROP POLICY IF EXISTS timers_all ON {schema}.timers;
-CREATE POLICY timers_all ON {schema}.timers FOR ALL TO {role} USING (true) WITH CHECK (true);
+CREATE POLICY timers_all ON {schema}.timers FOR ALL TO {role}
+    USING (current_setting('daftar.officer_uid') = 'timer'
+           OR EXISTS (SELECT 1 FROM {schema}.forms f WHERE f.id = subject AND {schema}.may_see_form(f)))
+    WITH CHECK (current_setting('daftar.officer_uid') = 'timer');
 DROP POLICY IF EXISTS stages_read ON {schema}.stages;
 CREATE POLICY stages_read ON {schema}.stages FOR SELECT TO {role}
     USING (EXISTS (SELECT 1 FROM {schema}.forms f WHERE f.id = form AND {schema}.may_track(f)));
