@@ -15,6 +15,7 @@
 #include "../core/core.h"
 #include "../db/db.h"
 #include "../http/worker.h"
+#include "../kit/kit.h"
 #include "../tenant/tenant.h"
 #include "crypto.h"
 #include "uid.h"
@@ -79,6 +80,7 @@ typedef struct create_t {
     dft_task_t task; /* first */
     dft_req_t *req;
     char dept[32], uid[DFT_UID_LEN + 1], temp[13];
+    char key[65], request_hash[65]; /* Idempotency-Key ("": none) and dft_kit_request_hash */
     char *name, *designation, *roles, *clearance, *hash;
 } create_t;
 
@@ -108,12 +110,25 @@ static void on_created(void *ctx, const dft_db_reply_t *reply)
         if (reply->err.code != DFT_OK) {
             dft_respond_error(r, &reply->err);
         } else {
+            /* {"replayed": bool, "officer": {...}} and, for a replay, "temporary": whether the officer
+             * still has a temporary password, now this request's (daftar.officer_create_again) */
             json_t *j = reply->value ? json_loadb(reply->value, reply->len, 0, NULL) : NULL;
-            json_object_set_new(j, "temporary_password", json_string(c->temp));
-            char *out = json_dumps(j, JSON_COMPACT);
-            dft_respond_json(r, 201, out, strlen(out));
-            dft_wipe(out, strlen(out));
-            free(out);
+            json_t *officer = json_object_get(j, "officer"), *temporary = json_object_get(j, "temporary");
+            char *out = NULL;
+            if (json_is_object(officer)) {
+                json_object_set_new(officer, "temporary_password",
+                                    temporary == NULL || json_is_true(temporary) ? json_string(c->temp) : json_null());
+                out = json_dumps(officer, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            }
+            if (out == NULL) {
+                dft_respond_code(r, DFT_E_INTERNAL, "officer_create returned unusable data");
+            } else {
+                if (json_is_true(json_object_get(j, "replayed")))
+                    dft_add_header(r, "idempotent-replayed", "true");
+                dft_respond_json(r, 201, out, strlen(out));
+                dft_wipe(out, strlen(out));
+                free(out);
+            }
             json_decref(j);
         }
     }
@@ -137,8 +152,9 @@ static void on_serial(void *ctx, const dft_db_reply_t *reply)
         return;
     }
     dft_uid_format((uint64_t)serial, c->uid);
-    const char *params[] = {c->uid, c->dept, c->name, c->designation, c->roles, c->clearance, c->hash};
-    dft_db_run_for(r, NULL, DFT_DB_WRITE, "officer_create", params, 7, on_created, c);
+    const char *params[] = {c->uid, c->dept, c->name, c->designation, c->roles, c->clearance, c->hash,
+                            c->key[0] ? c->key : NULL, c->request_hash};
+    dft_db_run_for(r, NULL, DFT_DB_WRITE, "officer_create", params, 9, on_created, c);
 }
 
 static void run_hash(dft_task_t *task)
@@ -190,8 +206,13 @@ static void create_officer(dft_req_t *r)
             return;
         }
     }
+    const char *idem[2];
+    if (dft_kit_idempotent(r, idem) != 0)
+        return;
     create_t *c = dft_calloc(1, sizeof(*c));
     c->req = r;
+    snprintf(c->key, sizeof(c->key), "%s", idem[0] != NULL ? idem[0] : "");
+    snprintf(c->request_hash, sizeof(c->request_hash), "%s", idem[1]);
     memcpy(c->dept, dept, sizeof(c->dept));
     c->name = dft_strdup(name);
     c->designation = dft_strdup(designation);

@@ -74,6 +74,7 @@ static const setting_t settings[] = {
     BOOL(timers, "on"),
     INT(timers_rescan_ms, 60000, 50, 600000),
     INT(audit_checkpoint_s, 300, 0, 86400),
+    INT(idempotency_ttl_s, 86400, 1, 2592000),
     STR(smtp_url, ""),
     STR(smtp_user, ""),
     STR(smtp_password, ""),

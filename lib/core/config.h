@@ -45,6 +45,7 @@ typedef struct dft_config_t {
     int64_t timers;           /* on (1): this server fires due timers (lib/timers) */
     int64_t timers_rescan_ms; /* how often it looks for due timers */
     int64_t audit_checkpoint_s; /* the timers thread anchors every audit chain head this often; 0 = never */
+    int64_t idempotency_ttl_s;  /* Idempotency-Keys are kept this long (the timers thread removes older ones) */
     /* e-Dispatch's e-mail letters (lib/dispatch/mailer.c) */
     char *smtp_url;      /* the relay: smtp://host:port (STARTTLS when offered), smtps://host:port; "" = no e-mail */
     char *smtp_user, *smtp_password; /* the relay's login, when it wants one */

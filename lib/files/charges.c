@@ -29,10 +29,11 @@ static void give_charge(dft_req_t *r)
         dft_respond_field_error(r, "valid_until", "required", "Say until when the charge runs (YYYY-MM-DD).");
         return;
     }
-    if ((reason = dft_body_text(r, body, "reason", 500, 1)) == NULL)
+    const char *idem[2];
+    if ((reason = dft_body_text(r, body, "reason", 500, 1)) == NULL || dft_kit_idempotent(r, idem) != 0)
         return;
-    const char *params[] = {holder, of, from, until, reason};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "charge_give", params, 5, dft_kit_on_json_created, r);
+    const char *params[] = {holder, of, from, until, reason, idem[0], idem[1]};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "charge_give", params, 7, dft_kit_on_created, r);
 }
 
 static void list_charges(dft_req_t *r)

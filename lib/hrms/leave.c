@@ -66,8 +66,11 @@ static void apply_leave(dft_req_t *r)
         dft_respond_field_error(r, "extends", "invalid", "extends is the id of an application.");
         return;
     }
-    const char *params[] = {type, from, to, reason, extends[0] ? extends : NULL};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "leave_apply", params, 5, dft_kit_on_etag_created, r);
+    const char *idem[2];
+    if (dft_kit_idempotent(r, idem) != 0)
+        return;
+    const char *params[] = {type, from, to, reason, extends[0] ? extends : NULL, idem[0], idem[1]};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "leave_apply", params, 7, dft_kit_on_created, r);
 }
 
 static const char *const leave_list_query[] = {"box", "limit", "cursor", NULL};

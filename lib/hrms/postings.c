@@ -58,9 +58,11 @@ static void order_posting(dft_req_t *r)
         return;
     }
     const char *params[] = {h2o_strdup(&r->h2o->pool, uid, 11).base, kind, to, designation,
-                            h2o_strdup(&r->h2o->pool, list.data, list.len).base, order_no, effective};
+                            h2o_strdup(&r->h2o->pool, list.data, list.len).base, order_no, effective, NULL, NULL};
     dft_buf_dispose(&list);
-    dft_db_run(r, &scope, DFT_DB_WRITE, "posting_order", params, 7, dft_kit_on_etag_created, r);
+    if (dft_kit_idempotent(r, params + 7) != 0)
+        return;
+    dft_db_run(r, &scope, DFT_DB_WRITE, "posting_order", params, 9, dft_kit_on_created, r);
 }
 
 static void list_postings(dft_req_t *r)

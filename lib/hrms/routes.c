@@ -165,9 +165,12 @@ static void add_entry(dft_req_t *r)
         dft_respond_field_error(r, "effective", "required", "The date the entry takes effect.");
         return;
     }
+    const char *idem[2];
+    if (dft_kit_idempotent(r, idem) != 0)
+        return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, uid, 11).base, kind, effective, details,
-                            corrects[0] ? corrects : NULL};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "entry_add", params, 5, dft_kit_on_etag_created, r);
+                            corrects[0] ? corrects : NULL, idem[0], idem[1]};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "entry_add", params, 7, dft_kit_on_created, r);
 }
 
 /* The entry of the path and the version of If-Match; 0, or -1 after responding. */
@@ -217,15 +220,15 @@ static void object_to_entry(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char uid[12];
-    const char *n, *remarks;
+    const char *n, *remarks, *idem[2];
     if (dft_hrms_employee_scope(r, &scope, uid) != 0 || (n = dft_kit_path_number(r, "n", 1000000, NO_ENTRY)) == NULL)
         return;
     static const char *const allowed[] = {"remarks", NULL};
     json_t *body = dft_req_json_object(r, allowed);
-    if (body == NULL || (remarks = dft_body_text(r, body, "remarks", 2000, 1)) == NULL)
+    if (body == NULL || (remarks = dft_body_text(r, body, "remarks", 2000, 1)) == NULL || dft_kit_idempotent(r, idem) != 0)
         return;
-    const char *params[] = {h2o_strdup(&r->h2o->pool, uid, 11).base, n, remarks};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "objection_raise", params, 3, dft_kit_on_json_created, r);
+    const char *params[] = {h2o_strdup(&r->h2o->pool, uid, 11).base, n, remarks, idem[0], idem[1]};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "objection_raise", params, 5, dft_kit_on_created, r);
 }
 
 static void answer_objection(dft_req_t *r)

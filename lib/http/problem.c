@@ -59,6 +59,8 @@ static const dft_refusal_t refusals[] = {
     {"note-changed-while-signing", "हस्ताक्षर के दौरान टिप्पणी बदल गई; फिर से हस्ताक्षर करें।"},
     {"receipt-filed-already", "यह प्राप्ति पहले से किसी फ़ाइल में है।"},
     {"receipt-above-file", "प्राप्ति केवल उतने या उससे ऊँचे वर्गीकरण वाली फ़ाइल में जा सकती है।"},
+    {"idempotency-key-reused", "यह Idempotency-Key किसी दूसरे अनुरोध के साथ भेजी जा चुकी है।"},
+    {"idempotency-key-in-flight", "इस Idempotency-Key वाले अनुरोध का उत्तर इसी बीच दिया गया; उसका उत्तर पाने के लिए इसे फिर भेजें।"},
 };
 
 const char *dft_problem_refusal(const char *slug)

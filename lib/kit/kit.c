@@ -195,6 +195,16 @@ void dft_kit_request_hash(dft_req_t *r, char hash[65])
     dft_buf_dispose(&b);
 }
 
+int dft_kit_idempotent(dft_req_t *r, const char *keyed[2])
+{
+    char hash[65];
+    if (dft_kit_idempotency_key(r, &keyed[0]) != 0)
+        return -1;
+    dft_kit_request_hash(r, hash);
+    keyed[1] = h2o_strdup(&r->h2o->pool, hash, 64).base;
+    return 0;
+}
+
 int dft_kit_idempotency_key(dft_req_t *r, const char **key)
 {
     *key = NULL;

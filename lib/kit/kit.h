@@ -72,6 +72,11 @@ int dft_kit_idempotency_key(dft_req_t *r, const char **key);
 /* What an Idempotency-Key is bound to: SHA-256 of the method, the path (query included) and the
  * body, as 64 hex digits (hash[65]), so one key with one body for two files is two requests. */
 void dft_kit_request_hash(dft_req_t *r, char hash[65]);
+/* What a creating POST gives its statement to retry safely: keyed[0] the Idempotency-Key (NULL when
+ * absent), keyed[1] dft_kit_request_hash; the statement passes both to daftar.idempotency_replay and
+ * daftar.idempotency_keep (sql/catalog/functions/, the one store of every scope) and answers
+ * {"replayed": bool, "<thing>": ...} for dft_kit_on_created. 0, or -1 after a 400. */
+int dft_kit_idempotent(dft_req_t *r, const char *keyed[2]);
 
 /* ------------------------------------------------------------ replies */
 

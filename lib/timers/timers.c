@@ -31,7 +31,9 @@
  * chain head that moved (lib/tenant/audit.c: a checkpoint MAC'd under a key
  * derived from master_key, recorded in the catalog and logged), so chains
  * are anchored without a cron job; several servers anchoring at once record
- * each head once.
+ * each head once. Every minute (or idempotency_ttl_s, when shorter) it
+ * removes the Idempotency-Keys kept longer than idempotency_ttl_s
+ * (daftar.idempotency_expire: one DELETE in the catalog's one store).
  *
  * Metrics (atomics, read by /metrics): fired, failed, the timers and
  * departments due at the last scan, how long its probe took, how late the
@@ -251,6 +253,7 @@ typedef struct timers_t {
     int64_t rescan_ms;
     int64_t statement_timeout_ms;
     int64_t checkpoint_s; /* 0: no anchoring (or no master_key) */
+    int64_t idempotency_ttl_s, expire_ms; /* keys kept this long; removed this often */
     unsigned char master[32];
 } timers_t;
 
@@ -271,6 +274,17 @@ static PGconn *connect_listening(const timers_t *t)
     return c;
 }
 
+/* Removes the Idempotency-Keys kept longer than ttl_s; a failure is logged and tried again next time. */
+static void expire_keys(PGconn *c, int64_t ttl_s)
+{
+    char ttl[24];
+    snprintf(ttl, sizeof(ttl), "%lld", (long long)ttl_s);
+    const char *params[] = {ttl};
+    if (!exec_ok(PQexecParams(c, "SELECT daftar.idempotency_expire($1::integer)", 1, NULL, params, NULL, NULL, 0),
+                 PGRES_TUPLES_OK))
+        dft_log(DFT_LOG_WARN, "timers", "removing expired Idempotency-Keys failed");
+}
+
 static int64_t earliest(int64_t a, int64_t b)
 {
     return a < b ? a : b;
@@ -282,7 +296,7 @@ static void *run(void *arg)
     PGconn *c = NULL;
     /* when to scan: the rescan, the next timer the last scan saw coming, the earliest notified */
     int64_t next_scan = 0, next_due = INT64_MAX, notified = INT64_MAX;
-    int64_t next_checkpoint = now_ms() + t->checkpoint_s * 1000;
+    int64_t next_checkpoint = now_ms() + t->checkpoint_s * 1000, next_expiry = 0;
     int warned = 0;
     for (;;) {
         if (c == NULL) {
@@ -313,8 +327,12 @@ static void *run(void *arg)
                 __atomic_add_fetch(&checkpoints_total, (uint64_t)made, __ATOMIC_RELAXED);
             next_checkpoint = now_ms() + t->checkpoint_s * 1000;
         }
+        if (now_ms() >= next_expiry) {
+            expire_keys(c, t->idempotency_ttl_s);
+            next_expiry = now_ms() + t->expire_ms;
+        }
         take_notifies(c, &notified); /* those that came in with the replies */
-        int64_t wake = earliest(next_scan, earliest(next_due, notified));
+        int64_t wake = earliest(next_scan, earliest(earliest(next_due, notified), next_expiry));
         if (t->checkpoint_s > 0)
             wake = earliest(wake, next_checkpoint);
         int64_t wait = wake - now_ms();
@@ -344,6 +362,8 @@ int dft_timers_start(dft_server_t *server)
     t->rescan_ms = cf->timers_rescan_ms;
     t->statement_timeout_ms = 60000; /* a batch of slow actions, or a checkpoint of every department */
     t->checkpoint_s = cf->audit_checkpoint_s;
+    t->idempotency_ttl_s = cf->idempotency_ttl_s;
+    t->expire_ms = cf->idempotency_ttl_s < 60 ? cf->idempotency_ttl_s * 1000 : 60000;
     if (t->checkpoint_s > 0 && dft_master_key_parse(cf->master_key, t->master) != 0) {
         dft_log(DFT_LOG_WARN, "timers", "no master_key: audit chains are not anchored by this server");
         t->checkpoint_s = 0;

@@ -66,17 +66,17 @@ static int assignment_body(dft_req_t *r, const char **params)
 static void create_assignment(dft_req_t *r)
 {
     dft_db_scope_t scope;
-    const char *params[6] = {"false"};
-    if (dft_training_scope(r, 1, &scope) == 0 && assignment_body(r, params) == 0)
-        dft_db_run(r, &scope, DFT_DB_WRITE, "assignment_create", params, 6, dft_kit_on_etag_created, r);
+    const char *params[8] = {"false"};
+    if (dft_training_scope(r, 1, &scope) == 0 && assignment_body(r, params) == 0 && dft_kit_idempotent(r, params + 6) == 0)
+        dft_db_run(r, &scope, DFT_DB_WRITE, "assignment_create", params, 8, dft_kit_on_created, r);
 }
 
 static void create_state_assignment(dft_req_t *r)
 {
     dft_db_scope_t scope;
-    const char *params[6] = {"true"};
-    if (dft_training_scope(r, 0, &scope) == 0 && assignment_body(r, params) == 0)
-        dft_db_run(r, &scope, DFT_DB_WRITE, "assignment_create", params, 6, dft_kit_on_etag_created, r);
+    const char *params[8] = {"true"};
+    if (dft_training_scope(r, 0, &scope) == 0 && assignment_body(r, params) == 0 && dft_kit_idempotent(r, params + 6) == 0)
+        dft_db_run(r, &scope, DFT_DB_WRITE, "assignment_create", params, 8, dft_kit_on_created, r);
 }
 
 static void list_assignments(dft_req_t *r)

@@ -1,12 +1,13 @@
 """What client developers tripped over, tried as a new user would (issue 26): each answer says what
 is wrong in the client's terms."""
+import datetime
 import time
 
 import httpx
 import pytest
 
 from conftest import Server, keyed_env
-from test_auth import Officers, tokens
+from test_auth import Officers, login, tokens
 
 
 @pytest.fixture(scope="module")
@@ -249,3 +250,160 @@ def test_notes_the_track_and_documents_come_in_pages(c, w):
         assert gone.status_code == 404, what
     assert c.get(item + "/notes", params={"cursor": "5"}, headers=h).json() == {"items": [], "next_cursor": None,
                                                                                "officers": {}}
+
+
+# ------------------------------------------------- every create takes Idempotency-Key
+
+# Creating POSTs that need no key, and why: a retry makes nothing twice by the operation's own nature.
+NO_KEY = {
+    "enrolSecondFactor": "a retry replaces the unconfirmed secret (one an officer); nothing is made twice",
+    "addHoliday": "the department's day is written again (one holiday a day)",
+    "moveFile": "If-Match is required: a retry after the move is 412, not a second move",
+    "approveDraft": "If-Match is required: a retry after the approval is 412",
+    "registerCertificate": "one registration a certificate (its fingerprint): a retry answers it again",
+    "updateDispatchStatus": "a status reached is not reached again: a retry is 409",
+    "acknowledgeDak": "a letter is acknowledged once: a retry is 409",
+    "openAparCycle": "one cycle a department and year: a retry is 409",
+    "createCourse": "one course a code: a retry is 409 naming the code",
+    "enrolMe": "one open enrolment a course: a retry answers it (200)",
+    "signAparSubmission": "a part is signed once: a retry is 409",
+}
+
+
+def test_every_creating_post_takes_an_idempotency_key(c):
+    """A mobile client retries what it sent when the answer is lost; every POST that answers 201 takes
+    Idempotency-Key (and says Idempotent-Replayed), or is listed above with why a retry makes nothing twice."""
+    spec = c.get("/openapi.json").json()
+    missing, stale = [], set(NO_KEY)
+    for path, item in spec["paths"].items():
+        op = item.get("post")
+        if op is None or "201" not in op["responses"]:
+            continue
+        stale.discard(op["operationId"])
+        keyed = {"$ref": "#/components/parameters/IdempotencyKey"} in op.get("parameters", [])
+        replayed = "Idempotent-Replayed" in op["responses"]["201"].get("headers", {})
+        if not (keyed and replayed) and op["operationId"] not in NO_KEY:
+            missing.append(op["operationId"])
+    assert missing == [] and stale == set()
+
+
+@pytest.fixture(scope="module")
+def staff(w, tmp_path_factory):
+    db, a = w["db"], w["a"]
+    off = Officers(db, str(tmp_path_factory.mktemp("pw")))
+    people = {"est": off.add(a, "officer,establishment")[0], "hoo": off.add(a, "officer,hoo")[0],
+              "admin": off.add(a, "officer,hr_admin")[0], "nodal": off.add(a, "officer,training_nodal")[0],
+              "tadmin": off.add(a, "officer,training_admin")[0], "lv": off.add(a, "officer")[0]}
+    db.psql("UPDATE state_training.settings SET value = '%s' WHERE name = 'admin_dept'" % a)
+    with httpx.Client(base_url=w["server"].url, http2=True, http1=False, timeout=20) as c:
+        heads = {k: {"Authorization": "Bearer " + tokens(c, uid)["access_token"]} for k, uid in people.items()}
+        particulars = {"service": "Rajasthan Administrative Service", "cadre": "RAS", "post": "Assistant", "pay_level": 6,
+                       "date_of_birth": "1990-06-15", "date_of_joining": "2015-07-16"}
+        r = c.put("/v1/departments/%s/employees/%s" % (a, people["lv"]), json=particulars, headers=heads["est"])
+        assert r.status_code == 201, r.text
+    return dict(people, h=heads)
+
+
+def retried(c, url, h, body, key, change):
+    """body POSTed twice with one key: one thing, the second answer the first again; the key with
+    the body changed (change: member, value) is 422 of its own type."""
+    keyed = dict(h, **{"Idempotency-Key": key})
+    first = c.post(url, json=body, headers=keyed)
+    assert first.status_code == 201, first.text
+    again = c.post(url, json=body, headers=keyed)
+    assert again.status_code == 201, again.text
+    assert "idempotent-replayed" not in first.headers and again.headers["idempotent-replayed"] == "true"
+    assert again.headers.get("etag") == first.headers.get("etag")
+    assert again.headers.get("location") == first.headers.get("location")
+    other = c.post(url, json=dict(body, **dict([change])), headers=keyed)
+    assert other.status_code == 422 and other.json()["type"] == "urn:daftar:problem:idempotency-key-reused", other.text
+    return first.json(), again.json()
+
+
+def count(w, sql):
+    return int(w["db"].psql(sql).stdout.strip())
+
+
+def test_a_retried_leave_application_is_one_application(c, w, staff):
+    """bench/leave saw it: a retried applyLeave made a second application and debited the days twice."""
+    a, lv, h = w["a"], staff["lv"], staff["h"]
+    day = datetime.date.today() + datetime.timedelta(days=28)
+    day -= datetime.timedelta(days=day.weekday())  # a Monday
+    body = {"type": "CL", "from_date": day.isoformat(), "to_date": day.isoformat(), "reason": "Retried on a bus"}
+    first, again = retried(c, "/v1/departments/%s/leave/applications" % a, h["lv"], body, "leave-" + lv, ("reason", "Changed"))
+    assert again == first
+    assert count(w, "SELECT count(*) FROM state_hr.leave_applications WHERE uid = '%s'" % lv) == 1
+    assert count(w, "SELECT count(*) FROM state_hr.leave_ledger WHERE uid = '%s' AND kind = 'debit'" % lv) == 1
+
+
+def test_retried_service_book_writes_are_made_once(c, w, staff):
+    a, lv, h = w["a"], staff["lv"], staff["h"]
+    book = "/v1/departments/%s/employees/%s/service-book" % (a, lv)
+    entry = {"details": "Appointed Assistant", "kind": "appointment", "effective": "2015-07-16"}
+    first, again = retried(c, book, h["est"], entry, "entry-" + lv, ("details", "Changed"))
+    assert again == first and first["n"] == 1
+    assert count(w, "SELECT count(*) FROM state_hr.service_book WHERE uid = '%s'" % lv) == 1
+    assert c.post(book + "/1/attest", headers=dict(h["hoo"], **{"If-Match": '"1"'})).status_code == 200
+    first, again = retried(c, book + "/1/objections", h["lv"], {"remarks": "The date is wrong"}, "objection-" + lv,
+                           ("remarks", "Changed"))
+    assert again == first
+    assert count(w, "SELECT count(*) FROM state_hr.objections WHERE uid = '%s'" % lv) == 1
+    order = {"order_no": "GAD/PR/2026/7", "kind": "promotion", "to_dept": a, "designation": "Section Officer",
+             "roles": ["officer", "section_officer"],
+             "effective": (datetime.date.today() + datetime.timedelta(days=300)).isoformat()}
+    first, again = retried(c, "/v1/departments/%s/employees/%s/postings" % (a, lv), h["est"], order, "posting-" + lv, ("order_no", "GAD/PR/2026/8"))
+    assert again == first
+    assert count(w, "SELECT count(*) FROM state_hr.postings WHERE uid = '%s'" % lv) == 1
+
+
+def test_a_retried_charge_and_assignment_are_made_once(c, w, staff):
+    a, h = w["a"], staff["h"]
+    until = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
+    charge = {"reason": "Earned leave", "holder": w["bob"], "of": staff["lv"], "valid_until": until}
+    first, again = retried(c, "/v1/departments/%s/charges" % a, h["hoo"], charge, "charge-1", ("reason", "Changed"))
+    assert again == first
+    assert count(w, "SELECT count(*) FROM dept_%s.charges WHERE of_uid = '%s'" % (a, staff["lv"])) == 1
+    course = {"code": "IDEM-1", "title": "Retries", "title_hi": "पुनः प्रयास", "provider": "State ATI", "competencies": [],
+              "pass_mark": 0, "status": "published", "modules": [{"title": "One", "min_seconds": 0}]}
+    made = c.post("/v1/courses", json=course, headers=h["tadmin"])
+    assert made.status_code == 201, made.text
+    deadline = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()
+    body = {"audience_value": "", "course_id": made.json()["id"], "audience": "department", "deadline": deadline}
+    first, again = retried(c, "/v1/departments/%s/training/assignments" % a, h["nodal"], body, "assign-1", ("target", 50))
+    assert again == first
+    assert count(w, "SELECT count(*) FROM state_training.assignments WHERE course = '%s'" % made.json()["id"]) == 1
+
+
+def test_a_retried_officer_creation_makes_one_officer_with_a_working_password(c, w, staff):
+    """createOfficer took no key: a retry made a second officer (a second UID for one person). Now it answers
+    the same officer, and a new temporary password in place of the lost one, which signs in."""
+    url = "/v1/departments/%s/officers" % w["a"]
+    body = {"name": "दोहरा अधिकारी", "roles": ["officer"]}
+    first, again = retried(c, url, staff["h"]["admin"], body, "officer-1", ("name", "Changed"))
+    assert again["uid"] == first["uid"] and again["temporary_password"] != first["temporary_password"]
+    assert count(w, "SELECT count(*) FROM daftar.officers WHERE name = 'दोहरा अधिकारी'") == 1
+    assert login(c, first["uid"], first["temporary_password"]).status_code == 401
+    assert login(c, first["uid"], again["temporary_password"]).status_code == 200
+
+
+def test_idempotency_keys_expire_after_the_setting(w):
+    """Keys are kept idempotency_ttl_s (a day by default), then removed by the timers thread: the same key
+    afterwards makes a new thing."""
+    s = Server(env_extra=dict(w["env"], DAFTAR_IDEMPOTENCY_TTL_S="1"))
+    try:
+        with httpx.Client(base_url=s.url, http2=True, http1=False, timeout=20) as c:
+            h = {"Authorization": "Bearer " + tokens(c, w["uid"])["access_token"], "Idempotency-Key": "expiring-1"}
+            files = "/v1/departments/%s/files" % w["a"]
+            first = c.post(files, headers=h, json={"subject": "Expiring key", "section": "ADMIN"})
+            assert first.status_code == 201, first.text
+            kept = "SELECT count(*) FROM daftar.idempotency WHERE uid = '%s' AND key = 'expiring-1'" % w["uid"]
+            assert count(w, kept) == 1
+            deadline = time.time() + 10
+            while count(w, kept) and time.time() < deadline:
+                time.sleep(0.3)
+            assert count(w, kept) == 0
+            later = c.post(files, headers=h, json={"subject": "Expiring key", "section": "ADMIN"})
+            assert later.status_code == 201 and "idempotent-replayed" not in later.headers
+            assert later.json()["id"] != first.json()["id"]
+    finally:
+        s.stop()
