@@ -5,7 +5,7 @@
 --   logins: rows of daftar.refresh_tokens, the officer's last login in daftar.credentials, the
 --   attempt counters daftar.login_failures and daftar.address_failures;
 --   add-note: the file the run opens in :dept (bench/drive.py), its notes, movements and access rows,
---   the department's audit events, and its file counter.
+--   the department's audit events (and the row of a chain they began), and its file counter.
 -- Seeding wrote no refresh token, audit event or idempotency row and logged no one in. The guards that
 -- keep notes and audit events append-only refuse these deletes, so this runs as superuser with
 -- triggers off (session_replication_role). bench/fingerprint.sql then checks that nothing else changed.
@@ -30,6 +30,7 @@ WHERE c.relnamespace = :'schema'::regnamespace AND c.relkind = 'r' AND c.relname
 ORDER BY c.relname \gexec
 DELETE FROM :schema.files WHERE created_at > :'seeded';
 DELETE FROM :schema.audit_events WHERE at > :'seeded';
+DELETE FROM :schema.audit_chains WHERE created_at > :'seeded';  -- a chain's row comes with its first event
 DELETE FROM :schema.idempotency WHERE created_at > :'seeded';
 -- numbers are gapless per year (CODE/SECTION/YEAR/NNNNNN): a year's counter is the count of its files
 DELETE FROM :schema.file_counters c

@@ -3,16 +3,21 @@
  * libpq: the CLI on the migration role's connection, and each server's
  * timers thread on its own connection, never an event loop).
  *
- * Each department's audit_events form a hash chain (sql/dept/functions/audit.sql):
+ * Each department's audit_events form one hash chain per family
+ * (sql/dept/functions/audit.sql, audit_chain.sql: 'efile', 'dispatch'):
  * hash = sha256(prev_hash || canonical text). Whoever may write every row
- * could rebuild a consistent chain, or delete the newest events, so the chain
- * head is anchored: a checkpoint records (dept, seq, hash) with an HMAC-SHA256
- * under a key derived from master_key, which the database never holds. The
- * checkpoint goes to daftar.audit_checkpoints (daftar.audit_checkpoint_add,
- * which the server's role may call) and out of the database as one line,
- * "checkpoint CODE seq=N hash=H mac=M", printed by the CLI or logged by the
- * server: a superuser who deletes the newest events and their checkpoints in
- * the catalog is still caught by the lines kept outside (verify --anchors).
+ * could rebuild a consistent chain, or delete the newest events, so each
+ * chain's head is anchored: a checkpoint records (dept, chain, seq, hash) with
+ * an HMAC-SHA256 under a key derived from master_key, which the database never
+ * holds. The checkpoint goes to daftar.audit_checkpoints
+ * (daftar.audit_checkpoint_add, which the server's role may call) and out of
+ * the database as one line, "checkpoint NAME seq=N hash=H mac=M", printed by
+ * the CLI or logged by the server: a superuser who deletes the newest events
+ * and their checkpoints in the catalog is still caught by the lines kept
+ * outside (verify --anchors). NAME is CODE for the chain 'efile' (the
+ * department's one chain before dept 0021, whose anchors and lines keep
+ * verifying as they were made) and CODE/CHAIN for the others; the MAC is over
+ * "NAME|seq|hash".
  *
  * Verification recomputes each event's hash in SQL, walks the links and the
  * sequence in C, and requires every checkpoint whose MAC verifies, from the
@@ -34,7 +39,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void checkpoint_mac(const unsigned char master[32], const char *dept, const char *seq, const char *hash,
+/* The name of department code's chain in anchors: CODE for e-File's (the one chain of old), else CODE/CHAIN. */
+static void chain_name(const char *code, const char *chain, char out[64])
+{
+    if (strcmp(chain, "efile") == 0)
+        snprintf(out, 64, "%s", code);
+    else
+        snprintf(out, 64, "%s/%s", code, chain);
+}
+
+static void checkpoint_mac(const unsigned char master[32], const char *name, const char *seq, const char *hash,
                            char out[65])
 {
     unsigned char key[32], mac[32];
@@ -42,7 +56,7 @@ static void checkpoint_mac(const unsigned char master[32], const char *dept, con
     static const char label[] = "daftar audit checkpoint v1";
     HMAC(EVP_sha256(), master, 32, (const unsigned char *)label, sizeof(label) - 1, key, &len);
     dft_buf_t msg = {0};
-    dft_buf_printf(&msg, "%s|%s|%s", dept, seq, hash);
+    dft_buf_printf(&msg, "%s|%s|%s", name, seq, hash);
     HMAC(EVP_sha256(), key, 32, (const unsigned char *)msg.data, msg.len, mac, &len);
     for (int i = 0; i < 32; ++i)
         snprintf(out + 2 * i, 3, "%02x", mac[i]);
@@ -99,9 +113,9 @@ int dft_audit_checkpoint(PGconn *c, const unsigned char master[32], const char *
             return -1;
         PQclear(d);
     }
-    const char *params[4] = {dept};
-    PGresult *heads = PQexecParams(c, "SELECT dept, seq, hash, anchored FROM daftar.audit_heads($1)", 1, NULL, params,
-                                   NULL, NULL, 0);
+    const char *params[5] = {dept};
+    PGresult *heads = PQexecParams(c, "SELECT dept, chain, seq, hash, anchored FROM daftar.audit_heads($1)", 1, NULL,
+                                   params, NULL, NULL, 0);
     if (PQresultStatus(heads) != PGRES_TUPLES_OK) {
         say(out, DFT_LOG_ERROR, "daftar: cannot read the chain heads: %s", PQresultErrorMessage(heads));
         PQclear(heads);
@@ -111,33 +125,36 @@ int dft_audit_checkpoint(PGconn *c, const unsigned char master[32], const char *
         say(out, DFT_LOG_INFO, "%s: no events yet", dept);
     int made = 0, rc = 0;
     for (int i = 0; i < PQntuples(heads); ++i) {
-        const char *code = PQgetvalue(heads, i, 0), *seq = PQgetvalue(heads, i, 1), *hash = PQgetvalue(heads, i, 2),
-                   *anchored = PQgetvalue(heads, i, 3);
+        const char *code = PQgetvalue(heads, i, 0), *chain = PQgetvalue(heads, i, 1), *seq = PQgetvalue(heads, i, 2),
+                   *hash = PQgetvalue(heads, i, 3), *anchored = PQgetvalue(heads, i, 4);
+        char name[64];
+        chain_name(code, chain, name);
         long long s = strtoll(seq, NULL, 10), a = strtoll(anchored, NULL, 10);
         if (s < a) { /* the newest events are gone: say so now, verify tells the rest */
             say(out, DFT_LOG_ERROR, "%s: the chain ends at event %lld, before its checkpoint at event %lld: "
-                                    "run daftar audit verify", code, s, a);
+                                    "run daftar audit verify", name, s, a);
             rc = -1;
             continue;
         }
         if (s == a) {
             if (out != NULL)
-                say(out, DFT_LOG_INFO, "%s: anchored at event %lld already (no events since)", code, s);
+                say(out, DFT_LOG_INFO, "%s: anchored at event %lld already (no events since)", name, s);
             continue;
         }
         char mac[65];
-        checkpoint_mac(master, code, seq, hash, mac);
-        params[0] = code, params[1] = seq, params[2] = hash, params[3] = mac;
-        PGresult *ins = PQexecParams(c, "SELECT daftar.audit_checkpoint_add($1, $2, $3, $4)", 4, NULL, params, NULL, NULL, 0);
+        checkpoint_mac(master, name, seq, hash, mac);
+        params[0] = code, params[1] = chain, params[2] = seq, params[3] = hash, params[4] = mac;
+        PGresult *ins = PQexecParams(c, "SELECT daftar.audit_checkpoint_add($1, $2, $3, $4, $5)", 5, NULL, params, NULL,
+                                     NULL, 0);
         if (PQresultStatus(ins) != PGRES_TUPLES_OK) {
-            say(out, DFT_LOG_ERROR, "daftar: %s: cannot record the checkpoint: %s", code, PQresultErrorMessage(ins));
+            say(out, DFT_LOG_ERROR, "daftar: %s: cannot record the checkpoint: %s", name, PQresultErrorMessage(ins));
             rc = -1;
         } else if (strcmp(PQgetvalue(ins, 0, 0), "t") == 0) {
             /* the line an operator keeps outside the database: `daftar audit verify --anchors` reads it back */
-            say(out, DFT_LOG_INFO, "checkpoint %s seq=%s hash=%s mac=%s", code, seq, hash, mac);
+            say(out, DFT_LOG_INFO, "checkpoint %s seq=%s hash=%s mac=%s", name, seq, hash, mac);
             ++made;
         } else if (out != NULL) {
-            say(out, DFT_LOG_INFO, "%s: anchored meanwhile (another server, or the chain moved on)", code);
+            say(out, DFT_LOG_INFO, "%s: anchored meanwhile (another server, or the chain moved on)", name);
         }
         PQclear(ins);
     }
@@ -148,7 +165,7 @@ int dft_audit_checkpoint(PGconn *c, const unsigned char master[32], const char *
 /* ---- verification ---- */
 
 typedef struct anchor_t {
-    char dept[32];
+    char name[64]; /* the chain's: CODE or CODE/CHAIN (chain_name) */
     char seq[24];
     char hash[65];
     char mac[65];
@@ -187,7 +204,7 @@ static int anchors_load(anchors_t *a, const char *path, FILE *out)
         for (char *p = strstr(line, "checkpoint "); p != NULL; p = strstr(p + 1, "checkpoint ")) {
             anchor_t x = {0};
             long long seq;
-            if (sscanf(p, "checkpoint %31[a-z0-9_] seq=%lld hash=%64[0-9a-f] mac=%64[0-9a-f]", x.dept, &seq, x.hash,
+            if (sscanf(p, "checkpoint %63[a-z0-9_/] seq=%lld hash=%64[0-9a-f] mac=%64[0-9a-f]", x.name, &seq, x.hash,
                        x.mac) != 4 ||
                 seq < 1 || strlen(x.hash) != 64 || strlen(x.mac) != 64)
                 continue;
@@ -205,66 +222,43 @@ static int anchors_load(anchors_t *a, const char *path, FILE *out)
     return 0;
 }
 
-/* Verifies one department's chain against its anchors (the catalog's and those of the file);
- * the number of problems (printed). */
-static int verify_dept(PGconn *c, const unsigned char master[32], const char *code, const anchors_t *outside, FILE *out)
+/* Verifies one chain, named name in anchors, whose events are the rows of ev (chain, seq, prev_hash,
+ * hash, hash right) with chain = chain, against the anchors of all that name it; the number of
+ * problems (printed). */
+static int verify_chain(const unsigned char master[32], const char *name, const char *chain, PGresult *ev,
+                        const anchors_t *all, FILE *out)
 {
-    /* each event with its hash recomputed as audit() computes it */
-    char *sql = schema_sql(c,
-                           "SELECT seq, prev_hash, hash, encode(sha256(convert_to(prev_hash || concat_ws('|', seq,"
-                           " to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), uid, action,"
-                           " coalesce(object_id::text, ''), client, request_id, detail::text), 'UTF8')), 'hex') = hash"
-                           " FROM %s.audit_events ORDER BY seq",
-                           code);
-    PGresult *ev = PQexec(c, sql);
-    free(sql);
-    const char *params[] = {code};
-    PGresult *cp = PQexecParams(c, "SELECT seq::text, hash, mac FROM daftar.audit_checkpoints WHERE dept = $1 ORDER BY seq",
-                                1, NULL, params, NULL, NULL, 0);
-    int problems = 0;
-    if (PQresultStatus(ev) != PGRES_TUPLES_OK || PQresultStatus(cp) != PGRES_TUPLES_OK) {
-        fprintf(out, "%s: cannot read: %s", code, PQerrorMessage(c));
-        PQclear(ev);
-        PQclear(cp);
-        return 1;
-    }
-    int n = PQntuples(ev);
+    int problems = 0, n = 0, *row = dft_calloc((size_t)PQntuples(ev) + 1, sizeof(int)); /* the chain's rows */
+    for (int i = 0; i < PQntuples(ev); ++i)
+        if (strcmp(PQgetvalue(ev, i, 0), chain) == 0)
+            row[n++] = i;
     const char *prev = NULL;
     for (int i = 0; i < n && problems < 10; ++i) {
-        long long seq = strtoll(PQgetvalue(ev, i, 0), NULL, 10);
+        long long seq = strtoll(PQgetvalue(ev, row[i], 1), NULL, 10);
         if (seq != i + 1) {
-            fprintf(out, "%s: event %lld is missing (the chain jumps to %lld)\n", code, (long long)i + 1, seq);
+            fprintf(out, "%s: event %lld is missing (the chain jumps to %lld)\n", name, (long long)i + 1, seq);
             ++problems;
             break;
         }
-        if (strcmp(PQgetvalue(ev, i, 3), "t") != 0) {
-            fprintf(out, "%s: event %lld was changed (its hash does not match its content)\n", code, seq);
+        if (strcmp(PQgetvalue(ev, row[i], 4), "t") != 0) {
+            fprintf(out, "%s: event %lld was changed (its hash does not match its content)\n", name, seq);
             ++problems;
         }
-        if (strcmp(PQgetvalue(ev, i, 1), prev ? prev : "0000000000000000000000000000000000000000000000000000000000000000") != 0) {
-            fprintf(out, "%s: event %lld does not follow event %lld (broken link)\n", code, seq, seq - 1);
+        if (strcmp(PQgetvalue(ev, row[i], 2), prev ? prev : "0000000000000000000000000000000000000000000000000000000000000000") != 0) {
+            fprintf(out, "%s: event %lld does not follow event %lld (broken link)\n", name, seq, seq - 1);
             ++problems;
         }
-        prev = PQgetvalue(ev, i, 2);
+        prev = PQgetvalue(ev, row[i], 3);
     }
-    anchors_t all = {0};
-    for (int k = 0; k < PQntuples(cp); ++k) {
-        anchor_t *x = anchors_push(&all);
-        snprintf(x->seq, sizeof(x->seq), "%s", PQgetvalue(cp, k, 0));
-        snprintf(x->hash, sizeof(x->hash), "%s", PQgetvalue(cp, k, 1));
-        snprintf(x->mac, sizeof(x->mac), "%s", PQgetvalue(cp, k, 2));
-        snprintf(x->where, sizeof(x->where), "the catalog");
-    }
-    for (size_t k = 0; outside != NULL && k < outside->n; ++k)
-        if (strcmp(outside->v[k].dept, code) == 0)
-            *anchors_push(&all) = outside->v[k];
     int anchored = 0;
-    for (size_t k = 0; k < all.n; ++k) {
-        const anchor_t *x = &all.v[k];
+    for (size_t k = 0; k < all->n; ++k) {
+        const anchor_t *x = &all->v[k];
+        if (strcmp(x->name, name) != 0)
+            continue;
         char want[65];
-        checkpoint_mac(master, code, x->seq, x->hash, want);
+        checkpoint_mac(master, name, x->seq, x->hash, want);
         if (strlen(x->mac) != 64 || CRYPTO_memcmp(want, x->mac, 64) != 0) {
-            fprintf(out, "%s: checkpoint at event %s in %s is not genuine (its MAC does not verify)\n", code, x->seq,
+            fprintf(out, "%s: checkpoint at event %s in %s is not genuine (its MAC does not verify)\n", name, x->seq,
                     x->where);
             ++problems;
             continue;
@@ -272,10 +266,10 @@ static int verify_dept(PGconn *c, const unsigned char master[32], const char *co
         long long s = strtoll(x->seq, NULL, 10);
         if (s > n) {
             fprintf(out, "%s: events %lld to %s were deleted (a checkpoint in %s names event %s; the chain ends at %d)\n",
-                    code, (long long)n + 1, x->seq, x->where, x->seq, n);
+                    name, (long long)n + 1, x->seq, x->where, x->seq, n);
             ++problems;
-        } else if (s >= 1 && strcmp(PQgetvalue(ev, (int)s - 1, 2), x->hash) != 0) {
-            fprintf(out, "%s: event %s differs from its checkpoint in %s (the chain was rewritten)\n", code, x->seq,
+        } else if (s >= 1 && strcmp(PQgetvalue(ev, row[s - 1], 3), x->hash) != 0) {
+            fprintf(out, "%s: event %s differs from its checkpoint in %s (the chain was rewritten)\n", name, x->seq,
                     x->where);
             ++problems;
         } else {
@@ -283,7 +277,90 @@ static int verify_dept(PGconn *c, const unsigned char master[32], const char *co
         }
     }
     if (problems == 0)
-        fprintf(out, "%s: %d events, chain intact, %d checkpoints match\n", code, n, anchored);
+        fprintf(out, "%s: %d events, chain intact, %d checkpoints match\n", name, n, anchored);
+    free(row);
+    return problems;
+}
+
+typedef struct chains_t {
+    char (*v)[33];
+    size_t n, cap;
+} chains_t;
+
+static void chains_add(chains_t *ch, const char *chain)
+{
+    if (strlen(chain) > 32)
+        return;
+    for (size_t i = 0; i < ch->n; ++i)
+        if (strcmp(ch->v[i], chain) == 0)
+            return;
+    if (ch->n == ch->cap) {
+        ch->cap = ch->cap ? ch->cap * 2 : 8;
+        ch->v = dft_realloc(ch->v, ch->cap * sizeof(*ch->v));
+    }
+    snprintf(ch->v[ch->n++], sizeof(*ch->v), "%s", chain);
+}
+
+static int chains_cmp(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* Verifies each chain of one department (one per family: those with events, and those an anchor
+ * names, whose events may all be gone) against its anchors (the catalog's and those of the file);
+ * the number of problems (printed). */
+static int verify_dept(PGconn *c, const unsigned char master[32], const char *code, const anchors_t *outside, FILE *out)
+{
+    /* each event with its hash recomputed as audit() computes it */
+    char *sql = schema_sql(c,
+                           "SELECT chain, seq, prev_hash, hash, encode(sha256(convert_to(prev_hash || concat_ws('|', seq,"
+                           " to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), uid, action,"
+                           " coalesce(object_id::text, ''), client, request_id, detail::text), 'UTF8')), 'hex') = hash"
+                           " FROM %s.audit_events ORDER BY chain COLLATE \"C\", seq",
+                           code);
+    PGresult *ev = PQexec(c, sql);
+    free(sql);
+    const char *params[] = {code};
+    PGresult *cp = PQexecParams(c,
+                                "SELECT chain, seq::text, hash, mac FROM daftar.audit_checkpoints WHERE dept = $1"
+                                " ORDER BY chain, seq",
+                                1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(ev) != PGRES_TUPLES_OK || PQresultStatus(cp) != PGRES_TUPLES_OK) {
+        fprintf(out, "%s: cannot read: %s", code, PQerrorMessage(c));
+        PQclear(ev);
+        PQclear(cp);
+        return 1;
+    }
+    chains_t chains = {0};
+    chains_add(&chains, "efile"); /* the department's chain of old: its line even with no events */
+    for (int i = 0; i < PQntuples(ev); ++i)
+        chains_add(&chains, PQgetvalue(ev, i, 0));
+    anchors_t all = {0};
+    for (int k = 0; k < PQntuples(cp); ++k) {
+        anchor_t *x = anchors_push(&all);
+        chains_add(&chains, PQgetvalue(cp, k, 0));
+        chain_name(code, PQgetvalue(cp, k, 0), x->name);
+        snprintf(x->seq, sizeof(x->seq), "%s", PQgetvalue(cp, k, 1));
+        snprintf(x->hash, sizeof(x->hash), "%s", PQgetvalue(cp, k, 2));
+        snprintf(x->mac, sizeof(x->mac), "%s", PQgetvalue(cp, k, 3));
+        snprintf(x->where, sizeof(x->where), "the catalog");
+    }
+    size_t len = strlen(code);
+    for (size_t k = 0; outside != NULL && k < outside->n; ++k) {
+        const char *name = outside->v[k].name;
+        if (strncmp(name, code, len) != 0 || (name[len] != '\0' && name[len] != '/'))
+            continue;
+        chains_add(&chains, name[len] == '/' ? name + len + 1 : "efile");
+        *anchors_push(&all) = outside->v[k];
+    }
+    qsort(chains.v, chains.n, sizeof(*chains.v), chains_cmp);
+    int problems = 0;
+    for (size_t i = 0; i < chains.n; ++i) {
+        char name[64];
+        chain_name(code, chains.v[i], name);
+        problems += verify_chain(master, name, chains.v[i], ev, &all, out);
+    }
+    free(chains.v);
     free(all.v);
     PQclear(ev);
     PQclear(cp);

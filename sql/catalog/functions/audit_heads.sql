@@ -1,24 +1,25 @@
--- audit_heads: the head (last event) of each department's audit chain, or of
--- p_dept's, with the seq of its latest checkpoint (0 when none), for `daftar
--- audit checkpoint` and the servers' timers threads (lib/tenant/audit.c),
--- which anchor a head newer than its checkpoint. Runs as the owner: the
--- server's role reads no department's schema itself; it learns only the
--- heads, which are hashes. One index probe a department.
+-- audit_heads: the head (last event) of each audit chain of each department,
+-- or of p_dept's (one chain per family, dept 0021_audit_chains), with the seq
+-- of its latest checkpoint (0 when none), for `daftar audit checkpoint` and
+-- the servers' timers threads (lib/tenant/audit.c), which anchor a head newer
+-- than its checkpoint. Runs as the owner: the server's role reads no
+-- department's schema itself; it learns only the heads, which are hashes.
+-- One statement a department, an index probe a chain.
 CREATE OR REPLACE FUNCTION daftar.audit_heads(p_dept text)
-RETURNS TABLE (dept text, seq bigint, hash text, anchored bigint)
+RETURNS TABLE (dept text, chain text, seq bigint, hash text, anchored bigint)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$
 DECLARE
     d record;
 BEGIN
     FOR d IN SELECT code FROM daftar.departments
              WHERE (p_dept IS NULL OR code = p_dept)
-               AND to_regclass(quote_ident('dept_' || code) || '.audit_events') IS NOT NULL ORDER BY code LOOP
-        dept := d.code;
-        EXECUTE format('SELECT seq, hash FROM %I.audit_events ORDER BY seq DESC LIMIT 1', 'dept_' || d.code)
-            INTO seq, hash;
-        CONTINUE WHEN seq IS NULL;
-        anchored := coalesce((SELECT max(c.seq) FROM daftar.audit_checkpoints c WHERE c.dept = d.code), 0);
-        RETURN NEXT;
+               AND to_regclass(quote_ident('dept_' || code) || '.audit_chains') IS NOT NULL ORDER BY code LOOP
+        RETURN QUERY EXECUTE format(
+            'SELECT $1, c.chain, h.seq, h.hash, coalesce((SELECT max(k.seq) FROM daftar.audit_checkpoints k'
+            '                                            WHERE k.dept = $1 AND k.chain = c.chain), 0)'
+            ' FROM %1$I.audit_chains c CROSS JOIN LATERAL (SELECT e.seq, e.hash FROM %1$I.audit_events e'
+            '                                              WHERE e.chain = c.chain ORDER BY e.seq DESC LIMIT 1) h'
+            ' ORDER BY c.chain', 'dept_' || d.code) USING d.code;
     END LOOP;
 END
 $$;
