@@ -7,8 +7,10 @@ the same SQL as daftar's read-file, one script per (officer, department, file) s
 """
 import argparse
 import os
+import itertools
 import random
 import subprocess
+import uuid
 
 ap = argparse.ArgumentParser()
 for a in ("sock", "port", "base", "tls-base", "readers", "wide", "depts", "few", "out"):
@@ -19,7 +21,7 @@ random.seed(4711)
 
 def q(sql):
     out = subprocess.run(["psql", "-X", "-q", "-tA", "-F", "\t", "-h", o.sock, "-p", o.port, "-U", "postgres", "-d",
-                          "daftar", "-c", sql], check=True, capture_output=True, text=True).stdout
+                          "daftar", "-v", "ON_ERROR_STOP=1"], input=sql, check=True, capture_output=True, text=True).stdout
     return [line.split("\t") for line in out.splitlines() if line]
 
 
@@ -37,10 +39,14 @@ def held(uid, use, per):
 
 depts = [r[0] for r in q("SELECT code FROM daftar.departments ORDER BY code")]
 main = depts[:int(o.depts)]
-samples = []
+samples, lists = [], []
 for k, uid in enumerate(o.readers.split(",")):
     rows = held(uid, main, 2000)
     random.shuffle(rows)
+    lists.append([(uid, d, f) for d, f in rows])
+    # 404s: ids no file has, in the same departments
+    write("notfound.r%d" % k, ["%s/v1/departments/%s/files/%s" % (o.base, d, uuid.UUID(int=random.getrandbits(128),
+                                                                                     version=4)) for d, _ in rows])
     write("read.r%d" % k, ["%s/v1/departments/%s/files/%s" % (o.base, d, f) for d, f in rows])
     write("read-tls.r%d" % k, ["%s/v1/departments/%s/files/%s" % (getattr(o, "tls_base"), d, f) for d, f in rows])
     write("inbox.r%d" % k, ["%s/v1/departments/%s/files?box=inbox&limit=20" % (o.base, d) for d in main])
@@ -52,6 +58,9 @@ for k, uid in enumerate(o.wide.split(",")):
         rows = held(uid, use, per)
         random.shuffle(rows)
         write("depts-%s.w%d" % (name, k), ["%s/v1/departments/%s/files/%s" % (o.base, d, f) for d, f in rows])
+
+# bench/driver.c: the readers' requests, interleaved as the four h2load processes send them
+write("driver.read", ["\t".join(x) for x in itertools.chain.from_iterable(zip(*lists))])
 
 # pgbench: daftar's read-file transaction, literally: the setup statement's ten set_config calls
 # (role, read-only off since file_get audits confidential reads, officer, request id, client address,

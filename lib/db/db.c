@@ -27,6 +27,7 @@
 #include "../core/log.h"
 #include "../http/problem.h"
 #include "sqlfiles.h"
+#include "segment.h"
 
 #include <arpa/inet.h>
 #include <openssl/rand.h>
@@ -35,7 +36,7 @@
 #include <unistd.h>
 
 #define PREPARED_MAX 4096 /* statements remembered per connection before DEALLOCATE ALL */
-#define SETUP_STMT_NAME "s"
+#define SETUP_STMT_NAME DFT_DB_SETUP_NAME
 
 int (*dft_db_ready_check)(dft_thread_t *t, const char **why);
 
@@ -129,18 +130,13 @@ typedef struct stmt_t {
  * values (`$2 = '' OR status = $2`, `CASE $1 ...`: only a plan for the
  * actual values can use an index) says `-- plan: custom` in its file and
  * gets custom plans in its own transaction. */
-static const char session_sql[] = "SET plan_cache_mode = force_generic_plan";
+static const char session_sql[] = DFT_DB_SESSION_SQL;
 static const char custom_plan_sql[] = "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)";
 
 static stmt_t *stmts;
 static size_t num_stmts;
-static const char setup_sql[] =
-    "SELECT set_config('role', $1, true), set_config('transaction_read_only', $2, true), "
-    "set_config('daftar.officer_uid', $3, true), set_config('daftar.request_id', $4, true), "
-    "set_config('daftar.client_addr', $5, true), set_config('daftar.clearance', $6, true), "
-    "set_config('daftar.roles', $7, true), set_config('daftar.otp', $8, true), set_config('daftar.trusted', $9, true), "
-    "set_config('daftar.dept', $10, true)";
-#define SETUP_PARAMS 10
+static const char setup_sql[] = DFT_DB_SETUP_SQL;
+#define SETUP_PARAMS DFT_DB_SETUP_PARAMS
 
 static void load_statements(void)
 {
