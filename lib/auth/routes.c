@@ -25,6 +25,8 @@
 #include "uid.h"
 
 #include <jansson.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <openssl/evp.h>
@@ -92,6 +94,8 @@ struct flow_t {
     json_int_t gen; /* the token generation of the credentials checked (a family starts in it) */
     char totp_code[8];
     char refresh[REFRESH_LEN + 1], refresh_hash[65];
+    int admitted;     /* holds a hashing place (admission, below) */
+    unsigned address; /* its address's bucket */
 };
 
 enum { FLOW_LOGIN, FLOW_PASSWORD };
@@ -104,8 +108,60 @@ static void wipe_free(char *s)
     }
 }
 
+/* ---------------------------------------------------------- admission
+ *
+ * Hashing admission. A password is hashed on the workers (scrypt, 128 MiB and
+ * about 0.65 s at 2^17); attempts beyond what they can hash soon only wait,
+ * holding memory and a connection, and one address could fill the queue for
+ * everyone. So an attempt takes a place before anything is looked up or
+ * counted: at most login_hashing_per_address from one client address (after
+ * trusted proxies) and login_hashing_max in all, queued or hashing; past
+ * either it is answered 429 with Retry-After at once. A place is given back
+ * when its hash is done (or the flow ends first). Addresses share counters by
+ * hash (4,096 buckets): a collision only makes two addresses share a bound. */
+#define ADMISSION_BUCKETS 4096
+static _Atomic unsigned admitted_by_address[ADMISSION_BUCKETS];
+static _Atomic unsigned admitted_total;
+
+static unsigned address_bucket(const char *addr)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)addr; *p != '\0'; ++p)
+        h = (h ^ *p) * 16777619u;
+    return h & (ADMISSION_BUCKETS - 1);
+}
+
+/* 0 with a place taken for f, or -1 when r's address or the server has no place left (nothing taken). */
+static int admission_take(dft_req_t *r, flow_t *f)
+{
+    const dft_config_t *cf = r->thread->server->config;
+    unsigned b = address_bucket(r->client_addr);
+    if (atomic_fetch_add(&admitted_total, 1) >= (unsigned)cf->login_hashing_max) {
+        atomic_fetch_sub(&admitted_total, 1);
+        return -1;
+    }
+    if (atomic_fetch_add(&admitted_by_address[b], 1) >= (unsigned)cf->login_hashing_per_address) {
+        atomic_fetch_sub(&admitted_by_address[b], 1);
+        atomic_fetch_sub(&admitted_total, 1);
+        return -1;
+    }
+    f->admitted = 1;
+    f->address = b;
+    return 0;
+}
+
+static void admission_give_back(flow_t *f)
+{
+    if (f->admitted) {
+        f->admitted = 0;
+        atomic_fetch_sub(&admitted_by_address[f->address], 1);
+        atomic_fetch_sub(&admitted_total, 1);
+    }
+}
+
 static void flow_free(flow_t *f)
 {
+    admission_give_back(f);
     if (f->req != NULL && f->req->pending == f)
         f->req->pending = NULL;
     wipe_free(f->password);
@@ -252,6 +308,7 @@ static void on_password_set(void *ctx, const dft_db_reply_t *reply);
 static void on_verified(dft_task_t *task)
 {
     flow_t *f = (flow_t *)task;
+    admission_give_back(f); /* hashed: the place is free for the next attempt */
     dft_req_t *r = f->req;
     if (r == NULL) {
         flow_free(f);
@@ -300,6 +357,13 @@ static void on_looked_up(void *ctx, const dft_db_reply_t *reply);
 static void login_begin(dft_req_t *r, flow_t *f)
 {
     const dft_config_t *cf = r->thread->server->config;
+    if (admission_take(r, f) != 0) {
+        dft_error_t err = {.code = DFT_E_RATE_LIMITED, .detail = "Too many sign-ins are being checked; retry shortly.",
+                           .retry_after = 2};
+        dft_respond_error(r, &err);
+        flow_free(f);
+        return;
+    }
     char address_limit[24], account_limit[24];
     snprintf(address_limit, sizeof(address_limit), "%lld", (long long)cf->login_address_limit);
     snprintf(account_limit, sizeof(account_limit), "%lld", (long long)cf->login_account_limit);

@@ -66,6 +66,8 @@ static const setting_t settings[] = {
     INT(worker_starve_ms, 500, 0, 60000),
     INT(login_address_limit, 50, 1, 1000000),
     INT(login_account_limit, 100, 10, 1000000),
+    INT(login_hashing_per_address, 8, 1, 100000),
+    INT(login_hashing_max, 32, 1, 100000),
     INT(password_scrypt_log_n, 17, 14, 18),
     STR(signing_ca, ""),
     STR(signing_crl_dir, ""),

@@ -64,6 +64,8 @@ typedef struct dft_config_t {
     int64_t worker_starve_ms; /* workers are SCHED_IDLE until a task starves this long (worker.h); 0 = never idle */
     int64_t login_address_limit; /* failed logins per client address in 15 minutes before 429 */
     int64_t login_account_limit; /* failed logins in a row from all addresses before the account locks for an hour */
+    int64_t login_hashing_per_address; /* sign-ins from one address queued or hashing before 429 (lib/auth/routes.c) */
+    int64_t login_hashing_max;         /* sign-ins queued or hashing in all before 429 */
     int64_t password_scrypt_log_n; /* scrypt cost of new password hashes: N = 2^this (r=8, p=1) */
     char *signing_ca;            /* PEM bundle of CAs trusted for officers' signing certificates; "" = no signatures */
 } dft_config_t;
