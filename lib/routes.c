@@ -18,6 +18,7 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_tenant_routes,
     &dft_auth_routes,
     &dft_officer_routes,
+    &dft_summary_routes,
     &dft_files_routes,
     &dft_documents_routes,
     &dft_receipts_routes,

@@ -144,6 +144,7 @@ void dft_auth_attach(dft_server_t *server);
 
 extern const dft_route_table_t dft_auth_routes;
 extern const dft_route_table_t dft_officer_routes;
+extern const dft_route_table_t dft_summary_routes; /* summary.c: GET /v1/me/summary */
 
 /* ---- administration (blocking; CLI only) ---- */
 int dft_officer_add(PGconn *c, const char *dept, const char *name, const char *designation, const char *roles,

@@ -407,3 +407,37 @@ def test_idempotency_keys_expire_after_the_setting(w):
             assert later.json()["id"] != first.json()["id"]
     finally:
         s.stop()
+
+
+def test_my_summary_counts_for_badges_in_one_call(c, w, staff):
+    """Badges took one call per family (inbox, overdue, letters, leave, APAR, training); one call now, each
+    count what the family's own list shows, per department and for the officer."""
+    a, h = w["a"], staff["h"]
+    me = {"Authorization": "Bearer " + tokens(c, w["bob"])["access_token"]}
+    before = c.get("/v1/me/summary", headers=me)
+    assert before.status_code == 200, before.text
+    s = before.json()
+    assert [d["dept"] for d in s["departments"]] == [a]
+    files = "/v1/departments/%s/files" % a
+    for i in range(2):
+        made = c.post(files, headers=h["hoo"], json={"subject": "For Bob %d" % i, "section": "ADMIN"})
+        moved = c.post(files + "/%s/movements" % made.json()["id"], json={"action": "forward", "to": w["bob"]},
+                       headers=dict(h["hoo"], **{"If-Match": made.headers["etag"]}))
+        assert moved.status_code == 201, moved.text
+    after = c.get("/v1/me/summary", headers=me).json()
+    dept = after["departments"][0]
+    inbox = c.get(files, params={"box": "inbox", "limit": 100}, headers=me).json()["items"]
+    assert dept["inbox"] == len(inbox) == s["departments"][0]["inbox"] + 2
+    assert dept["overdue"] == len([f for f in inbox if f["overdue_since"]])
+    assert set(dept) == {"dept", "inbox", "overdue", "drafts_to_approve", "leave_to_approve"}
+    assert {"apar_my_turn", "training_due", "training_overdue"} <= set(after)
+    # the section officer sees the leave waiting for them; the applicant does not count their own
+    so = c.get("/v1/me/summary", headers=h["lv"]).json()
+    waiting = c.get("/v1/departments/%s/leave/applications" % a, params={"box": "waiting"}, headers=h["hoo"]).json()
+    hoo = c.get("/v1/me/summary", headers=h["hoo"]).json()
+    assert hoo["departments"][0]["leave_to_approve"] == len(waiting["items"])
+    assert so["departments"][0]["leave_to_approve"] == 0
+    # training: the department's assignment (test_a_retried_charge_and_assignment_are_made_once) is due for all
+    training = c.get("/v1/me/training", headers=me).json()
+    due = [x for x in training["assignments"] if x["status"] != "completed"]
+    assert after["training_due"] == len(due)
