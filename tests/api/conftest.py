@@ -72,6 +72,20 @@ class Database:
         self.cli(*args)
         return code
 
+    def add_depts(self, prefixes_names, at_once=4):
+        """Several departments, `at_once` `dept add` processes at a time (they take the migration lock shared)."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DAFTAR_")}
+        env.update(self.env())
+        codes = ["%s_%s" % (prefix, suffix()) for prefix, _ in prefixes_names]
+        jobs = [(code, name) for code, (_, name) in zip(codes, prefixes_names)]
+        for i in range(0, len(jobs), at_once):
+            procs = [subprocess.Popen([BIN, "dept", "add", code, "--name", name], env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, text=True) for code, name in jobs[i:i + at_once]]
+            outs = [p.communicate(timeout=120)[0] for p in procs]
+            if any(p.returncode != 0 for p in procs):
+                raise AssertionError("daftar dept add failed: %s" % outs)
+        return codes
+
     def drop(self):
         self.psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.name, db="postgres", check=False)
 
