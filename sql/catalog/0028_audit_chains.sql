@@ -9,6 +9,6 @@
 -- the old ones here, before functions/ creates them.
 DROP FUNCTION IF EXISTS daftar.audit_heads(text);
 DROP FUNCTION IF EXISTS daftar.audit_checkpoint_add(text, bigint, text, text);
-ALTER TABLE daftar.audit_checkpoints ADD COLUMN chain text NOT NULL DEFAULT 'efile';
-DROP INDEX daftar.audit_checkpoints_dept;
-CREATE INDEX audit_checkpoints_chain ON daftar.audit_checkpoints (dept, chain, seq);
+ALTER TABLE daftar.audit_checkpoints ADD COLUMN IF NOT EXISTS chain text NOT NULL DEFAULT 'efile';
+DROP INDEX IF EXISTS daftar.audit_checkpoints_dept;
+CREATE INDEX IF NOT EXISTS audit_checkpoints_chain ON daftar.audit_checkpoints (dept, chain, seq);

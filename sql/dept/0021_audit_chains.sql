@@ -9,18 +9,22 @@
 -- The events written before this migration are the chain 'efile', unchanged
 -- (seq, links and hashes as they were, so they still verify, and so do the
 -- checkpoints and anchor lines that name them: catalog 0028).
-ALTER TABLE {schema}.audit_events ADD COLUMN chain text NOT NULL DEFAULT 'efile';
+-- Idempotent, as department migrations are (test_tenancy replays them).
+ALTER TABLE {schema}.audit_events ADD COLUMN IF NOT EXISTS chain text NOT NULL DEFAULT 'efile';
 ALTER TABLE {schema}.audit_events ALTER COLUMN chain DROP DEFAULT;
-ALTER TABLE {schema}.audit_events DROP CONSTRAINT audit_events_pkey, ADD PRIMARY KEY (chain, seq);
+ALTER TABLE {schema}.audit_events DROP CONSTRAINT IF EXISTS audit_events_pkey,
+    ADD CONSTRAINT audit_events_pkey PRIMARY KEY (chain, seq);
 
 -- The department's chains, a row each from its first event on: that row is
 -- the lock the first writers of a new chain queue on (there is no newest
--- event to lock yet), and the list daftar.audit_heads anchors. Written only
--- by audit() (the schema's owner); the department's role may read it.
-CREATE TABLE {schema}.audit_chains (
+-- event to lock yet), and the list daftar.audit_heads anchors. Written by
+-- audit() (the schema's owner); evidence like the events: the department's
+-- role may read and insert, never change or remove a chain's row, so no
+-- chain drops out of the anchoring (guard triggers: functions/append_only.sql).
+CREATE TABLE IF NOT EXISTS {schema}.audit_chains (
     chain text PRIMARY KEY CHECK (chain ~ '^[a-z][a-z0-9_]{0,31}$'),
     created_at timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO {schema}.audit_chains (chain) SELECT DISTINCT chain FROM {schema}.audit_events;
-REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {schema}.audit_chains FROM {role};
-COMMENT ON TABLE {schema}.audit_chains IS 'read-only';
+INSERT INTO {schema}.audit_chains (chain) SELECT DISTINCT chain FROM {schema}.audit_events ON CONFLICT DO NOTHING;
+REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.audit_chains FROM {role};
+COMMENT ON TABLE {schema}.audit_chains IS 'append-only';

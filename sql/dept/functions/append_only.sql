@@ -1,4 +1,4 @@
--- append_only: refuses any change to evidence: audit events, movements (the
+-- append_only: refuses any change to evidence: audit events and chains, movements (the
 -- file track) and note signatures, whoever tries (security review item 5;
 -- the department's role also lacks the privileges, 0014_evidence).
 CREATE OR REPLACE FUNCTION {schema}.append_only() RETURNS trigger
@@ -10,6 +10,10 @@ $$;
 CREATE OR REPLACE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON {schema}.audit_events
     FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
 CREATE OR REPLACE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON {schema}.audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
+CREATE OR REPLACE TRIGGER audit_chains_append_only BEFORE UPDATE OR DELETE ON {schema}.audit_chains
+    FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
+CREATE OR REPLACE TRIGGER audit_chains_no_truncate BEFORE TRUNCATE ON {schema}.audit_chains
     FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
 CREATE OR REPLACE TRIGGER movements_append_only BEFORE UPDATE OR DELETE ON {schema}.movements
     FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
