@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const classifications[] = {"unclassified", "restricted", "confidential", "secret", NULL};
 static const char *const priorities[] = {"normal", "immediate", "most_immediate", NULL};
@@ -90,6 +91,28 @@ static void get_file(dft_req_t *r)
 
 /* --------------------------------------------------------------- list */
 
+/* The inbox without filters: files_inbox, a generic plan over the holder index from the cursor on
+ * (sql/queries/files_inbox.sql). The cursor ('micros_uuid', checked by dft_kit_cursor) becomes the
+ * timestamp and id it names, exactly (microseconds); none, or one past any time a file can have, starts
+ * at the top. */
+static void inbox_page(dft_req_t *r, const dft_db_scope_t *scope, const char *cursor, const char *limit)
+{
+    char at[48] = "infinity", id[37] = "ffffffff-ffff-ffff-ffff-ffffffffffff";
+    const char *us = strchr(cursor, '_');
+    if (us != NULL) {
+        unsigned long long micros = strtoull(cursor, NULL, 10); /* at most 19 digits */
+        time_t secs = (time_t)(micros / 1000000u);
+        struct tm tm;
+        if (micros < 9000000000000000ull && gmtime_r(&secs, &tm) != NULL) /* before 2255 */
+            snprintf(at, sizeof(at), "%04d-%02d-%02d %02d:%02d:%02d.%06llu+00", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros % 1000000u);
+        snprintf(id, sizeof(id), "%s", us + 1);
+    }
+    const char *params[] = {h2o_strdup(&r->h2o->pool, at, SIZE_MAX).base, h2o_strdup(&r->h2o->pool, id, SIZE_MAX).base,
+                            limit};
+    dft_db_respond(r, scope, DFT_DB_READ, "files_inbox", params, 3);
+}
+
 static void list_files(dft_req_t *r)
 {
     dft_db_scope_t scope;
@@ -121,6 +144,11 @@ static void list_files(dft_req_t *r)
         return;
     }
     h2o_mem_pool_t *pool = &r->h2o->pool;
+    if (strcmp(box, "inbox") == 0 && *status == '\0' && *priority == '\0' && (section == NULL || section->len == 0) &&
+        q == NULL && holder == NULL) {
+        inbox_page(r, &scope, cursor, limit);
+        return;
+    }
     const char *params[] = {box,
                             status,
                             priority,

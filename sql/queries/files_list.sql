@@ -27,9 +27,5 @@ WITH page AS (
       AND ($6 = '' OR ((extract(epoch FROM f.updated_at) * 1000000)::bigint, f.id)
                       < (split_part($6, '_', 1)::bigint, split_part($6, '_', 2)::uuid))
     ORDER BY f.updated_at DESC, f.id DESC
-    LIMIT $7::int + 1),
-shown AS (SELECT * FROM page ORDER BY micros DESC, id DESC LIMIT $7::int)
-SELECT json_build_object(
-    'items', coalesce((SELECT json_agg({schema}.file_json(s.file) ORDER BY s.micros DESC, s.id DESC) FROM shown s), '[]'::json),
-    'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $7::int
-                        THEN (SELECT s.micros || '_' || s.id FROM shown s ORDER BY s.micros, s.id LIMIT 1) END)
+    LIMIT $7::int + 1)
+SELECT {schema}.files_page(ARRAY(SELECT p.file FROM page p ORDER BY p.micros DESC, p.id DESC), $7::int)

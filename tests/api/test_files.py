@@ -272,6 +272,39 @@ def test_inbox_sent_created_and_paging(c, w):
     assert len(seen) == len(set(seen)) == len(ids("alice", "all"))
 
 
+def test_the_plain_inbox_pages_as_the_inbox_named_by_its_holder(c, w):
+    # GET ?box=inbox without filters is served by files_inbox (a generic plan over the holder index, issue 25);
+    # named by its holder it is files_list's: the same pages, items and cursors
+    for i in range(5):
+        create(c, w, "dave", subject="Inbox paging %d" % i)
+
+    def pages(extra, limit=2):
+        out, cursor = [], None
+        while True:
+            params = dict(box="inbox", limit=limit, **extra)
+            if cursor:
+                params["cursor"] = cursor
+            r = c.get(files_url(w), headers=h(c, w, "dave"), params=params)
+            assert r.status_code == 200, r.text
+            out.append(r.json())
+            cursor = r.json()["next_cursor"]
+            if cursor is None:
+                return out
+
+    plain, named = pages({}), pages({"holder": w["dave"]})
+    assert plain == named and sum(len(p["items"]) for p in plain) >= 5
+    # each one's cursor serves the other
+    second = c.get(files_url(w), headers=h(c, w, "dave"), params={"box": "inbox", "limit": 2,
+                                                                  "cursor": named[0]["next_cursor"]}).json()
+    assert second == plain[1]
+    # a cursor past any time starts at the top; one at the epoch ends the list
+    top = c.get(files_url(w), headers=h(c, w, "dave"), params={"box": "inbox", "limit": 2,
+                                                               "cursor": "9" * 19 + "_" + plain[0]["items"][0]["id"]})
+    assert top.status_code == 200 and [x["id"] for x in top.json()["items"]][:1] == [plain[0]["items"][0]["id"]]
+    end = c.get(files_url(w), headers=h(c, w, "dave"), params={"box": "inbox", "cursor": "0_" + plain[0]["items"][0]["id"]})
+    assert end.json() == {"items": [], "next_cursor": None}
+
+
 def test_filter_by_holder(c, w):
     f, etag = create(c, w, "alice", subject="For the holder filter")
     move(c, w, "alice", f, etag, action="forward", to=w["bob"])
