@@ -7,6 +7,7 @@
 #include "apar/apar.h"
 #include "auth/auth.h"
 #include "dispatch/dispatch.h"
+#include "events/events.h"
 #include "files/files.h"
 #include "hrms/hrms.h"
 #include "http/ops.h"
@@ -36,5 +37,8 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_assignment_routes,
     &dft_progress_routes,
     &dft_compliance_routes,
+    &dft_events_routes,
+    &dft_export_routes,
+    &dft_webhook_routes,
 };
 const size_t dft_num_route_tables = DFT_ARRAY_SIZE(dft_route_tables);

@@ -332,6 +332,7 @@ int dft_cmd_service(int argc, char **argv)
 
 static const char audit_help[] =
     "usage: daftar audit checkpoint|verify [--dept CODE] [--anchors FILE] [--config FILE]\n"
+    "       daftar audit verify EXPORT\n"
     "\n"
     "  checkpoint   record the head of each department's audit chain (or CODE's) when it moved since\n"
     "               its last checkpoint, MAC'd under a key derived from master_key; prints one line\n"
@@ -340,7 +341,10 @@ static const char audit_help[] =
     "  verify       recompute every chain and check it against every checkpoint, the catalog's and\n"
     "               (--anchors) the checkpoint lines of FILE (this command's output, the servers'\n"
     "               logs): a changed event, a broken link, deleted newest events or a forged\n"
-    "               checkpoint make it exit 1.\n";
+    "               checkpoint make it exit 1. With EXPORT (an NDJSON export of GET\n"
+    "               /v1/departments/{dept}/audit): offline, no database or key: each event's hash\n"
+    "               recomputed, each link and the sequence; a changed, missing or reordered event\n"
+    "               makes it exit 1. It prints the last hash, to compare with a checkpoint line.\n";
 
 int dft_cmd_audit(int argc, char **argv)
 {
@@ -364,6 +368,13 @@ int dft_cmd_audit(int argc, char **argv)
         }
     }
     const char *action = optind < argc ? argv[optind] : "";
+    if (strcmp(action, "verify") == 0 && optind + 1 < argc) { /* an export, offline */
+        if (optind + 2 < argc || dept != NULL || anchors != NULL || config_path != NULL) {
+            fputs(audit_help, stderr);
+            return 2;
+        }
+        return dft_audit_verify_export(argv[optind + 1], stdout) == 0 ? 0 : 1;
+    }
     if ((strcmp(action, "checkpoint") != 0 && strcmp(action, "verify") != 0) ||
         (anchors != NULL && strcmp(action, "verify") != 0)) {
         fputs(audit_help, stderr);

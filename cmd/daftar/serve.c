@@ -6,6 +6,7 @@
 #include "../../lib/core/log.h"
 #include "../../lib/auth/auth.h"
 #include "../../lib/dispatch/dispatch.h"
+#include "../../lib/events/events.h"
 #include "../../lib/files/files.h"
 #include "../../lib/http/server.h"
 #include "../../lib/routes.h"
@@ -52,7 +53,8 @@ int dft_cmd_serve(int argc, char **argv)
     dft_db_attach(server);
     dft_tenant_attach(server);
     dft_auth_attach(server);
-    if (dft_files_attach(server) != 0 || dft_timers_start(server) != 0 || dft_dispatch_mailer_start(server) != 0)
+    if (dft_files_attach(server) != 0 || dft_events_attach(server) != 0 || dft_timers_start(server) != 0 ||
+        dft_dispatch_mailer_start(server) != 0)
         return 2;
     return dft_server_run(server);
 }

@@ -40,7 +40,8 @@
     X(ESTABLISHMENT, "establishment")                                                                                      \
     X(HOO, "hoo")                                                                                                          \
     X(TRAINING_ADMIN, "training_admin")                                                                                    \
-    X(APAR_CUSTODIAN, "apar_custodian")
+    X(APAR_CUSTODIAN, "apar_custodian")                                                                                    \
+    X(AUDITOR, "auditor")
 
 enum {
 #define DFT_ROLE_INDEX_(c, n) DFT_ROLE_INDEX_##c,

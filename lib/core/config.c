@@ -82,6 +82,16 @@ static const setting_t settings[] = {
     STR(smtp_password, ""),
     STR(mail_from, ""),
     INT(mail_rescan_ms, 5000, 50, 600000),
+    INT(events_heartbeat_ms, 15000, 100, 600000),
+    INT(events_buffer_bytes, 65536, 1024, 16777216),
+    INT(events_max_streams, 20000, 0, 1000000),
+    INT(events_retention_days, 7, 1, 365),
+    BOOL(webhooks, "on"),
+    INT(webhook_timeout_ms, 5000, 100, 60000),
+    INT(webhook_max_attempts, 8, 1, 50),
+    INT(webhook_backoff_ms, 1000, 10, 3600000),
+    INT(webhook_rescan_ms, 5000, 50, 600000),
+    BOOL(webhook_insecure_loopback, "off"),
 };
 
 static const setting_t *find_setting(const char *name)

@@ -51,6 +51,17 @@ typedef struct dft_config_t {
     char *smtp_user, *smtp_password; /* the relay's login, when it wants one */
     char *mail_from;     /* the sender's address of letters sent by e-mail */
     int64_t mail_rescan_ms; /* how often the mailer looks for letters to send, besides when told */
+    /* live events (lib/events) */
+    int64_t events_heartbeat_ms;   /* a comment line to every open event stream this often; below idle_timeout_ms */
+    int64_t events_buffer_bytes;   /* what a stream may have waiting for its reader before it is cut off */
+    int64_t events_max_streams;    /* open event streams a server holds at most (503 beyond) */
+    int64_t events_retention_days; /* the outboxes keep events this long (Last-Event-ID resumes within it) */
+    int64_t webhooks;                  /* on (1): this server makes webhook deliveries (lib/events/deliver.c) */
+    int64_t webhook_timeout_ms;        /* a delivery's whole try, at most */
+    int64_t webhook_max_attempts;      /* tries before a delivery is dead (replayable) */
+    int64_t webhook_backoff_ms;        /* after the first failed try; doubles each try, at most an hour */
+    int64_t webhook_rescan_ms;         /* how often it looks for retries due, besides when told */
+    int64_t webhook_insecure_loopback; /* on: plain http:// to a loopback address is accepted (tests only) */
     /* operations */
     char *metrics_listen; /* /metrics alone, HTTP/1.1 + h2c, served by one thread; "" = off; never on the API listeners */
     char *metrics_token;  /* when set, /metrics needs "Authorization: Bearer <it>"; required off loopback */

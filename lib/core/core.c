@@ -4,6 +4,8 @@
  */
 #include "core.h"
 
+#include <pthread.h>
+
 #include <errno.h>
 #include <openssl/rand.h>
 #include <stdarg.h>
@@ -243,4 +245,15 @@ void dft_buf_dispose(dft_buf_t *b)
 {
     free(b->data);
     *b = (dft_buf_t){0};
+}
+
+int dft_thread_start_detached(void *(*fn)(void *), void *arg)
+{
+    pthread_t tid;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    int rc = pthread_create(&tid, &attr, fn, arg);
+    pthread_attr_destroy(&attr);
+    return rc;
 }

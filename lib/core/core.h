@@ -33,6 +33,8 @@ void dft_random_hex(char *buf, size_t n);
 
 /* Milliseconds from CLOCK_MONOTONIC. */
 uint64_t dft_now_ms(void);
+/* Starts fn(arg) on a detached thread (the background threads: timers, mailer, webhooks); 0, or an errno. */
+int dft_thread_start_detached(void *(*fn)(void *), void *arg);
 
 /* Growable byte buffer for building text off the hot path (CLI, logs, metrics). */
 typedef struct dft_buf_t {

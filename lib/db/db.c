@@ -388,6 +388,8 @@ static int job_send(conn_t *c, dft_db_job_t *job)
             return -1;
         ++job->step;
         for (size_t i = 0; i < num_feeds; ++i) {
+            if (feeds[i]->one_connection && c->index != 0)
+                continue;
             char *q = PQescapeIdentifier(pg, feeds[i]->channel, strlen(feeds[i]->channel)), sql[128];
             if (q == NULL)
                 return -1;
@@ -1081,4 +1083,30 @@ void dft_db_attach(dft_server_t *server)
     server->hooks.on_drained = on_thread_drained;
     server->hooks.queue_depth = queue_depth;
     server->hooks.ready = ready;
+}
+
+PGconn *dft_db_connect_blocking(const char *dsn, const char *application_name, const char *options, const char *channel)
+{
+    const char *keys[] = {"dbname", "options", "application_name", "connect_timeout", "keepalives", "keepalives_idle",
+                          "keepalives_interval", "keepalives_count", "tcp_user_timeout", NULL};
+    const char *vals[] = {dsn, options, application_name, "10", "1", "10", "3", "3", "15000", NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    if (PQstatus(c) != CONNECTION_OK) {
+        PQfinish(c);
+        return NULL;
+    }
+    if (channel != NULL) {
+        char *q = PQescapeIdentifier(c, channel, strlen(channel));
+        char sql[128];
+        snprintf(sql, sizeof(sql), "LISTEN %s", q ? q : "\"\"");
+        PQfreemem(q);
+        PGresult *res = PQexec(c, sql);
+        int good = PQresultStatus(res) == PGRES_COMMAND_OK;
+        PQclear(res);
+        if (!good) {
+            PQfinish(c);
+            return NULL;
+        }
+    }
+    return c;
 }

@@ -111,6 +111,9 @@ typedef struct dft_db_feed_t {
      * with each NOTIFY's payload, and with NULL when a connection of the
      * thread comes up, since notices sent while it was down are lost. */
     void (*notified)(dft_thread_t *t, const char *payload);
+    /* LISTEN on the thread's first connection only (every notice once a thread, not once a
+     * connection): for feeds whose notices cause work (lib/events). */
+    int one_connection;
 } dft_db_feed_t;
 
 #define DFT_DB_MAX_FEEDS 8
@@ -119,6 +122,12 @@ void dft_db_add_feed(const dft_db_feed_t *feed);
 
 /* Asked by /readyz once a connection is up and every feed has loaded. */
 extern int (*dft_db_ready_check)(dft_thread_t *t, const char **why);
+
+/* For background threads (timers, mailer, webhooks), never an event loop: a blocking connection
+ * to dsn named application_name, with the server options given (statement_timeout, ...),
+ * keepalives and a TCP user timeout so a vanished host cannot hold the thread for hours, and
+ * LISTENing on channel when not NULL. NULL when it cannot connect. */
+PGconn *dft_db_connect_blocking(const char *dsn, const char *application_name, const char *options, const char *channel);
 
 /* Text of an embedded statement, or NULL. */
 const char *dft_db_statement_text(const char *name);

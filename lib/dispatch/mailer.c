@@ -26,6 +26,7 @@
 
 #include "../core/core.h"
 #include "../core/log.h"
+#include "../db/db.h"
 #include "../http/metrics.h"
 
 #include <curl/curl.h>
@@ -328,19 +329,6 @@ static int scan(const mailer_t *m, PGconn *c)
     return rc;
 }
 
-static PGconn *connect_listening(const mailer_t *m)
-{
-    const char *keys[] = {"dbname", "options", "application_name", "connect_timeout", "keepalives", "keepalives_idle",
-                          "keepalives_interval", "keepalives_count", "tcp_user_timeout", NULL};
-    const char *vals[] = {m->dsn, "-c statement_timeout=60000", "daftar-mailer", "10", "1", "10", "3", "3", "15000", NULL};
-    PGconn *c = PQconnectdbParams(keys, vals, 1);
-    if (PQstatus(c) != CONNECTION_OK || !ok(PQexec(c, "LISTEN daftar_mail"), PGRES_COMMAND_OK)) {
-        PQfinish(c);
-        return NULL;
-    }
-    return c;
-}
-
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -354,7 +342,9 @@ static void *run(void *arg)
     PGconn *c = NULL;
     int warned = 0;
     for (;;) {
-        if (c == NULL && (c = connect_listening(m)) == NULL) {
+        if (c == NULL) /* a timeout on every statement; woken by issues (NOTIFY daftar_mail) */
+            c = dft_db_connect_blocking(m->dsn, "daftar-mailer", "-c statement_timeout=60000", "daftar_mail");
+        if (c == NULL) {
             if (!warned)
                 dft_log(DFT_LOG_WARN, "mailer", "cannot connect to the database; retrying");
             warned = 1;
@@ -414,12 +404,7 @@ int dft_dispatch_mailer_start(dft_server_t *server)
     m->password = dft_strdup(cf->smtp_password);
     m->from = dft_strdup(cf->mail_from);
     m->rescan_ms = cf->mail_rescan_ms;
-    pthread_t tid;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    int rc = pthread_create(&tid, &attr, run, m);
-    pthread_attr_destroy(&attr);
+    int rc = dft_thread_start_detached(run, m);
     if (rc != 0) {
         dft_log(DFT_LOG_ERROR, "mailer", "cannot start the mailer thread");
         return -1;

@@ -205,6 +205,12 @@ static void send_whole(h2o_req_t *req, h2o_iovec_t body)
     h2o_send(req, &body, body.len ? 1 : 0, H2O_SEND_STATE_FINAL);
 }
 
+void dft_respond_stream(dft_req_t *r, int status, const char *content_type, h2o_generator_t *generator)
+{
+    start_response(r, status, content_type);
+    h2o_start_response(r->h2o, generator);
+}
+
 int dft_etag_listed(const char *list, size_t len, const char *etag, size_t etag_len)
 {
     if (etag_len >= 2 && etag[0] == 'W' && etag[1] == '/') /* weak comparison (RFC 9110 13.1.2) */

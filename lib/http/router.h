@@ -49,7 +49,7 @@ typedef struct dft_route_t {
  * operation's (tests/unit/test_contract.c). */
 #define DFT_SCOPES(X)                                                                                                      \
     X("files:read") X("files:write") X("receipts:read") X("receipts:write") X("dispatch:read") X("dispatch:write")   \
-        X("training:import")
+        X("training:import") X("webhooks")
 
 /* The bit of a scope name, 0 if unknown. */
 uint32_t dft_scope_bit(const char *name, size_t len);

@@ -143,6 +143,9 @@ void dft_respond_code(dft_req_t *r, dft_code_t code, const char *detail);
  * headers the handler added first (cache-control) stay. */
 void dft_respond_static(dft_req_t *r, const dft_static_t *s);
 void dft_add_header(dft_req_t *r, const char *name, const char *value);
+/* Starts a streamed response (status, the common headers, content_type) whose body the
+ * generator's owner sends with h2o_send (lib/events: Server-Sent Events, NDJSON exports). */
+void dft_respond_stream(dft_req_t *r, int status, const char *content_type, h2o_generator_t *generator);
 
 /* Decodes the JSON object body: checks Content-Type, size, nesting depth,
  * duplicate keys and UTF-8. On failure fills err (pool memory) and returns NULL.

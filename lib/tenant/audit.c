@@ -36,6 +36,8 @@
 #include <stdarg.h>
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -387,5 +389,109 @@ int dft_audit_verify(PGconn *c, const unsigned char master[32], const char *dept
     PQclear(PQexec(c, "COMMIT"));
     PQclear(depts);
     free(outside.v);
+    return problems == 0 ? 0 : -1;
+}
+
+/* One line of an export: the members the hash covers, as text. NULL when one is missing. */
+static const char *export_member(json_t *o, const char *name)
+{
+    return json_string_value(json_object_get(o, name));
+}
+
+int dft_audit_verify_export(const char *path, FILE *out)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        fprintf(out, "daftar: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    static const char zeros[] = "0000000000000000000000000000000000000000000000000000000000000000";
+    char *line = NULL, prev_hash[65] = "", chain[40] = "";
+    size_t cap = 0;
+    long long prev_seq = 0, first = 0, count = 0, lineno = 0, chains = 0;
+    dft_buf_t seen = {0}; /* "|chain|chain|": the chains already ended, which may not come again */
+    int problems = 0;
+    ssize_t got;
+    while ((got = getline(&line, &cap, f)) >= 0 && problems < 10) {
+        ++lineno;
+        if (got <= 1)
+            continue;
+        json_t *o = json_loads(line, 0, NULL);
+        json_t *seqv = json_object_get(o, "seq");
+        const char *at = export_member(o, "at"), *uid = export_member(o, "uid"), *action = export_member(o, "action"),
+                   *object = export_member(o, "object_id"), *client = export_member(o, "client"),
+                   *rid = export_member(o, "request_id"), *detail = export_member(o, "detail"),
+                   *prev = export_member(o, "prev_hash"), *hash = export_member(o, "hash");
+        if (!json_is_integer(seqv) || !at || !uid || !action || !object || !client || !rid || !detail || !prev ||
+            !hash || strlen(prev) != 64 || strlen(hash) != 64) {
+            fprintf(out, "%s:%lld: not an audit event of an export\n", path, lineno);
+            json_decref(o);
+            ++problems;
+            break;
+        }
+        long long seq = json_integer_value(seqv);
+        const char *ch = export_member(o, "chain");
+        if (ch == NULL)
+            ch = "efile"; /* an export from before chains */
+        if (count == 0 || strcmp(ch, chain) != 0) { /* the first line of a chain */
+            char mark[48];
+            snprintf(mark, sizeof(mark), "|%s|", ch);
+            if (strlen(ch) >= sizeof(chain) || (seen.data != NULL && strstr(seen.data, mark) != NULL)) {
+                fprintf(out, "%s:%lld: chain %s comes twice (lines out of order)\n", path, lineno, ch);
+                ++problems;
+                json_decref(o);
+                break;
+            }
+            if (count > 0)
+                fprintf(out, "%s: chain %s: events %lld to %lld, intact so far; last hash %s\n", path, chain, first,
+                        prev_seq, prev_hash);
+            dft_buf_printf(&seen, "|%s|", ch);
+            snprintf(chain, sizeof(chain), "%s", ch);
+            ++chains;
+            count = 0;
+        }
+        if (count == 0) {
+            first = seq;
+            if (seq == 1 && strcmp(prev, zeros) != 0) {
+                fprintf(out, "%s: event 1 does not start the chain\n", path);
+                ++problems;
+            }
+        } else if (seq != prev_seq + 1) {
+            fprintf(out, "%s: event %lld is missing (event %lld follows event %lld)\n", path, prev_seq + 1, seq, prev_seq);
+            ++problems;
+        } else if (strcmp(prev, prev_hash) != 0) {
+            fprintf(out, "%s: event %lld does not follow event %lld (broken link)\n", path, seq, prev_seq);
+            ++problems;
+        }
+        /* as audit() computes it: sha256(prev_hash || concat_ws('|', seq, at, uid, action, object, client,
+         * request id, detail)) */
+        dft_buf_t b = {0};
+        dft_buf_printf(&b, "%s%lld|%s|%s|%s|%s|%s|%s|%s", prev, seq, at, uid, action, object, client, rid, detail);
+        unsigned char md[SHA256_DIGEST_LENGTH];
+        SHA256((const unsigned char *)b.data, b.len, md);
+        dft_buf_dispose(&b);
+        char hex[65];
+        for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i)
+            snprintf(hex + 2 * i, 3, "%02x", md[i]);
+        if (strcmp(hex, hash) != 0) {
+            fprintf(out, "%s: event %lld was changed (its hash does not match its content)\n", path, seq);
+            ++problems;
+        }
+        snprintf(prev_hash, sizeof(prev_hash), "%s", hash);
+        prev_seq = seq;
+        ++count;
+        json_decref(o);
+    }
+    free(line);
+    fclose(f);
+    dft_buf_dispose(&seen);
+    if (problems == 0 && count == 0) {
+        fprintf(out, "%s: no audit events\n", path);
+        return -1;
+    }
+    if (problems == 0)
+        fprintf(out, "%s: chain %s: events %lld to %lld, chain intact; last hash %s (compare with a checkpoint line);"
+                     " %lld chain(s)\n",
+                path, chain, first, prev_seq, prev_hash, chains);
     return problems == 0 ? 0 : -1;
 }

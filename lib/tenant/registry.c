@@ -288,3 +288,37 @@ dft_code_t dft_tenant_state(dft_req_t *r, const char *name, const dft_str_t *cod
     *scope = (dft_db_scope_t){.dept_id = DFT_STATE_SCOPE_ID(i), .role = states[i].role, .schema = states[i].role};
     return DFT_OK;
 }
+
+int dft_tenant_scope_named(dft_thread_t *t, const char *schema, dft_db_scope_t *scope)
+{
+    registry_t *reg = current != NULL ? current[t->index] : NULL;
+    if (reg == NULL)
+        return -1;
+    if (strncmp(schema, "state_", 6) == 0) {
+        int i = dft_tenant_state_index(schema + 6);
+        if (i < 0 || !reg->state_current[i])
+            return -1;
+        *scope = (dft_db_scope_t){.dept_id = DFT_STATE_SCOPE_ID(i), .role = states[i].role, .schema = states[i].role};
+        return 0;
+    }
+    if (strncmp(schema, "dept_", 5) != 0)
+        return -1;
+    const char *code = schema + 5;
+    size_t lo = 0, hi = reg->count;
+    while (lo < hi) { /* sorted by code, as member_dept searches */
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(reg->depts[mid].code, code);
+        if (c == 0) {
+            const dept_t *d = &reg->depts[mid];
+            if (d->suspended || !d->current)
+                return -1;
+            *scope = (dft_db_scope_t){.dept_id = d->id, .role = d->role, .schema = d->role};
+            return 0;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}

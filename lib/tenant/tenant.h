@@ -33,6 +33,10 @@ dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_
  * caller alone (roles none). UNAVAILABLE until the scope's migrations and
  * function files are this binary's. `name` must be compiled in. */
 dft_code_t dft_tenant_state(dft_req_t *r, const char *name, const dft_str_t *code, dft_db_scope_t *scope);
+/* A scope by its schema name ("dept_fin", "state_hr") for work of thread t that no request
+ * makes (lib/events' fan-out): fills scope (strings valid until the thread's next event) when
+ * the department is active and current, or the statewide scope current; else -1. */
+int dft_tenant_scope_named(dft_thread_t *t, const char *schema, dft_db_scope_t *scope);
 /* The compiled-in statewide scopes: how many, and the name of scope i. */
 size_t dft_tenant_num_states(void);
 const char *dft_tenant_state_name(size_t i);
@@ -55,6 +59,9 @@ int dft_audit_checkpoint(PGconn *c, const unsigned char master[32], const char *
 /* Recomputes each chain and checks it against its checkpoints, the catalog's and, when
  * anchors_path is not NULL, the lines of that file; prints what is wrong. 0, or -1. */
 int dft_audit_verify(PGconn *c, const unsigned char master[32], const char *dept, const char *anchors_path, FILE *out);
+/* Verifies an audit export (GET /v1/departments/{dept}/audit, NDJSON) offline: each event's hash
+ * recomputed, each link and the sequence; prints the result or what is wrong. 0, or -1. */
+int dft_audit_verify_export(const char *path, FILE *out);
 /* The digest of the group's function files (sql/<group>/functions/: SHA-256 of their SHA-256s
  * in name order), which `daftar migrate` records per scope; NULL when the group has none. */
 const char *dft_functions_digest(const char *group);

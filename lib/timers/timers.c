@@ -43,6 +43,7 @@
 
 #include "../auth/crypto.h"
 #include "../core/log.h"
+#include "../db/db.h"
 #include "../http/metrics.h"
 #include "../tenant/tenant.h"
 
@@ -254,24 +255,18 @@ typedef struct timers_t {
     int64_t statement_timeout_ms;
     int64_t checkpoint_s; /* 0: no anchoring (or no master_key) */
     int64_t idempotency_ttl_s, expire_ms; /* keys kept this long; removed this often */
+    int64_t events_retention_days; /* read by timer_events_purge (sql/scoped/functions/) */
     unsigned char master[32];
 } timers_t;
 
-/* A connection that listens on daftar_timers, or NULL. Keepalives and a timeout on every
- * statement, so a vanished database host cannot hold the thread in a blocking call for hours. */
+/* A connection that listens on daftar_timers, or NULL: a timeout on every statement, and the events'
+ * retention for timer_events_purge (sql/scoped/functions/). */
 static PGconn *connect_listening(const timers_t *t)
 {
-    char opts[64];
-    snprintf(opts, sizeof(opts), "-c statement_timeout=%lld", (long long)t->statement_timeout_ms);
-    const char *keys[] = {"dbname", "options", "application_name", "connect_timeout", "keepalives", "keepalives_idle",
-                          "keepalives_interval", "keepalives_count", "tcp_user_timeout", NULL};
-    const char *vals[] = {t->dsn, opts, "daftar-timers", "10", "1", "10", "3", "3", "15000", NULL};
-    PGconn *c = PQconnectdbParams(keys, vals, 1);
-    if (PQstatus(c) != CONNECTION_OK || !exec_ok(PQexec(c, "LISTEN daftar_timers"), PGRES_COMMAND_OK)) {
-        PQfinish(c);
-        return NULL;
-    }
-    return c;
+    char opts[128];
+    snprintf(opts, sizeof(opts), "-c statement_timeout=%lld -c daftar.events_retention_days=%lld",
+             (long long)t->statement_timeout_ms, (long long)t->events_retention_days);
+    return dft_db_connect_blocking(t->dsn, "daftar-timers", opts, "daftar_timers");
 }
 
 /* Removes the Idempotency-Keys kept longer than ttl_s; a failure is logged and tried again next time. */
@@ -364,16 +359,12 @@ int dft_timers_start(dft_server_t *server)
     t->checkpoint_s = cf->audit_checkpoint_s;
     t->idempotency_ttl_s = cf->idempotency_ttl_s;
     t->expire_ms = cf->idempotency_ttl_s < 60 ? cf->idempotency_ttl_s * 1000 : 60000;
+    t->events_retention_days = cf->events_retention_days;
     if (t->checkpoint_s > 0 && dft_master_key_parse(cf->master_key, t->master) != 0) {
         dft_log(DFT_LOG_WARN, "timers", "no master_key: audit chains are not anchored by this server");
         t->checkpoint_s = 0;
     }
-    pthread_t tid;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    int rc = pthread_create(&tid, &attr, run, t);
-    pthread_attr_destroy(&attr);
+    int rc = dft_thread_start_detached(run, t);
     if (rc != 0) {
         dft_log(DFT_LOG_ERROR, "timers", "cannot start the timers thread");
         return -1;

@@ -256,6 +256,7 @@ def test_notes_the_track_and_documents_come_in_pages(c, w):
 
 # Creating POSTs that need no key, and why: a retry makes nothing twice by the operation's own nature.
 NO_KEY = {
+    "createWebhook": "one live endpoint a URL a service account: a retry is 409 (its secret is shown once)",
     "enrolSecondFactor": "a retry replaces the unconfirmed secret (one an officer); nothing is made twice",
     "addHoliday": "the department's day is written again (one holiday a day)",
     "moveFile": "If-Match is required: a retry after the move is 412, not a second move",

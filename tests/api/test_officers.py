@@ -141,7 +141,7 @@ def test_catalog_role_checks_are_the_role_list(db):
     named = {d.split()[0]: set(re.findall(r"'([a-z_]+)'::text", d)) for d in defs}
     assert named.pop("daftar.memberships") == set(roles)
     assert named.pop("daftar.service_accounts") == set(roles) - {"dept_admin", "hr_admin", "establishment", "hoo",
-                                                                 "training_admin", "apar_custodian"}
+                                                                 "training_admin", "apar_custodian", "auditor"}
     for table, names in named.items():
         assert names <= set(roles), table
 

@@ -737,6 +737,9 @@ def test_an_audience_of_a_section(db, c, w, t):
 # until it is added here, by someone who checked it is neither.
 COLUMNS = {
     "settings": "name value updated_at",
+    # the live events outbox (issue 22): whom an event is for (UIDs) and ids, nothing else
+    "events": "n at type subject audience data",
+    "events_head": "one n",
     "audit": "id at actor dept action subject request_id detail",
     "courses": "id code title title_hi provider competencies pass_mark validity_months max_attempts status version "
                "created_by created_at updated_at",

@@ -5,6 +5,8 @@
 -- holds an officer's acting charge acts as that officer would (acts_for):
 -- the movement is the actor's (from_uid) on behalf of the officer
 -- (on_behalf_of), and the file stays with, or returns to, that officer.
+-- A forward, return or recall publishes a live event (event_publish) to the
+-- officer it concerns.
 CREATE OR REPLACE FUNCTION {schema}.file_move(p_id uuid, p_version integer, p_action text, p_to text, p_remarks text, p_due date)
 RETURNS json
 LANGUAGE plpgsql AS $$
@@ -14,6 +16,7 @@ DECLARE
     v_to text;
     v_status text;
     v_for text; -- whose part the caller plays: the holder, or the sender for a recall
+    v_from text; -- who held it before
 BEGIN
     SELECT * INTO f FROM {schema}.files WHERE id = p_id FOR UPDATE;
     IF NOT FOUND OR NOT {schema}.may_see(f) THEN
@@ -36,6 +39,7 @@ BEGIN
     END IF;
     v_status := f.status;
     v_to := v_for;
+    v_from := f.holder;
     CASE p_action
         WHEN 'forward' THEN
             IF f.status <> 'open' THEN
@@ -97,6 +101,13 @@ BEGIN
                               overdue_since = NULL
     WHERE id = p_id RETURNING * INTO f;
     PERFORM {schema}.audit('file.' || p_action, p_id, json_build_object('to', v_to));
+    -- live events (issue 22): the receiver of a forward or return, the officer a recall took it from
+    IF p_action IN ('forward', 'return', 'recall') THEN
+        PERFORM {schema}.event_publish(CASE p_action WHEN 'forward' THEN 'file.arrived' WHEN 'return' THEN 'file.returned'
+                                                     ELSE 'file.recalled' END, p_id,
+                                       ARRAY[CASE WHEN p_action = 'recall' THEN v_from ELSE v_to END],
+                                       jsonb_build_object('file_id', p_id, 'by', {schema}.me(), 'due_date', p_due));
+    END IF;
     RETURN {schema}.file_json(f);
 END
 $$;

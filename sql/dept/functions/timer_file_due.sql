@@ -1,7 +1,8 @@
 -- timer_file_due: the action of a file_due timer (set by file_move when a
 -- file is forwarded or returned with a due date): the due date has passed
 -- and the file is still where that movement (payload seq) put it, so it is
--- overdue: overdue_since, a new version, and an audit event by 'timer'.
+-- overdue: overdue_since, a new version, an audit event by 'timer' and a
+-- live event to the holder.
 CREATE OR REPLACE FUNCTION {schema}.timer_file_due(t {schema}.timers) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -15,5 +16,7 @@ BEGIN
     END IF;
     UPDATE {schema}.files SET overdue_since = t.due_at, version = version + 1 WHERE id = t.subject;
     PERFORM {schema}.audit('file.overdue', t.subject, json_build_object('holder', f.holder, 'due_date', v_last.due_date));
+    PERFORM {schema}.event_publish('file.overdue', t.subject, ARRAY[f.holder],
+                                   jsonb_build_object('file_id', t.subject, 'due_date', v_last.due_date));
 END
 $$;

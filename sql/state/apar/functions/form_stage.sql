@@ -5,7 +5,8 @@
 -- stage is logged in stages (and the audit): who moved it (the caller:
 -- an officer, the custodian, or 'timer'), whose turn it was at the stage
 -- it left, and whether that authority missed its date (the timer moved an
--- unreported level, or an undecided representation, on). Returns the form.
+-- unreported level, or an undecided representation, on); a live event to
+-- whose turn it is now (apar.my_turn). Returns the form.
 CREATE OR REPLACE FUNCTION {schema}.form_stage(p_id uuid, p_stage text) RETURNS {schema}.forms
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -33,6 +34,10 @@ BEGIN
                 CASE WHEN old.stage_due < now() THEN extract(day FROM now() - old.stage_due)::integer ELSE 0 END);
         PERFORM {schema}.audit('apar.stage', p_id::text, jsonb_build_object('from', old.stage, 'to', p_stage,
                                                                             'missed', v_missed));
+    END IF;
+    IF old.stage IS DISTINCT FROM p_stage THEN -- a live event (issue 22) to whose turn it is now
+        PERFORM {schema}.event_publish('apar.my_turn', p_id, ARRAY[{schema}.turn_of(f)],
+                                       jsonb_build_object('form_id', p_id, 'stage', p_stage, 'due', v_due));
     END IF;
     RETURN f;
 END

@@ -92,6 +92,13 @@ BEGIN
     INSERT INTO {schema}.leave_actions (application, by, action, level, remarks)
     VALUES (a.id, v_me, p_action, a.level, coalesce(p_remarks, ''));
     PERFORM {schema}.audit('leave.' || p_action, a.uid, jsonb_build_object('application', a.id));
+    IF a.status IN ('approved', 'rejected') AND p_action IN ('approve', 'reject') THEN
+        PERFORM {schema}.event_publish('leave.decided', a.id, ARRAY[a.uid],
+                                       jsonb_build_object('application_id', a.id, 'status', a.status));
+    ELSIF a.status = 'pending' AND p_action = 'approve' THEN
+        PERFORM {schema}.event_publish('leave.needs_me', a.id, {schema}.leave_waiters(a),
+                                       jsonb_build_object('application_id', a.id, 'uid', a.uid, 'dept', a.dept));
+    END IF;
     RETURN QUERY SELECT {schema}.leave_application_json(a), a.version;
 END
 $$;
