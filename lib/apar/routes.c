@@ -18,6 +18,7 @@
 #include <string.h>
 
 #define NO_FORM "No such APAR form."
+#define NO_CYCLE "No such APAR cycle."
 #define NO_PART "No such APAR submission."
 #define MAX_SIGNATURE_B64 65536
 
@@ -61,29 +62,35 @@ static void open_cycle(dft_req_t *r)
 }
 
 /* The custodian's routes on one cycle or form of the department: the path's id as params[0]. */
-static void custodian_read(dft_req_t *r, const char *param, const char *missing, const char *stmt)
+static void custodian_run(dft_req_t *r, const char *param, const char *missing, const char *stmt, int mode)
 {
     dft_db_scope_t scope;
     char id[37];
     if (dept_scope(r, &scope) != 0 || dft_kit_path_uuid(r, param, missing, id) != 0)
         return;
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
-    dft_db_respond(r, &scope, DFT_DB_READ, stmt, params, 1);
+    dft_db_respond(r, &scope, mode, stmt, params, 1);
 }
 
 static void get_cycle(dft_req_t *r)
 {
-    custodian_read(r, "cycle_id", "No such APAR cycle.", "apar_dashboard");
+    custodian_run(r, "cycle_id", NO_CYCLE, "apar_dashboard", DFT_DB_READ);
 }
 
 static void get_completeness(dft_req_t *r)
 {
-    custodian_read(r, "cycle_id", "No such APAR cycle.", "apar_completeness");
+    custodian_run(r, "cycle_id", NO_CYCLE, "apar_completeness", DFT_DB_READ);
+}
+
+/* Forms for the members who joined after the cycle opened (none twice: a retry adds nothing). */
+static void add_forms(dft_req_t *r)
+{
+    custodian_run(r, "cycle_id", NO_CYCLE, "apar_cycle_forms_add", DFT_DB_WRITE);
 }
 
 static void get_reads(dft_req_t *r)
 {
-    custodian_read(r, "form_id", NO_FORM, "apar_form_reads");
+    custodian_run(r, "form_id", NO_FORM, "apar_form_reads", DFT_DB_READ);
 }
 
 static void map_chain(dft_req_t *r)
@@ -240,6 +247,7 @@ static const dft_route_t routes[] = {
     {.method = "GET", .path = DEPT "/cycles/{cycle_id}", .name = "getAparCycle", .handler = get_cycle},
     {.method = "GET", .path = DEPT "/cycles/{cycle_id}/completeness", .name = "getAparCompleteness",
      .handler = get_completeness},
+    {.method = "POST", .path = DEPT "/cycles/{cycle_id}/forms", .name = "addAparForms", .handler = add_forms},
     {.method = "PUT", .path = DEPT "/forms/{form_id}/chain", .name = "mapAparChain", .handler = map_chain},
     {.method = "GET", .path = DEPT "/forms/{form_id}/reads", .name = "getAparReads", .handler = get_reads},
     {.method = "GET", .path = "/v1/apar/forms", .name = "listMyAparForms", .handler = list_mine, .query = mine_query},

@@ -22,7 +22,7 @@ def w(db, tmp_path_factory):
     p = {"cu": off.add(a, "officer,apar_custodian")[0], "o": off.add(a, "officer")[0], "p": off.add(a, "officer")[0],
          "r1": off.add(a, "officer")[0], "x": off.add(a, "officer")[0], "r2": off.add(b, "officer")[0],
          "r3": off.add(b, "officer")[0], "r4": off.add(b, "officer")[0], "cu_b": off.add(b, "officer,apar_custodian")[0],
-         "q": off.add(a, "officer")[0]}
+         "q": off.add(a, "officer")[0], "s": off.add(a, "officer")[0]}
     ca = CA()
     ca_path = str(tmp_path_factory.mktemp("ca") / "ca.pem")
     with open(ca_path, "wb") as fh:
@@ -31,7 +31,7 @@ def w(db, tmp_path_factory):
     s.wait_ready()
     with httpx.Client(base_url=s.url, http1=False, http2=True, timeout=20) as c:
         t = {k: bearer(tokens(c, uid)["access_token"]) for k, uid in p.items()}
-    yield dict(p, a=a, b=b, t=t, db=db, server=s, ca=ca)
+    yield dict(p, a=a, b=b, t=t, db=db, server=s, ca=ca, off=off)
     s.stop()
 
 
@@ -85,10 +85,10 @@ def test_a_form_from_cycle_to_closure(c, w):
     r = c.post(dept(w, "/cycles"), json={"year": YEAR}, headers=t["cu"])
     assert r.status_code == 201, r.text
     cycle = r.json()
-    assert cycle["forms"] == 6 and cycle["self_due"] == "%d-05-15" % (YEAR + 1)
+    assert cycle["forms"] == 7 and cycle["self_due"] == "%d-05-15" % (YEAR + 1)
     assert c.post(dept(w, "/cycles"), json={"year": YEAR}, headers=t["cu"]).status_code == 409
     comp = c.get(dept(w, "/cycles/%s/completeness" % cycle["id"]), headers=t["cu"]).json()
-    assert len(comp["without_chain"]) == 6 and comp["without_form"] == []
+    assert len(comp["without_chain"]) == 7 and comp["without_form"] == []
     w["cycle"] = cycle["id"]
     dash = c.get(dept(w, "/cycles/" + cycle["id"]), headers=t["cu"]).json()
     fo = [f for f in dash["forms"] if f["uid"] == w["o"]][0]
@@ -439,3 +439,91 @@ def test_training_status_through_its_interface(c, w):
         r = db.psql("BEGIN; SET LOCAL ROLE state_apar; SELECT count(*) FROM state_training.%s; COMMIT;" % table,
                     user="daftar_api", check=False)
         assert r.returncode != 0 and "permission denied" in r.stderr, (table, r.stderr)
+
+
+def map_chain(c, w, uid, reporting, reviewing, accepting):
+    dash = c.get(dept(w, "/cycles/" + w["cycle"]), headers=w["t"]["cu"]).json()
+    f = [x for x in dash["forms"] if x["uid"] == uid][0]
+    chain = {"reporting": reporting, "reviewing": reviewing, "accepting": accepting,
+             "period_from": "%d-04-01" % YEAR, "period_to": "%d-03-31" % (YEAR + 1)}
+    r = c.put(dept(w, "/forms/%s/chain" % f["id"]), json=chain, headers=dict(w["t"]["cu"], **{"If-Match": '"%d"' % f["version"]}))
+    assert r.status_code == 200, r.text
+    return f["id"]
+
+
+def test_the_custodian_remaps_a_recusal_and_the_officer_accepts(c, w):
+    """r1's form lost its reviewing authority to a recusal (test_recusal_short_periods_and_completeness): the
+    custodian maps another, the recused one no longer reaches it; the officer accepts the disclosed report and
+    the accepted grade is final."""
+    t = w["t"]
+    fid = map_chain(c, w, w["r1"], w["o"], w["r4"], w["r3"])
+    comp = c.get(dept(w, "/cycles/%s/completeness" % w["cycle"]), headers=t["cu"]).json()
+    assert fid not in [x["form"] for x in comp["without_chain"]]
+    assert get(c, w, "r2", fid).status_code == 404 and get(c, w, "r4", fid).status_code == 200
+    assert submit(c, w, "r1", fid, targets="T", achievements="A").status_code == 200
+    assert submit(c, w, "o", fid, work_output=6, personal_attributes=6, functional_competency=6, pen_picture="Good",
+                  integrity="Good").status_code == 200
+    assert submit(c, w, "r4", fid, agree=True).json()["stage"] == "accepting"
+    assert submit(c, w, "r3", fid, agree=True).json()["stage"] == "disclosure"
+    fire(w, fid)
+    wait_stage(c, w, "r1", fid, "representation")
+    r = submit(c, w, "r1", fid, accept=True)
+    assert r.status_code == 200 and r.json()["stage"] == "closed", r.text
+    f = get(c, w, "r1", fid).json()
+    assert f["accepted_grade"] == 6.0 and f["final_grade"] == 6.0
+    assert [(x["level"], x["content"].get("agree", x["content"].get("accept"))) for x in f["submissions"]][2:] == \
+        [("reviewing", True), ("accepting", True), ("representation", True)]
+
+
+def test_every_date_missed(c, w):
+    """Nobody acts on the custodian's own form: each date moves it on by itself, "not reported at this
+    level", disclosure comes, the representation window closes it; on s's form the representation is not
+    decided in time and the accepted grade stands. The dashboard counts the dates each authority missed."""
+    t = w["t"]
+    fid = map_chain(c, w, w["cu"], w["r1"], w["r2"], w["r3"])
+    for stage in ("reporting", "reviewing", "accepting", "disclosure", "representation", "closed"):
+        fire(w, fid)
+        wait_stage(c, w, "cu", fid, stage)
+    f = get(c, w, "cu", fid).json()
+    assert [(x["level"], x["not_reported"]) for x in f["submissions"]] == [
+        ("self", True), ("reporting", True), ("reviewing", True), ("accepting", True), ("representation", True)]
+    assert f["final_grade"] is None and f["accepted_grade"] is None
+    assert [(m["to"], m["by"], m["missed"]) for m in f["track"]] == [
+        ("reporting", "timer", True), ("reviewing", "timer", True), ("accepting", "timer", True),
+        ("disclosure", "timer", True), ("representation", "timer", False), ("closed", "timer", False)]
+    fs = map_chain(c, w, w["s"], w["r1"], w["r2"], w["r3"])
+    assert submit(c, w, "s", fs, targets="T", achievements="A").status_code == 200
+    assert submit(c, w, "r1", fs, work_output=5, personal_attributes=5, functional_competency=5, pen_picture="Fair",
+                  integrity="Good").status_code == 200
+    assert submit(c, w, "r2", fs, agree=True).status_code == 200
+    assert submit(c, w, "r3", fs, agree=True).status_code == 200
+    fire(w, fs)
+    wait_stage(c, w, "s", fs, "representation")
+    assert submit(c, w, "s", fs, representation="Deserve 6.").json()["stage"] == "decision"
+    fire(w, fs)
+    wait_stage(c, w, "s", fs, "closed")
+    f = get(c, w, "s", fs).json()
+    assert f["final_grade"] == 5.0 and f["submissions"][-1]["level"] == "decision" and f["submissions"][-1]["not_reported"]
+    dash = c.get(dept(w, "/cycles/" + w["cycle"]), headers=t["cu"]).json()
+    missed = {(a["authority"], a["level"]): a["missed"] for a in dash["late_by_authority"] if a["missed"]}
+    assert missed[(w["r1"], "reporting")] == 1 and missed[(w["r3"], "accepting")] == 1
+    assert missed[(w["r3"], "decision")] == 1 and missed[(w["cu"], "self")] == 1
+    assert missed[(w["r2"], "reviewing")] == 2  # o's form (the journey) and this one
+
+
+def test_forms_for_members_who_joined_later(c, w):
+    """A member who joins after the cycle opened has no form: the completeness report lists them, the
+    custodian opens theirs (once: a retry adds nothing); nobody else may."""
+    t = w["t"]
+    late = w["off"].add(w["a"], "officer")[0]
+    url = dept(w, "/cycles/%s/completeness" % w["cycle"])
+    assert c.get(url, headers=t["cu"]).json()["without_form"] == [late]
+    add = dept(w, "/cycles/%s/forms" % w["cycle"])
+    assert c.post(add, headers=t["x"]).status_code == 404
+    assert c.post(dept(w, "/cycles/%s/forms" % w["cycle"], w["b"]), headers=t["cu_b"]).status_code == 404
+    r = c.post(add, headers=t["cu"])
+    assert r.status_code == 200 and r.json()["added"] == 1, r.text
+    assert [(f["uid"], f["stage"]) for f in r.json()["forms"]] == [(late, "self")]
+    assert c.post(add, headers=t["cu"]).json() == {"cycle": w["cycle"], "added": 0, "forms": []}
+    comp = c.get(url, headers=t["cu"]).json()
+    assert comp["without_form"] == [] and late in [x["uid"] for x in comp["without_chain"]]

@@ -31,12 +31,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'This department''s cycle for % is open already.', p_year USING ERRCODE = 'DF409';
     END IF;
-    INSERT INTO {schema}.forms (cycle, dept, uid, period_from, period_to)
-    SELECT c.id, v_dept, m.uid, c.period_from, c.period_to
-    FROM daftar.memberships m JOIN daftar.officers o ON o.uid = m.uid
-    WHERE m.dept = v_dept AND o.status = 'active';
-    GET DIAGNOSTICS v_forms = ROW_COUNT;
-    PERFORM {schema}.form_stage(f.id, 'self') FROM {schema}.forms f WHERE f.cycle = c.id;
+    v_forms := cardinality({schema}.cycle_members_add(c));
     PERFORM {schema}.audit('apar.cycle.open', c.id::text, jsonb_build_object('year', p_year, 'forms', v_forms));
     RETURN json_build_object('id', c.id, 'dept', c.dept, 'year', c.year, 'period_from', c.period_from,
                              'period_to', c.period_to, 'self_due', c.self_due, 'reporting_due', c.reporting_due,
