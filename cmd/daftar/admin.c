@@ -8,6 +8,7 @@
 #include "../../lib/auth/crypto.h"
 #include "../../lib/core/core.h"
 #include "../../lib/tenant/tenant.h"
+#include "../../lib/training/training.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -397,4 +398,53 @@ int dft_cmd_audit(int argc, char **argv)
     PQfinish(c);
     dft_config_dispose(&config);
     return rc >= 0 ? 0 : 1;
+}
+
+static const char certificate_help[] =
+    "usage: daftar certificate verify FILE [--config FILE]\n"
+    "\n"
+    "Checks the training certificate in FILE (its compact JWS, as a QR code holds it; - reads stdin) as\n"
+    "POST /v1/certificates/verify does: the signature with the key its header names (published or\n"
+    "retired), then the completion it names: exists, matches, not revoked, not expired. Prints the\n"
+    "answer as JSON; exits 0 when valid, 1 when not (or the database failed), 2 on usage.\n"
+    "Connects with db_admin_dsn.\n";
+
+int dft_cmd_certificate(int argc, char **argv)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {0}};
+    const char *config_path = NULL;
+    int o;
+    while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+        if (o == 'c') {
+            config_path = optarg;
+        } else {
+            fputs(certificate_help, o == 'h' ? stdout : stderr);
+            return o == 'h' ? 0 : 2;
+        }
+    }
+    if (optind + 2 != argc || strcmp(argv[optind], "verify") != 0) {
+        fputs(certificate_help, stderr);
+        return 2;
+    }
+    const char *path = argv[optind + 1];
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (f == NULL) {
+        fprintf(stderr, "daftar: cannot read %s\n", path);
+        return 2;
+    }
+    char token[DFT_AUTH_MAX_TOKEN + 2];
+    size_t n = fread(token, 1, sizeof(token) - 1, f);
+    if (f != stdin)
+        fclose(f);
+    while (n > 0 && (token[n - 1] == '\n' || token[n - 1] == '\r' || token[n - 1] == ' '))
+        --n;
+    token[n] = '\0';
+    dft_config_t config;
+    if (dft_cmd_load_config(&config, config_path) != 0)
+        return 2;
+    PGconn *c = connect_admin(&config);
+    int rc = c == NULL ? -1 : dft_training_certificate_verify(c, config.jwt_issuer, token, stdout);
+    PQfinish(c);
+    dft_config_dispose(&config);
+    return rc == 0 ? 0 : 1;
 }

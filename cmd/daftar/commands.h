@@ -16,6 +16,7 @@ int dft_cmd_officer(int argc, char **argv);
 int dft_cmd_keys(int argc, char **argv);
 int dft_cmd_service(int argc, char **argv);
 int dft_cmd_audit(int argc, char **argv);
+int dft_cmd_certificate(int argc, char **argv);
 
 /* Shared by commands: loads defaults, then --config FILE, then DAFTAR_*; 0 or -1 (message printed). */
 int dft_cmd_load_config(dft_config_t *config, const char *path);

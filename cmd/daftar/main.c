@@ -24,6 +24,7 @@ static const command_t commands[] = {
     {"service", dft_cmd_service, "add and suspend service accounts of integrating systems"},
     {"keys", dft_cmd_keys, "rotate the token signing key"},
     {"audit", dft_cmd_audit, "anchor the departments' audit chains (checkpoint) and verify them"},
+    {"certificate", dft_cmd_certificate, "verify a training certificate (a file holding its JWS)"},
     {"routes", dft_cmd_routes, "print every served route (method and path template)"},
 };
 
@@ -31,7 +32,7 @@ static void usage(FILE *out)
 {
     fprintf(out, "usage: daftar <command> [options]\n\ncommands:\n");
     for (size_t i = 0; i < DFT_ARRAY_SIZE(commands); ++i)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n'daftar <command> --help' describes a command.\n");
 }
 

@@ -134,13 +134,14 @@ static void enrol_me(dft_req_t *r)
     dft_db_scope_t scope;
     if (dft_training_scope(r, 0, &scope) != 0)
         return;
-    static const char *const allowed[] = {"course_id", NULL};
+    static const char *const allowed[] = {"course_id", "batch_id", NULL};
     json_t *body = dft_req_json_object(r, allowed);
-    const char *course;
-    if (body == NULL || (course = dft_training_body_uuid(r, body, "course_id")) == NULL)
+    const char *course, *batch = NULL;
+    if (body == NULL || (course = dft_training_body_uuid(r, body, "course_id")) == NULL ||
+        (json_object_get(body, "batch_id") != NULL && (batch = dft_training_body_uuid(r, body, "batch_id")) == NULL))
         return;
-    const char *params[] = {course};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "enrol_self", params, 1, dft_kit_on_put, r);
+    const char *params[] = {course, batch};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "enrol_self", params, 2, dft_kit_on_put, r);
 }
 
 /* The rows of a bulk enrolment: those well-formed (for the database) and those refused here. */
@@ -241,10 +242,11 @@ static void rows_dispose(void *p)
     json_decref(rows->refused);
 }
 
-static const char *const bulk_query[] = {"course_id", NULL};
+static const char *const bulk_query[] = {"course_id", "batch_id", NULL};
 
 /* The nodal officer enrols officers of the department: {"course_id", "uids": [...]} as JSON, or a CSV of
- * UIDs with ?course_id=. */
+ * UIDs with ?course_id=; with batch_id (a member, or ?batch_id=), each also takes a place in that
+ * classroom batch of the course. */
 static void enrol_officers(dft_req_t *r)
 {
     dft_db_scope_t scope;
@@ -252,28 +254,36 @@ static void enrol_officers(dft_req_t *r)
         return;
     rows_t *rows = h2o_mem_alloc_shared(&r->h2o->pool, sizeof(*rows), rows_dispose);
     *rows = (rows_t){json_array(), json_array(), 0};
-    const dft_str_t *q = dft_req_query(r, "course_id");
-    const char *course;
+    const dft_str_t *q = dft_req_query(r, "course_id"), *qb = dft_req_query(r, "batch_id");
+    const char *course, *batch = NULL;
     if (is_csv(r)) {
         if (q == NULL || !dft_kit_uuid_valid(q->base, q->len)) {
             dft_respond_field_error(r, "course_id", q == NULL ? "required" : "invalid", "?course_id= names the course.");
             return;
         }
+        if (qb != NULL && !dft_kit_uuid_valid(qb->base, qb->len)) {
+            dft_respond_field_error(r, "batch_id", "invalid", "?batch_id= names a batch of the course.");
+            return;
+        }
         course = h2o_strdup(&r->h2o->pool, q->base, q->len).base;
+        batch = qb != NULL ? h2o_strdup(&r->h2o->pool, qb->base, qb->len).base : NULL;
         if (csv_rows(r, rows) != 0)
             return;
     } else {
-        static const char *const allowed[] = {"course_id", "uids", NULL};
+        static const char *const allowed[] = {"course_id", "batch_id", "uids", NULL};
         json_t *body = dft_req_json_object(r, allowed);
-        if (body == NULL || (course = dft_training_body_uuid(r, body, "course_id")) == NULL || json_rows(r, body, rows) != 0)
+        if (body == NULL || (course = dft_training_body_uuid(r, body, "course_id")) == NULL ||
+            (json_object_get(body, "batch_id") != NULL && (batch = dft_training_body_uuid(r, body, "batch_id")) == NULL) ||
+            json_rows(r, body, rows) != 0)
             return;
-        if (q != NULL) {
-            dft_respond_field_error(r, "course_id", "invalid", "With a JSON body, course_id is a member of the body.");
+        if (q != NULL || qb != NULL) {
+            dft_respond_field_error(r, q != NULL ? "course_id" : "batch_id", "invalid",
+                                    "With a JSON body, course_id and batch_id are members of the body.");
             return;
         }
     }
-    const char *params[] = {course, dft_training_json_text(r, rows->ok), dft_training_json_text(r, rows->refused)};
-    dft_db_respond(r, &scope, DFT_DB_WRITE, "enrol_bulk", params, 3);
+    const char *params[] = {course, dft_training_json_text(r, rows->ok), dft_training_json_text(r, rows->refused), batch};
+    dft_db_respond(r, &scope, DFT_DB_WRITE, "enrol_bulk", params, 4);
 }
 
 #define DEPT "/v1/departments/{dept}/training"

@@ -6,7 +6,8 @@
  * modules[2].questions[0].answer) and goes to course_put as clean JSON; who
  * may write, and that answer keys never come back, is SQL
  * (sql/state/training/functions/course_*.sql, courses_policies.sql, and
- * the column privilege of 0002_courses.sql).
+ * the column privilege of 0002_courses.sql). Classroom batches of a course
+ * (days, venue, capacity) are scheduled by training_admin too.
  *
  * Also the scope helpers the other training files share.
  */
@@ -321,11 +322,46 @@ static void set_course_status(dft_req_t *r)
     dft_db_run(r, &scope, DFT_DB_WRITE, "course_status", params, 3, dft_kit_on_etag, r);
 }
 
+/* Classroom batches of a course: training_admin schedules one (days, venue, capacity); every officer who
+ * reads the course reads its batches, with how many are seated and waiting (batch_*.sql). */
+static void create_batch(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    char id[37];
+    if (course_target(r, &scope, id) != 0)
+        return;
+    static const char *const allowed[] = {"starts_on", "ends_on", "venue", "capacity", NULL};
+    json_t *body = dft_req_json_object(r, allowed);
+    const char *starts = NULL, *ends = NULL, *venue, *capacity;
+    if (body == NULL || dft_kit_body_date(r, body, "starts_on", &starts) != 0 ||
+        dft_kit_body_date(r, body, "ends_on", &ends) != 0 || (venue = dft_body_text(r, body, "venue", 200, 1)) == NULL ||
+        (capacity = dft_kit_body_int(r, body, "capacity", 1, 1000, NULL)) == NULL)
+        return;
+    if (starts == NULL || ends == NULL) {
+        dft_respond_field_error(r, starts == NULL ? "starts_on" : "ends_on", "required", "The batch's first and last days.");
+        return;
+    }
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, starts, ends, venue, capacity};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "batch_create", params, 5, dft_kit_on_json_created, r);
+}
+
+static void list_batches(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    char id[37];
+    if (course_target(r, &scope, id) != 0)
+        return;
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base};
+    dft_db_respond(r, &scope, DFT_DB_READ, "batches_list", params, 1);
+}
+
 static const dft_route_t routes[] = {
     {.method = "GET", .path = "/v1/courses", .name = "listCourses", .handler = list_courses, .query = list_query},
     {.method = "POST", .path = "/v1/courses", .name = "createCourse", .handler = create_course},
     {.method = "GET", .path = "/v1/courses/{course_id}", .name = "getCourse", .handler = get_course},
     {.method = "PUT", .path = "/v1/courses/{course_id}", .name = "replaceCourse", .handler = replace_course},
     {.method = "PATCH", .path = "/v1/courses/{course_id}", .name = "setCourseStatus", .handler = set_course_status},
+    {.method = "GET", .path = "/v1/courses/{course_id}/batches", .name = "listBatches", .handler = list_batches},
+    {.method = "POST", .path = "/v1/courses/{course_id}/batches", .name = "createBatch", .handler = create_batch},
 };
 const dft_route_table_t dft_course_routes = {routes, DFT_ARRAY_SIZE(routes)};

@@ -254,11 +254,21 @@ static void revoke_certificate(dft_req_t *r)
     dft_db_respond(r, &scope, DFT_DB_WRITE, "certificate_revoke", params, 2);
 }
 
+/* The officer gives up their enrolment's place in its classroom batch; the first waiting takes a seat given up. */
+static void leave_batch(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    const char *params[1];
+    if (enrolment_target(r, &scope, &params[0]) == 0)
+        dft_db_respond(r, &scope, DFT_DB_WRITE, "seat_leave", params, 1);
+}
+
 #define MINE "/v1/me/training"
 
 static const dft_route_t routes[] = {
     {.method = "GET", .path = MINE "/enrolments/{enrolment_id}", .name = "getMyEnrolment", .handler = get_my_enrolment},
     {.method = "POST", .path = MINE "/enrolments/{enrolment_id}/events", .name = "recordProgress", .handler = record_progress},
+    {.method = "DELETE", .path = MINE "/enrolments/{enrolment_id}/batch", .name = "leaveBatch", .handler = leave_batch},
     {.method = "GET", .path = MINE "/certificates/{certificate_id}", .name = "getMyCertificate", .handler = get_my_certificate},
     {.method = "POST", .path = "/v1/certificates/verify", .name = "verifyCertificate", .handler = verify_certificate,
      .flags = DFT_ROUTE_PUBLIC},

@@ -393,6 +393,80 @@ def test_progress_rows_reach_the_officer_and_their_nodal_officer_only(db, c, w, 
     assert p.returncode != 0 and "row-level security" in p.stderr
 
 
+def test_classroom_batches_seat_to_capacity_then_waitlist_and_a_seat_given_up_goes_to_the_first_waiting(db, c, w, t):
+    """A batch of 2 seats: p and q seated by their own enrolment and the nodal officer's list, the next
+    two waitlisted in order; when q gives up the seat, the first waiting is seated. Who may schedule,
+    what is refused, and that nobody else sees who holds a place."""
+    cr = course(c, t, "CLASS-1")
+    a = w["a"]
+    url = "/v1/courses/%s/batches" % cr["id"]
+    body = {"starts_on": future(10), "ends_on": future(12), "venue": "HCM RIPA, Jaipur, Hall 2", "capacity": 2}
+    for who in ("admin_a", "nodal_a", "p"):
+        assert_problem(c.post(url, json=body, headers=t[who]), 403)
+    assert_problem(c.post(url, json=dict(body, starts_on=future(-1)), headers=t["admin"]), 422)
+    assert_problem(c.post(url, json=dict(body, ends_on=future(9)), headers=t["admin"]), 422)
+    assert_problem(c.post(url, json=dict(body, capacity=0), headers=t["admin"]), 400)
+    assert_problem(c.post(url, json={k: v for k, v in body.items() if k != "venue"}, headers=t["admin"]), 400)
+    draft = c.post("/v1/courses", json=dict(COURSE, code="CLASS-DRAFT"), headers=t["admin"]).json()
+    assert_problem(c.post("/v1/courses/%s/batches" % draft["id"], json=body, headers=t["admin"]), 422)
+    r = c.post(url, json=body, headers=t["admin"])
+    assert r.status_code == 201, r.text
+    b = r.json()
+    assert (b["capacity"], b["seated"], b["waitlisted"], b["venue"]) == (2, 0, 0, body["venue"])
+    other = c.post(url, json=dict(body, starts_on=future(20), ends_on=future(20)), headers=t["admin"]).json()
+    # p books a seat themselves
+    r = c.post("/v1/me/training/enrolments", json={"course_id": cr["id"], "batch_id": b["id"]}, headers=t["p"])
+    assert r.status_code == 201, r.text
+    assert r.json()["batch"]["status"] == "seated" and r.json()["batch"]["waitlist_position"] is None
+    again = c.post("/v1/me/training/enrolments", json={"course_id": cr["id"], "batch_id": b["id"]}, headers=t["p"])
+    assert again.status_code == 200 and again.json()["batch"]["status"] == "seated"
+    assert_problem(c.post("/v1/me/training/enrolments", json={"course_id": cr["id"], "batch_id": other["id"]},
+                          headers=t["p"]), 409)  # one place an enrolment
+    assert_problem(c.post("/v1/me/training/enrolments", json={"course_id": cr["id"], "batch_id": "x"}, headers=t["p"]), 400)
+    # the nodal officer's list: q seated (the last seat), then two waiting in row order; p already; outsider refused
+    x1, x2 = w["off"].add(a, "officer")[0], w["off"].add(a, "officer")[0]
+    r = c.post("/v1/departments/%s/training/enrolments" % a, headers=t["nodal_a"],
+               json={"course_id": cr["id"], "batch_id": b["id"], "uids": [w["q"], x1, w["p"], x2, w["outsider"]]})
+    assert r.status_code == 200, r.text
+    assert [(x["result"], x.get("seat")) for x in r.json()["rows"]] == [
+        ("enrolled", "seated"), ("enrolled", "waitlisted"), ("already", "seated"), ("enrolled", "waitlisted"), ("refused", None)]
+    assert (r.json()["enrolled"], r.json()["already"], r.json()["refused"]) == (3, 1, 1)
+    # a list for the other batch: p's row refused (a place in this one), with its enrolment kept; the rest go on
+    r = c.post("/v1/departments/%s/training/enrolments?course_id=%s&batch_id=%s" % (a, cr["id"], other["id"]),
+               content=("uid\n%s\n%s\n" % (w["p"], w["nodal_a"])).encode(),
+               headers=dict(t["nodal_a"], **{"content-type": "text/csv"}))
+    assert [(x["result"], x.get("seat")) for x in r.json()["rows"]] == [("refused", None), ("enrolled", "seated")], r.text
+    assert "another batch" in r.json()["rows"][0]["reason"]
+    listed = {x["id"]: x for x in c.get(url, headers=t["outsider"]).json()["items"]}
+    assert (listed[b["id"]]["seated"], listed[b["id"]]["waitlisted"]) == (2, 2)
+    assert w["p"] not in c.get(url, headers=t["outsider"]).text
+    assert_problem(c.get("/v1/courses/%s/batches" % draft["id"], headers=t["p"]), 404)
+    h = {u: bearer(tokens(c, u)["access_token"]) for u in (x1, x2)}
+    e1 = enrol_id(db, x1, cr["id"])
+    mine_x1 = c.get("/v1/me/training/enrolments/" + e1, headers=h[x1]).json()["batch"]
+    assert (mine_x1["status"], mine_x1["waitlist_position"]) == ("waitlisted", 1)
+    e2 = enrol_id(db, x2, cr["id"])
+    assert c.get("/v1/me/training/enrolments/" + e2, headers=h[x2]).json()["batch"]["waitlist_position"] == 2
+    # q gives up the seat: x1, first waiting, is seated; x2 moves up
+    eq = enrol_id(db, w["q"], cr["id"])
+    assert_problem(c.delete("/v1/me/training/enrolments/%s/batch" % eq, headers=t["p"]), 404)  # not theirs
+    r = c.delete("/v1/me/training/enrolments/%s/batch" % eq, headers=t["q"])
+    assert r.status_code == 200 and r.json()["batch"] is None and r.json()["status"] == "enrolled", r.text
+    assert_problem(c.delete("/v1/me/training/enrolments/%s/batch" % eq, headers=t["q"]), 404)
+    assert c.get("/v1/me/training/enrolments/" + e1, headers=h[x1]).json()["batch"]["status"] == "seated"
+    assert c.get("/v1/me/training/enrolments/" + e2, headers=h[x2]).json()["batch"]["waitlist_position"] == 1
+    got = {x["id"]: x for x in c.get(url, headers=t["p"]).json()["items"]}[b["id"]]
+    assert (got["seated"], got["waitlisted"]) == (2, 1)
+    # the database: a seat is read by the officer and their nodal officer only
+    count = "SELECT count(*) FROM state_training.batch_seats WHERE batch = '%s'" % b["id"]
+    assert last(as_state_role(db, count, uid=w["nodal_a"], roles=",officer,training_nodal,", dept=a)) == "3"
+    assert last(as_state_role(db, count, uid=x1)) == "1"
+    assert last(as_state_role(db, count, uid=w["admin"], roles=",officer,training_admin,", dept=w["trg"])) == "0"
+    assert last(as_state_role(db, count, uid=w["nodal_b"], roles=",officer,training_nodal,", dept=w["b"])) == "0"
+    p = as_state_role(db, "UPDATE state_training.batches SET capacity = 100", uid=w["admin"], check=False)
+    assert p.returncode != 0 and "permission denied" in p.stderr
+
+
 # ---------------------------------------------------------------- honest progress
 
 def event(c, t, who, enrolment, module, ev, answers=None):
@@ -468,6 +542,45 @@ def test_progress_counts_on_the_server_clock_and_assessments_are_scored_there(db
     assert_problem(c.get("/v1/me/training/enrolments/" + e, headers=t["q"]), 404)
 
 
+def test_anomaly_flags_inform_the_nodal_officer_and_never_erase_progress(api, db, c, w, t):
+    """Five new officers of A take a course of three modules with no minimum time at once, from one
+    client, with the same answer sheet (half right, the pass mark): every one is flagged many_fast
+    (three finishes within a minute), the fourth and fifth same_answers (a sheet three others gave),
+    the fifth bulk_client (the fifth completion from one client within the hour); all five are
+    complete, with their score, and their certificates verify."""
+    a = w["a"]
+    fast = course(c, t, "FLAG-1", pass_mark=50, modules=[dict(COURSE["modules"][0], min_seconds=0),
+                                                         {"title": "Two", "min_seconds": 0}, {"title": "Three", "min_seconds": 0}])
+    people = [w["off"].add(a, "officer")[0] for _ in range(5)]
+    h = dict(t, **{u: bearer(tokens(c, u)["access_token"]) for u in people})
+    done = []
+    for u in people:
+        e = enrol(c, h, u, fast["id"])
+        for n in (1, 2, 3):
+            assert event(c, h, u, e, n, "started").status_code == 200
+            assert event(c, h, u, e, n, "finished").json()["modules"][n - 1]["counted"] is True
+            if n == 1:
+                assert event(c, h, u, e, 1, "answers", [1, 0]).json()["modules"][0]["best_score"] == 50
+        r = c.get("/v1/me/training/enrolments/" + e, headers=h[u])
+        assert r.json()["status"] == "completed" and r.json()["completion"]["score"] == 50, r.text
+        done.append(r.json()["completion"])
+    kinds = lambda u: sorted(f["kind"] for f in c.get("/v1/departments/%s/training/officers/%s" % (a, u),
+                                                        headers=t["nodal_a"]).json()["flags"] if f["course"]["code"] == "FLAG-1")
+    for u in people[:3]:  # (bulk_client too, when other tests completed from this client within the hour)
+        assert "many_fast" in kinds(u) and "same_answers" not in kinds(u), kinds(u)
+    assert "same_answers" in kinds(people[3]) and "many_fast" in kinds(people[3])
+    assert kinds(people[4]) == ["bulk_client", "many_fast", "same_answers"]
+    listed = c.get("/v1/departments/%s/training/flags?limit=100" % a, headers=t["nodal_a"]).json()["items"]
+    assert {f["kind"] for f in listed if f["uid"] == people[4]} >= {"bulk_client", "many_fast", "same_answers"}
+    assert mine(c, h, people[4])["flags"]  # the officer sees them too
+    # flags inform: the completions stand and verify
+    for u, d in zip(people, done):
+        assert [x["id"] for x in mine(c, h, u)["completions"]] == [d["id"]]
+    jws = c.get("/v1/me/training/certificates/" + done[4]["id"], headers=h[people[4]]).json()["certificate"]
+    v = httpx.post(api.url + "/v1/certificates/verify", json={"certificate": jws}).json()
+    assert v["valid"] is True and v["certificate"]["score"] == 50, v
+
+
 def test_an_honest_completion_issues_a_certificate_anyone_can_verify(api, db, c, w, t):
     cr = course(c, t, "CERT-1")
     done = complete(c, t, "q", cr["id"])
@@ -510,13 +623,27 @@ def b64(d):
     return base64.urlsafe_b64encode(json.dumps(d, separators=(",", ":")).encode()).rstrip(b"=").decode()
 
 
-def test_tampered_foreign_and_revoked_certificates_are_refused(api, db, c, w, t):
+def cli_verify(db, tmp_path, token):
+    """daftar certificate verify FILE: (exit status, its JSON answer)."""
+    f = tmp_path / "certificate.txt"
+    f.write_text(token + "\n")
+    p = db.cli("certificate", "verify", str(f), check=False)
+    return p.returncode, json.loads(p.stdout) if p.stdout.strip() else p.stderr
+
+
+def test_tampered_foreign_and_revoked_certificates_are_refused(api, db, c, w, t, tmp_path):
     cr = course(c, t, "CERT-2")
     done = complete(c, t, "p", cr["id"])
     jws = c.get("/v1/me/training/certificates/" + done["id"], headers=t["p"]).json()["certificate"]
     verify = lambda token: httpx.post(api.url + "/v1/certificates/verify", json={"certificate": token}).json()
     head, payload, sig = jws.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    # the command line says what the route says
+    rc, got = cli_verify(db, tmp_path, jws)
+    assert rc == 0 and got == verify(jws) and got["valid"] is True and got["certificate"]["uid"] == w["p"], got
+    rc, got = cli_verify(db, tmp_path, ".".join([head, b64(dict(claims, sub=w["q"])), sig]))
+    assert (rc, got["valid"], got["reason"]) == (1, False, "bad_signature"), got
+    assert cli_verify(db, tmp_path, "not a certificate") == (1, verify("not a certificate"))
     assert verify(".".join([head, b64(dict(claims, sub=w["q"])), sig]))["reason"] == "bad_signature"
     assert verify(".".join([head, b64(dict(claims, score=100, course="CERT-9")), sig]))["reason"] == "bad_signature"
     assert verify(jws[:-4] + ("AAAA" if not jws.endswith("AAAA") else "BBBB"))["reason"] == "bad_signature"
@@ -537,6 +664,8 @@ def test_tampered_foreign_and_revoked_certificates_are_refused(api, db, c, w, t)
     assert_problem(c.post(url, json={"reason": "again"}, headers=t["admin"]), 409)
     v = verify(jws)
     assert v["valid"] is False and v["reason"] == "revoked" and v["revoked_at"] is not None
+    rc, got = cli_verify(db, tmp_path, jws)
+    assert rc == 1 and got == v, got
     listed = httpx.get(api.url + "/v1/certificates/revoked?limit=100").json()
     assert done["id"] in [x["id"] for x in listed["items"]]
     assert_problem(c.get("/v1/me/training/certificates/" + done["id"], headers=t["p"]), 404)
@@ -680,6 +809,7 @@ def test_a_nodal_officer_reads_their_own_departments_officers_only(c, w, t):
 def test_completions_from_another_platform_by_a_service_account(db, c, w, t):
     cr = course(c, t, "IGOT-1")
     a = w["a"]
+    asg = assign(c, t, "nodal_a", a, cr["id"]).json()
     importer = service_token(c, service(db, a, "officer,training_nodal", "training:import"))
     no_scope = service_token(c, service(db, a, "officer,training_nodal", None))
     no_role = service_token(c, service(db, a, "officer", "training:import"))
@@ -706,6 +836,9 @@ def test_completions_from_another_platform_by_a_service_account(db, c, w, t):
     done = [x for x in mine(c, t, "p")["completions"] if x["course"]["code"] == "IGOT-1"]
     assert len(done) == 1 and done[0]["source"] == "igot" and done[0]["source_ref"] == "do_1/77" and done[0]["score"] == 88
     assert c.post("/v1/me/training/enrolments", json={"course_id": cr["id"]}, headers=t["p"]).status_code == 409
+    # and toward the assignment: the nodal officer's compliance counts p completed
+    got = c.get("/v1/departments/%s/training/assignments/%s/compliance" % (a, asg["id"]), headers=t["nodal_a"]).json()
+    assert {o["uid"]: o["status"] for o in got["officers"]}[w["p"]] == "completed" and got["completed"] >= 1, got
     # without the scope, without the role, another department's nodal officer, a plain officer
     assert_problem(c.post(url, json=body, headers=no_scope), 403)
     assert_problem(c.post(url, json=body, headers=no_role), 403)
@@ -755,6 +888,8 @@ COLUMNS = {
     "flags": "id uid course enrolment kind detail at",
     "timers": "id kind subject payload due_at attempts last_error fired_at created_at",
     "reminders": "assignment uid kind at",
+    "batches": "id course starts_on ends_on venue capacity created_by created_at",
+    "batch_seats": "batch enrolment uid status booked_at seated_at",
 }
 
 
@@ -773,7 +908,7 @@ def test_training_keeps_uids_and_progress_and_nothing_else_about_an_officer(db, 
 
 
 PERSONAL = {"enrolments": "uid", "module_progress": "uid", "progress_events": "uid", "completions": "uid", "flags": "uid",
-            "reminders": "uid", "assignees": "uid", "audit": "subject"}
+            "reminders": "uid", "assignees": "uid", "batch_seats": "uid", "audit": "subject"}
 
 
 def test_the_database_refuses_an_officers_progress_to_all_but_them_and_their_nodal_officer(db, c, w, t):
@@ -782,6 +917,10 @@ def test_the_database_refuses_an_officers_progress_to_all_but_them_and_their_nod
     cr = course(c, t, "PRIV-1")
     assign(c, t, "nodal_a", w["a"], cr["id"], deadline=future(2))  # roster row, reminder due at once
     e = enrol(c, t, "p", cr["id"])
+    batch = c.post("/v1/courses/%s/batches" % cr["id"], headers=t["admin"],
+                   json={"starts_on": future(1), "ends_on": future(1), "venue": "Secretariat", "capacity": 5}).json()
+    assert c.post("/v1/me/training/enrolments", json={"course_id": cr["id"], "batch_id": batch["id"]},
+                  headers=t["p"]).status_code == 201  # a place in a classroom batch
     event(c, t, "p", e, 1, "started")
     event(c, t, "p", e, 1, "finished")  # too fast: a flag
     done = complete(c, t, "p", course(c, t, "PRIV-2")["id"])

@@ -2,11 +2,15 @@
 -- when it changes.
 -- The calling officer enrols in a published course: their open enrolment
 -- when there is one (created false), else a new one. A course completed
--- and still valid is not taken again (409).
-CREATE OR REPLACE FUNCTION {schema}.enrol_self(p_course uuid) RETURNS TABLE (enrolment json, version integer, created boolean)
+-- and still valid is not taken again (409). With p_batch, the enrolment
+-- also takes a place in that classroom batch of the course (seat_take:
+-- seated or waitlisted; created when the place is new).
+CREATE OR REPLACE FUNCTION {schema}.enrol_self(p_course uuid, p_batch uuid)
+RETURNS TABLE (enrolment json, version integer, created boolean)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v record;
+    v_booked boolean := false;
     e {schema}.enrolments;
 BEGIN
     IF NOT EXISTS (SELECT FROM {schema}.courses c WHERE c.id = p_course AND c.status = 'published') THEN
@@ -19,7 +23,11 @@ BEGIN
     IF v.result = 'completed' THEN
         RAISE EXCEPTION 'You have completed this course and the completion is still valid.' USING ERRCODE = 'DF409';
     END IF;
+    IF p_batch IS NOT NULL THEN
+        v_booked := (SELECT x.result = 'booked' FROM {schema}.seat_take(v.enrolment, p_batch) x);
+    END IF;
     SELECT * INTO e FROM {schema}.enrolments x WHERE x.id = v.enrolment;
-    RETURN QUERY SELECT {schema}.enrolment_json(e), e.version, v.result = 'enrolled';
+    RETURN QUERY SELECT {schema}.enrolment_json(e), e.version, v.result = 'enrolled' OR v_booked;
 END
 $$;
+DROP FUNCTION IF EXISTS {schema}.enrol_self(uuid);
