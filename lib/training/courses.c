@@ -341,8 +341,9 @@ static void create_batch(dft_req_t *r)
         dft_respond_field_error(r, starts == NULL ? "starts_on" : "ends_on", "required", "The batch's first and last days.");
         return;
     }
-    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, starts, ends, venue, capacity};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "batch_create", params, 5, dft_kit_on_json_created, r);
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, starts, ends, venue, capacity, NULL, NULL};
+    if (dft_kit_idempotent(r, params + 5) == 0)
+        dft_db_run(r, &scope, DFT_DB_WRITE, "batch_create", params, 7, dft_kit_on_created, r);
 }
 
 static void list_batches(dft_req_t *r)

@@ -357,7 +357,7 @@ def test_retried_service_book_writes_are_made_once(c, w, staff):
     assert count(w, "SELECT count(*) FROM state_hr.postings WHERE uid = '%s'" % lv) == 1
 
 
-def test_a_retried_charge_and_assignment_are_made_once(c, w, staff):
+def test_a_retried_charge_assignment_and_batch_are_made_once(c, w, staff):
     a, h = w["a"], staff["h"]
     until = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
     charge = {"reason": "Earned leave", "holder": w["bob"], "of": staff["lv"], "valid_until": until}
@@ -373,6 +373,10 @@ def test_a_retried_charge_and_assignment_are_made_once(c, w, staff):
     first, again = retried(c, "/v1/departments/%s/training/assignments" % a, h["nodal"], body, "assign-1", ("target", 50))
     assert again == first
     assert count(w, "SELECT count(*) FROM state_training.assignments WHERE course = '%s'" % made.json()["id"]) == 1
+    batch = {"starts_on": deadline, "ends_on": deadline, "venue": "HCM RIPA, Jaipur", "capacity": 20}
+    first, again = retried(c, "/v1/courses/%s/batches" % made.json()["id"], h["tadmin"], batch, "batch-1", ("capacity", 30))
+    assert again == first
+    assert count(w, "SELECT count(*) FROM state_training.batches WHERE course = '%s'" % made.json()["id"]) == 1
 
 
 def test_a_retried_officer_creation_makes_one_officer_with_a_working_password(c, w, staff):
