@@ -28,11 +28,28 @@ static const char *const page_query[] = {"limit", "cursor", NULL};
 
 /* ------------------------------------------------------------ assignments */
 
+/* A pay level of the pay matrix or a range of them: "10" or "10-12" (1-18, the first not above the last). */
+static int pay_levels_valid(const char *v)
+{
+    int lo = 0, hi = 0, *at = &lo;
+    for (const char *p = v; *p != '\0'; p++) {
+        if (*p == '-' && at == &lo && p != v && p[1] != '\0')
+            at = &hi;
+        else if (*p >= '0' && *p <= '9' && *at < 100 && !(*at == 0 && *p == '0'))
+            *at = *at * 10 + (*p - '0');
+        else
+            return 0;
+    }
+    if (at == &lo)
+        hi = lo;
+    return lo >= 1 && hi <= 18 && lo <= hi;
+}
+
 /* The assignment body into params[1..5] (course, audience, value, deadline, target); 0, or -1 after a 400. */
 static int assignment_body(dft_req_t *r, const char **params)
 {
     static const char *const allowed[] = {"course_id", "audience", "audience_value", "deadline", "target", NULL};
-    static const char *const audiences[] = {"department", "role", "designation", "section", NULL};
+    static const char *const audiences[] = {"department", "role", "designation", "section", "pay_level", NULL};
     json_t *body = dft_req_json_object(r, allowed);
     const char *course, *audience, *value, *deadline = NULL, *target;
     if (body == NULL || (course = dft_training_body_uuid(r, body, "course_id")) == NULL ||
@@ -45,10 +62,11 @@ static int assignment_body(dft_req_t *r, const char **params)
     size_t n = strlen(value);
     if (whole != (n == 0) || (strcmp(audience, "role") == 0 && dft_role_bit(value, n) == 0) ||
         (strcmp(audience, "section") == 0 &&
-         (n > 16 || value[0] == '-' || strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != n))) {
+         (n > 16 || value[0] == '-' || strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != n)) ||
+        (strcmp(audience, "pay_level") == 0 && !pay_levels_valid(value))) {
         dft_respond_field_error(r, "audience_value", whole ? "invalid" : "required",
-                                "audience_value names the role, designation or section (its code) of such an audience, "
-                                "and is absent for the whole department.");
+                                "audience_value names the role, designation, section (its code) or pay level (\"10\", "
+                                "\"10-12\") of such an audience, and is absent for the whole department.");
         return -1;
     }
     if (deadline == NULL) {

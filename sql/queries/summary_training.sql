@@ -4,7 +4,7 @@ WITH due AS (
     SELECT DISTINCT ON (a.id) a
     FROM {schema}.assignments a
     JOIN daftar.state_members m ON m.uid = current_setting('daftar.officer_uid') AND (a.dept IS NULL OR a.dept = m.dept)
-    WHERE {schema}.audience_matches(a.audience, a.audience_value, m.roles, m.designation, m.section)
+    WHERE {schema}.reaches(a, m.dept, m.roles, m.designation, m.section)
     ORDER BY a.id),
 open AS (
     SELECT (d.a).deadline

@@ -863,6 +863,48 @@ def test_an_audience_of_a_section(db, c, w, t):
     assert r.json()["id"] not in [x["id"] for x in mine(c, t, "p")["assignments"]]
 
 
+def test_an_audience_of_a_pay_level_reads_e_hrms_through_its_interface_only(db, c, w, t):
+    """The issue's audience by pay level: the level lives in e-HRMS (scope hr), which training's role may not
+    read; the roster takes it through state_hr.pay_level_of, one number about a member of the department."""
+    a = w["a"]
+    est = bearer(tokens(c, w["est_a"])["access_token"])
+    particulars = {"service": "Rajasthan Administrative Service", "cadre": "RAS", "post": "Assistant",
+                   "date_of_birth": "1990-06-15", "date_of_joining": "2015-07-16"}
+    for who, level in (("p", 10), ("q", 6)):
+        r = c.put("/v1/departments/%s/employees/%s" % (a, w[who]), json=dict(particulars, pay_level=level), headers=est)
+        assert r.status_code in (200, 201), r.text
+    cr = course(c, t, "PAY-1")
+    for bad in ("", "0", "19", "12-10", "ten", "10-", "-10", "06", "6-9-12", "1-100"):
+        assert_problem(assign(c, t, "nodal_a", a, cr["id"], audience="pay_level", audience_value=bad), 400)
+
+    def roster(r):
+        assert r.status_code == 201, r.text
+        return db.psql("SELECT coalesce(string_agg(uid, ',' ORDER BY uid), '') FROM state_training.assignees "
+                       "WHERE assignment = '%s'" % r.json()["id"]).stdout.strip()
+    senior = assign(c, t, "nodal_a", a, cr["id"], audience="pay_level", audience_value="9-11")
+    assert roster(senior) == w["p"] and senior.json()["audience"] == "pay_level"
+    assert roster(assign(c, t, "nodal_a", a, cr["id"], audience="pay_level", audience_value="6")) == w["q"]
+    assert senior.json()["id"] in [x["id"] for x in mine(c, t, "p")["assignments"]]
+    assert senior.json()["id"] not in [x["id"] for x in mine(c, t, "q")["assignments"]]
+    # a promotion in e-HRMS moves the officer into the audience at the next sync
+    version = c.get("/v1/departments/%s/employees/%s" % (a, w["q"]), headers=est).headers["etag"]
+    r = c.put("/v1/departments/%s/employees/%s" % (a, w["q"]), json=dict(particulars, pay_level=11),
+              headers=dict(est, **{"If-Match": version}))
+    assert r.status_code == 200, r.text
+    r = c.post("/v1/departments/%s/training/assignments/%s/sync" % (a, senior.json()["id"]), headers=t["nodal_a"])
+    assert r.status_code == 200, r.text
+    assert roster(senior).split(",") == sorted([w["p"], w["q"]])
+    assert senior.json()["id"] in [x["id"] for x in mine(c, t, "q")["assignments"]]
+    # the database refuses training's role the interface and e-HRMS itself; the interface answers nothing
+    # about an officer who is not a member of the request's department
+    for sql in ("SELECT state_hr.pay_level_of('%s')" % w["p"], "SELECT pay_level FROM state_hr.employees"):
+        p = as_state_role(db, sql, uid=w["nodal_a"], roles="officer,training_nodal", dept=a, check=False)
+        assert p.returncode != 0 and "permission denied" in p.stderr, sql
+    asked = "SELECT set_config('daftar.dept', '%s', false), state_hr.pay_level_of('%s')"
+    assert db.psql(asked % (a, w["p"])).stdout.strip().endswith("|10")
+    assert db.psql(asked % (w["b"], w["p"])).stdout.strip().endswith("|")
+
+
 # ---------------------------------------------------------------- privacy
 
 # Every column training keeps. Training holds an officer's UID and progress and nothing else about
