@@ -356,6 +356,38 @@ static void list_batches(dft_req_t *r)
     dft_db_respond(r, &scope, DFT_DB_READ, "batches_list", params, 1);
 }
 
+/* training_admin changes a batch before it begins (If-Match: its version): any of its days, venue and
+ * capacity, or {"status": "cancelled", "reason": ...}, which gives up every place (batch_change.sql). */
+static void change_batch(dft_req_t *r)
+{
+    dft_db_scope_t scope;
+    char id[37], batch[37];
+    const char *version;
+    if (course_target(r, &scope, id) != 0 || dft_kit_path_uuid(r, "batch_id", "No such batch of this course.", batch) != 0 ||
+        (version = dft_kit_if_match(r, "batch", 1)) == NULL)
+        return;
+    static const char *const allowed[] = {"starts_on", "ends_on", "venue", "capacity", "status", "reason", NULL};
+    static const char *const statuses[] = {"cancelled", NULL};
+    json_t *body = dft_req_json_object(r, allowed);
+    const char *starts = NULL, *ends = NULL, *venue = NULL, *capacity = NULL, *status = NULL, *reason = NULL;
+    if (body == NULL || dft_kit_body_date(r, body, "starts_on", &starts) != 0 || dft_kit_body_date(r, body, "ends_on", &ends) != 0)
+        return;
+    if ((json_object_get(body, "venue") != NULL && (venue = dft_body_text(r, body, "venue", 200, 1)) == NULL) ||
+        (json_object_get(body, "capacity") != NULL && (capacity = dft_kit_body_int(r, body, "capacity", 1, 1000, NULL)) == NULL) ||
+        (json_object_get(body, "status") != NULL && (status = dft_kit_body_enum(r, body, "status", statuses, NULL)) == NULL) ||
+        (json_object_get(body, "reason") != NULL && (reason = dft_body_text(r, body, "reason", 500, 1)) == NULL))
+        return;
+    int changes = starts != NULL || ends != NULL || venue != NULL || capacity != NULL;
+    if ((status != NULL) != (reason != NULL) || (status != NULL && changes) || (status == NULL && !changes)) {
+        dft_respond_field_error(r, status != NULL || reason != NULL ? "reason" : "status", "invalid",
+                                "Send new days, venue or capacity; or status \"cancelled\" with its reason, alone.");
+        return;
+    }
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, h2o_strdup(&r->h2o->pool, batch, 36).base, version,
+                            starts, ends, venue, capacity, reason};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "batch_change", params, 8, dft_kit_on_etag, r);
+}
+
 static const dft_route_t routes[] = {
     {.method = "GET", .path = "/v1/courses", .name = "listCourses", .handler = list_courses, .query = list_query},
     {.method = "POST", .path = "/v1/courses", .name = "createCourse", .handler = create_course},
@@ -364,5 +396,6 @@ static const dft_route_t routes[] = {
     {.method = "PATCH", .path = "/v1/courses/{course_id}", .name = "setCourseStatus", .handler = set_course_status},
     {.method = "GET", .path = "/v1/courses/{course_id}/batches", .name = "listBatches", .handler = list_batches},
     {.method = "POST", .path = "/v1/courses/{course_id}/batches", .name = "createBatch", .handler = create_batch},
+    {.method = "PATCH", .path = "/v1/courses/{course_id}/batches/{batch_id}", .name = "changeBatch", .handler = change_batch},
 };
 const dft_route_table_t dft_course_routes = {routes, DFT_ARRAY_SIZE(routes)};

@@ -138,6 +138,16 @@ class Server:
     of its own (metrics_url), never on the API's (url, tls_url)."""
 
     def __init__(self, env_extra=None, tls=None, threads=2):
+        # A port free_port() found may be taken before daftar binds it (an outgoing connection's ephemeral
+        # port, another server of a suite running beside this one): start again on new ports, twice at most.
+        for attempt in range(3):
+            try:
+                return self.start(env_extra, tls, threads)
+            except RuntimeError as e:
+                if attempt == 2 or "another process listens there" not in str(e):
+                    raise
+
+    def start(self, env_extra, tls, threads):
         self.port = free_port()
         self.tls_port = free_port() if tls else None
         self.metrics_port = free_port()

@@ -467,6 +467,65 @@ def test_classroom_batches_seat_to_capacity_then_waitlist_and_a_seat_given_up_go
     assert p.returncode != 0 and "permission denied" in p.stderr
 
 
+def test_a_batch_changes_and_is_cancelled_before_it_begins_and_its_places_hear_of_it(db, c, w, t):
+    """Halls are double-booked and trainers fall ill: training_admin changes a batch (If-Match), more seats go to
+    the waitlist in order, capacity never unseats anyone; a cancelled batch gives up its places, keeps the
+    enrolments, takes no more bookings and changes no more. Whoever held a place gets an event."""
+    a = w["a"]
+    cr = course(c, t, "CLASS-2")
+    url = "/v1/courses/%s/batches" % cr["id"]
+    r = c.post(url, json={"starts_on": future(10), "ends_on": future(11), "venue": "Hall 1", "capacity": 1}, headers=t["admin"])
+    assert r.status_code == 201 and r.headers["etag"] == '"1"', r.text
+    b = r.json()
+    assert (b["status"], b["version"], b["cancelled_at"]) == ("scheduled", 1, None)
+    one = url + "/" + b["id"]
+    r = c.post("/v1/departments/%s/training/enrolments" % a, headers=t["nodal_a"],
+               json={"course_id": cr["id"], "batch_id": b["id"], "uids": [w["p"], w["q"], w["est_a"]]})
+    assert [x.get("seat") for x in r.json()["rows"]] == ["seated", "waitlisted", "waitlisted"], r.text
+    v1 = {"If-Match": '"1"'}
+    for who in ("nodal_a", "admin_a", "p"):
+        assert_problem(c.patch(one, json={"capacity": 5}, headers=dict(t[who], **v1)), 403)
+    assert_problem(c.patch(one, json={"capacity": 5}, headers=t["admin"]), 428)
+    assert_problem(c.patch(one, json={"capacity": 5}, headers=dict(t["admin"], **{"If-Match": '"7"'})), 412)
+    assert_problem(c.patch(url + "/00000000-0000-4000-8000-000000000000", json={"capacity": 5}, headers=dict(t["admin"], **v1)), 404)
+    for bad in ({}, {"status": "cancelled"}, {"reason": "x"}, {"status": "cancelled", "reason": "x", "capacity": 3},
+                {"status": "done", "reason": "x"}, {"capacity": 0}, {"venue": ""}, {"hall": "2"}):
+        assert_problem(c.patch(one, json=bad, headers=dict(t["admin"], **v1)), 400)
+    for bad in ({"starts_on": future(0)}, {"ends_on": future(9)}):
+        assert_problem(c.patch(one, json=bad, headers=dict(t["admin"], **v1)), 422)
+    # two more seats: the two waiting are seated in the order booked; a new hall
+    r = c.patch(one, json={"capacity": 3, "venue": "Hall 2"}, headers=dict(t["admin"], **v1))
+    assert r.status_code == 200 and r.headers["etag"] == '"2"', r.text
+    assert (r.json()["seated"], r.json()["waitlisted"], r.json()["venue"], r.json()["version"]) == (3, 0, "Hall 2", 2)
+    # below the seated: refused, nobody unseated
+    assert_problem(c.patch(one, json={"capacity": 2}, headers=dict(t["admin"], **{"If-Match": '"2"'})), 422)
+    changed = db.psql("SELECT array_to_string(audience, ',') FROM state_training.events WHERE type = 'training.batch_changed' "
+                      "AND subject = '%s'" % b["id"]).stdout.strip()
+    assert sorted(changed.split(",")) == sorted([w["p"], w["q"], w["est_a"]])
+    # cancelled: places given up, enrolments stand, no booking, no change
+    r = c.patch(one, json={"status": "cancelled", "reason": "The trainer is unwell"}, headers=dict(t["admin"], **{"If-Match": '"2"'}))
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert (got["status"], got["cancel_reason"], got["seated"], got["version"]) == ("cancelled", "The trainer is unwell", 0, 3)
+    assert got["cancelled_at"] is not None
+    ep = enrol_id(db, w["p"], cr["id"])
+    mine_p = c.get("/v1/me/training/enrolments/" + ep, headers=t["p"]).json()
+    assert mine_p["batch"] is None and mine_p["status"] == "enrolled"
+    assert_problem(c.post("/v1/me/training/enrolments", json={"course_id": cr["id"], "batch_id": b["id"]}, headers=t["p"]), 422)
+    assert_problem(c.patch(one, json={"capacity": 9}, headers=dict(t["admin"], **{"If-Match": '"3"'})), 409)
+    listed = {x["id"]: x for x in c.get(url, headers=t["outsider"]).json()["items"]}
+    assert listed[b["id"]]["status"] == "cancelled"
+    cancelled = db.psql("SELECT array_to_string(audience, ',') FROM state_training.events WHERE type = 'training.batch_cancelled' "
+                        "AND subject = '%s'" % b["id"]).stdout.strip()
+    assert sorted(cancelled.split(",")) == sorted([w["p"], w["q"], w["est_a"]])
+    # the database: the role changes no batch; a begun batch is not changed
+    p = as_state_role(db, "UPDATE state_training.batches SET cancelled_at = NULL", uid=w["admin"], check=False)
+    assert p.returncode != 0 and "permission denied" in p.stderr
+    r = c.post(url, json={"starts_on": future(5), "ends_on": future(5), "venue": "Hall 1", "capacity": 1}, headers=t["admin"])
+    db.psql("UPDATE state_training.batches SET starts_on = current_date - 1 WHERE id = '%s'" % r.json()["id"])
+    assert_problem(c.patch(url + "/" + r.json()["id"], json={"venue": "Hall 9"}, headers=dict(t["admin"], **v1)), 409)
+
+
 # ---------------------------------------------------------------- honest progress
 
 def event(c, t, who, enrolment, module, ev, answers=None):
@@ -930,7 +989,7 @@ COLUMNS = {
     "flags": "id uid course enrolment kind detail at",
     "timers": "id kind subject payload due_at attempts last_error fired_at created_at",
     "reminders": "assignment uid kind at",
-    "batches": "id course starts_on ends_on venue capacity created_by created_at",
+    "batches": "id course starts_on ends_on venue capacity created_by created_at version cancelled_at cancel_reason",
     "batch_seats": "batch enrolment uid status booked_at seated_at",
 }
 

@@ -4,7 +4,7 @@
 -- batch p_batch of its course: 'seated' while the batch has a free seat,
 -- else 'waitlisted' (in the order booked); 'already' when it holds a place
 -- in that batch. One place an enrolment: a place in another batch is
--- refused (give it up first). The batch's row is locked, so two officers
+-- refused (give it up first), and so is a cancelled batch. The batch's row is locked, so two officers
 -- never take its last seat.
 CREATE OR REPLACE FUNCTION {schema}.seat_take(p_enrolment uuid, p_batch uuid, OUT result text, OUT status text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -25,6 +25,8 @@ BEGIN
         RETURN;
     ELSIF FOUND THEN
         RAISE EXCEPTION 'Already booked into another batch of this course; give that place up first.' USING ERRCODE = 'DF409';
+    ELSIF b.cancelled_at IS NOT NULL THEN
+        RAISE EXCEPTION 'This batch was cancelled.' USING ERRCODE = 'DF422';
     ELSIF b.ends_on < (now() AT TIME ZONE 'Asia/Kolkata')::date THEN
         RAISE EXCEPTION 'This batch is over.' USING ERRCODE = 'DF422';
     END IF;
