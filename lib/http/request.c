@@ -149,6 +149,29 @@ size_t dft_json_depth(const char *s, size_t len)
     return max;
 }
 
+size_t dft_json_compact(char *dst, const char *src, size_t len)
+{
+    size_t n = 0;
+    int in_string = 0;
+    for (size_t i = 0; i < len; ++i) {
+        char c = src[i];
+        if (in_string) {
+            if (c == '\\' && i + 1 < len) {
+                dst[n++] = c;
+                c = src[++i];
+            } else if (c == '"') {
+                in_string = 0;
+            }
+        } else if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            continue;
+        } else if (c == '"') {
+            in_string = 1;
+        }
+        dst[n++] = c;
+    }
+    return n;
+}
+
 /* -------------------------------------------------------------- responses */
 
 /* h2o keeps pointers to header names and values, never copies: values go to the pool. */
@@ -335,7 +358,9 @@ void dft_respond_static(dft_req_t *r, const dft_static_t *s)
 
 void dft_respond_json(dft_req_t *r, int status, const char *json, size_t len)
 {
-    h2o_iovec_t body = h2o_strdup(&r->h2o->pool, json, len);
+    h2o_iovec_t body = {h2o_mem_alloc_pool(&r->h2o->pool, len + 1), 0};
+    body.len = dft_json_compact(body.base, json, len);
+    body.base[body.len] = '\0';
     dft_respond(r, status, "application/json", body);
 }
 

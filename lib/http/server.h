@@ -172,6 +172,10 @@ int dft_req_limit(dft_req_t *r, char limit[8]);
 /* Nesting depth of the JSON text (brackets outside strings); for limits
  * before parsing. */
 size_t dft_json_depth(const char *s, size_t len);
+/* Copies JSON src[0..len) to dst (len bytes at least) without the whitespace outside its strings
+ * (PostgreSQL's json_build_object writes `"a" : 1, "b"`): what every JSON response sends. Returns the
+ * length written. */
+size_t dft_json_compact(char *dst, const char *src, size_t len);
 
 /* A valid X-Request-Id is 1..64 of [A-Za-z0-9._:-]. */
 int dft_request_id_valid(const char *s, size_t len);
