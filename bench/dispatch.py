@@ -9,6 +9,8 @@ import time
 
 import httpx
 
+from bars import bar
+
 ap = argparse.ArgumentParser()
 ap.add_argument("--url", required=True)
 ap.add_argument("--dept", required=True)
@@ -96,6 +98,10 @@ async def main():
               "of %d raced twice)" % (len(lat), len(lat) / seconds, q[49] * 1000, q[98] * 1000, dict(sorted(statuses.items())),
                                       issued, len(queue)))
         ok = len(queue) == made and issued == made and not odd
+        # two issues a clerk at once: the read-file bar at as many
+        await bar(c, "issue", q[98], len(odd), o.dept, [tokens[u] for u in clerks] * 2,
+                  "an issue takes the department's dispatch counter lock, writes two dispatches, copies the letter "
+                  "into the exchange and writes three audit events; the race's losers wait for the winner's commit")
 
         # 3. check: the register, its numbers, the other department's dak, the report
         numbers, cursor = [], ""

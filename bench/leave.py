@@ -10,6 +10,8 @@ import time
 
 import httpx
 
+from bars import bar
+
 ap = argparse.ArgumentParser()
 ap.add_argument("--url", required=True)
 ap.add_argument("--dept", required=True)
@@ -83,6 +85,9 @@ async def main():
         report("apply", len(lat), time.monotonic() - t0)
         ok = statuses == {201: len(people["applicant"]) * o.days}
         applied = statuses.get(201, 0)
+        await bar(c, "apply", statistics.quantiles(lat, n=100)[98], len(lat) - applied, o.dept,
+                  [tokens[u] for u in people["applicant"]],
+                  "an application reads the calendar and the balance, writes the ledger and its audit, under the officer's lock")
         statuses.clear()
         lat.clear()
 
@@ -104,6 +109,8 @@ async def main():
         await asyncio.gather(*(approver(k, u) for k, u in enumerate(sos)))
         report("approve", len(lat), time.monotonic() - t0)
         ok = ok and statuses == {200: applied}
+        await bar(c, "approve", statistics.quantiles(lat, n=100)[98], len(lat) - statuses.get(200, 0), o.dept,
+                  [tokens[u] for u in sos], "an approval debits the ledger and writes the decision, its audit and events")
 
         # 3. check: balances from the ledger; one more application refused
         bad = 0

@@ -10,6 +10,8 @@ import time
 
 import httpx
 
+from bars import bar
+
 ap = argparse.ArgumentParser()
 ap.add_argument("--url", required=True)
 ap.add_argument("--dept", required=True)
@@ -90,6 +92,9 @@ async def main():
               % ("progress", len(lat), len(lat) / seconds, q[49] * 1000, q[98] * 1000, dict(sorted(statuses.items()))))
         events = len(officers) * (2 * o.modules + 1)
         ok = statuses == {200: events}
+        await bar(c, "progress", q[98], len(lat) - statuses.get(200, 0), o.dept, [tokens[u] for u in officers],
+                  "a progress event writes the event, re-counts the enrolment's modules and, at the last, scores "
+                  "the answers and signs a certificate (ES256)")
 
         # 3. check
         complete = [r.json() for r in last if r.status_code == 200 and r.json()["status"] == "completed"]
