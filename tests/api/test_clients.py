@@ -446,3 +446,43 @@ def test_my_summary_counts_for_badges_in_one_call(c, w, staff):
     training = c.get("/v1/me/training", headers=me).json()
     due = [x for x in training["assignments"] if x["status"] != "completed"]
     assert after["training_due"] == len(due)
+
+
+def test_inbox_items_say_who_sent_the_file_when_with_what_remarks_and_whether_i_opened_it(c, w):
+    """An inbox item showed the file only: who sent it, when and with what remarks took one more call a file,
+    and whether the officer had opened it was nowhere. Now each item the caller holds carries `received`."""
+    ha = {"Authorization": "Bearer " + tokens(c, w["uid"])["access_token"]}
+    hb = {"Authorization": "Bearer " + tokens(c, w["bob"])["access_token"]}
+    files = "/v1/departments/%s/files" % w["a"]
+    made = []
+    for n in range(3):
+        f = c.post(files, headers=ha, json={"subject": "Sent with remarks %d" % n, "section": "ADMIN"})
+        moved = c.post(files + "/%s/movements" % f.json()["id"], headers=dict(ha, **{"If-Match": f.headers["etag"]}),
+                       json={"action": "forward", "to": w["bob"], "remarks": "Please examine %d" % n})
+        assert moved.status_code == 201, moved.text
+        made.append(f.json()["id"])
+    before = datetime.datetime.now(datetime.timezone.utc)
+    inbox = {i["id"]: i for i in c.get(files + "?box=inbox", headers=hb).json()["items"]}
+    for n, fid in enumerate(made):
+        got = inbox[fid]["received"]
+        assert got["from"] == w["uid"] and got["action"] == "forward" and got["remarks"] == "Please examine %d" % n
+        assert got["opened"] is False and got["opened_at"] is None
+        at = datetime.datetime.fromisoformat(got["at"].replace("Z", "+00:00"))
+        assert before - datetime.timedelta(minutes=2) < at <= before + datetime.timedelta(seconds=5)
+        assert w["uid"] in inbox[fid]["officers"]  # the sender's name beside the number
+    assert c.get(files + "/" + made[1], headers=hb).status_code == 200  # bob opens one
+    for url in (files + "?box=inbox", files + "?box=inbox&priority=normal"):  # files_inbox and files_list alike
+        items = {i["id"]: i["received"] for i in c.get(url, headers=hb).json()["items"]}
+        assert [items[f]["opened"] for f in made] == [False, True, False], url
+        assert items[made[1]]["opened_at"] is not None
+    # the sender's own lists carry no `received` of bob's (another officer's reading is not theirs to see)
+    assert all(i.get("received") is None for i in c.get(files + "?box=sent", headers=ha).json()["items"])
+    assert c.get(files + "/" + made[0], headers=ha).status_code == 200  # the sender reading it does not open it for bob
+    back = c.get(files + "/" + made[1], headers=hb)
+    r = c.post(files + "/%s/movements" % made[1], headers=dict(hb, **{"If-Match": back.headers["etag"]}),
+               json={"action": "return", "remarks": "Seen"})
+    assert r.status_code == 201, r.text
+    mine = {i["id"]: i["received"] for i in c.get(files + "?box=inbox", headers=ha).json()["items"]}
+    assert mine[made[1]]["from"] == w["bob"] and mine[made[1]]["remarks"] == "Seen" and mine[made[1]]["opened"] is False
+    items = {i["id"]: i["received"] for i in c.get(files + "?box=inbox", headers=hb).json()["items"]}
+    assert items[made[0]]["opened"] is False
