@@ -92,6 +92,7 @@ static const setting_t settings[] = {
     INT(webhook_backoff_ms, 1000, 10, 3600000),
     INT(webhook_rescan_ms, 5000, 50, 600000),
     BOOL(webhook_insecure_loopback, "off"),
+    STR(webhook_allow_hosts, ""),
 };
 
 static const setting_t *find_setting(const char *name)

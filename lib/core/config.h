@@ -62,6 +62,7 @@ typedef struct dft_config_t {
     int64_t webhook_backoff_ms;        /* after the first failed try; doubles each try, at most an hour */
     int64_t webhook_rescan_ms;         /* how often it looks for retries due, besides when told */
     int64_t webhook_insecure_loopback; /* on: plain http:// to a loopback address is accepted (tests only) */
+    char *webhook_allow_hosts;         /* addresses, CIDR blocks, host names let in past the SSRF check (egress.c) */
     /* operations */
     char *metrics_listen; /* /metrics alone, HTTP/1.1 + h2c, served by one thread; "" = off; never on the API listeners */
     char *metrics_token;  /* when set, /metrics needs "Authorization: Bearer <it>"; required off loopback */

@@ -21,7 +21,10 @@
  *           event's id, for de-duplication: at least once means maybe
  *           twice), Daftar-Delivery-Id, and Daftar-Signature
  *           "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>";
- *           no redirect followed, at most webhook_timeout_ms;
+ *           no redirect followed, no proxy, at most webhook_timeout_ms;
+ *           each connection opened only to an address egress.c allows
+ *           (checked on the address curl resolved and connects to, so a
+ *           name that resolves inside is refused: "address not allowed");
  *   record  dept.webhook_done(): the try in the log; 2xx delivered, else
  *           a retry after webhook_backoff_ms doubling each try, dead after
  *           webhook_max_attempts (replayable).
@@ -35,12 +38,15 @@
 #include "../db/db.h"
 #include "../http/metrics.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <libpq-fe.h>
 #include <openssl/hmac.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #define MAX_FLIGHT 64    /* deliveries in flight at once */
@@ -58,6 +64,8 @@ typedef struct xfer_t {
     char code[32], id[24];
     char *body;
     uint64_t started_ms;
+    int name_allowed; /* the URL's host is on webhook_allow_hosts by name: any of its addresses */
+    int refused;      /* a connection was refused by the address check */
 } xfer_t;
 
 static uint64_t delivered_total, failed_total;
@@ -114,6 +122,28 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
     return size * n; /* the receiver's body is not kept */
 }
 
+/* Opens the socket for a connection only when its address may be reached (the SSRF check after DNS). */
+static curl_socket_t open_checked(void *ctx, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    xfer_t *x = ctx;
+    (void)purpose;
+    const void *addr = NULL;
+    if (a->family == AF_INET && a->addrlen >= sizeof(struct sockaddr_in))
+        addr = &((const struct sockaddr_in *)&a->addr)->sin_addr;
+    else if (a->family == AF_INET6 && a->addrlen >= sizeof(struct sockaddr_in6))
+        addr = &((const struct sockaddr_in6 *)&a->addr)->sin6_addr;
+    if (addr == NULL || (!x->name_allowed && !dft_egress_address_allowed(a->family, addr))) {
+        char text[INET6_ADDRSTRLEN] = "?";
+        if (addr != NULL)
+            inet_ntop(a->family, addr, text, sizeof(text));
+        dft_log(DFT_LOG_WARN, "webhooks", "%s: delivery %s refused: %s is not allowed (webhook_allow_hosts)", x->code, x->id,
+                text);
+        x->refused = 1;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(a->family, a->socktype, a->protocol);
+}
+
 static void xfer_free(xfer_t *x)
 {
     if (x->easy != NULL)
@@ -160,7 +190,12 @@ static xfer_t *start(const deliverer_t *d, CURLM *multi, const char *code, PGres
         xfer_free(x);
         return NULL;
     }
+    char host[256];
+    x->name_allowed = dft_egress_url_host(PQgetvalue(res, row, 2), host, sizeof(host)) == 0 && dft_egress_name_allowed(host);
     curl_easy_setopt(x->easy, CURLOPT_URL, PQgetvalue(res, row, 2));
+    curl_easy_setopt(x->easy, CURLOPT_PROXY, ""); /* straight to the checked address, never via an environment proxy */
+    curl_easy_setopt(x->easy, CURLOPT_OPENSOCKETFUNCTION, open_checked);
+    curl_easy_setopt(x->easy, CURLOPT_OPENSOCKETDATA, x);
     curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, d->insecure_loopback ? "https,http" : "https");
     curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->body);
@@ -312,6 +347,8 @@ static void *run(void *arg)
             const char *error = NULL;
             if (m->data.result == CURLE_OK)
                 curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+            else if (x->refused)
+                error = "refused: the address is not allowed (webhook_allow_hosts)";
             else
                 error = curl_easy_strerror(m->data.result);
             if (status >= 200 && status < 300)

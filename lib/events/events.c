@@ -812,6 +812,11 @@ int dft_events_attach(dft_server_t *server)
     threads = dft_calloc(server->num_threads, sizeof(*threads));
     dft_db_add_feed(&feed);
     dft_metrics_add_source(render_metrics);
+    char err[160];
+    if (dft_egress_configure(config->webhook_allow_hosts, err, sizeof(err)) != 0) {
+        dft_log(DFT_LOG_ERROR, "webhooks", "%s", err);
+        return -1;
+    }
     unsigned char master[32];
     int have = dft_master_key_parse(config->master_key, master) == 0;
     if (have)

@@ -5,7 +5,9 @@
  *
  * An endpoint is HTTPS (plain HTTP to a loopback address only with the
  * setting webhook_insecure_loopback, for tests), at most 2,000 bytes, no
- * user part; its types are e-File's and e-Dispatch's event types or their
+ * user part, and its host no address inside the server's networks unless
+ * webhook_allow_hosts lets it in (egress.c, checked again at delivery after
+ * DNS; refused with the type webhook-address-not-allowed); its types are e-File's and e-Dispatch's event types or their
  * families ("file.*"), each needing the read scope of its family
  * (files:read, dispatch:read) besides the route's `webhooks`. Events of the
  * statewide scopes (leave, APAR, training) are about persons and go to no
@@ -19,6 +21,7 @@
 #include "../auth/auth.h"
 #include "../auth/crypto.h"
 #include "../core/core.h"
+#include "../http/problem.h"
 #include "../kit/kit.h"
 
 #include <openssl/rand.h>
@@ -122,6 +125,14 @@ static void post_webhook(dft_req_t *r)
         return;
     if (!url_acceptable(url)) {
         dft_respond_field_error(r, "url", "invalid", "An https:// URL without a user part.");
+        return;
+    }
+    if (!dft_egress_url_allowed(url)) {
+        dft_error_t err = {.code = DFT_E_UNPROCESSABLE,
+                           .detail = "The endpoint's host is an address inside the server's networks (loopback, private,"
+                                     " link-local or metadata) that webhook_allow_hosts does not let in.",
+                           .refusal = dft_problem_refusal("webhook-address-not-allowed")};
+        dft_respond_error(r, &err);
         return;
     }
     json_t *types = json_object_get(body, "types");

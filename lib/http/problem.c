@@ -60,6 +60,8 @@ static const dft_refusal_t refusals[] = {
     {"receipt-filed-already", "यह प्राप्ति पहले से किसी फ़ाइल में है।"},
     {"receipt-above-file", "प्राप्ति केवल उतने या उससे ऊँचे वर्गीकरण वाली फ़ाइल में जा सकती है।"},
     {"idempotency-key-reused", "यह Idempotency-Key किसी दूसरे अनुरोध के साथ भेजी जा चुकी है।"},
+    {"webhook-address-not-allowed", "एंडपॉइंट का होस्ट सर्वर के भीतरी नेटवर्क का पता है (loopback, निजी, link-local या metadata), "
+                                    "जिसकी अनुमति webhook_allow_hosts में नहीं है।"},
     {"idempotency-key-in-flight", "इस Idempotency-Key वाले अनुरोध का उत्तर इसी बीच दिया गया; उसका उत्तर पाने के लिए इसे फिर भेजें।"},
 };
 

@@ -1,11 +1,14 @@
 """Webhooks (issue 22): a service account's endpoints get the department's events, signed
 (HMAC-SHA256 over "<t>.<body>") with the event id for de-duplication, retried with exponential
 backoff, dead-lettered after the limit, in a delivery log it can read and replay; a receiver that
-hangs delays nothing else. Receivers are plain HTTP on loopback (webhook_insecure_loopback)."""
+hangs delays nothing else. Receivers are plain HTTP on loopback (webhook_insecure_loopback), reached by the
+name `localhost`, the one host webhook_allow_hosts lets in here: every other internal address is refused, at
+registration and after DNS at delivery (SSRF)."""
 import hashlib
 import hmac
 import http.server
 import json
+import socket
 import threading
 import time
 
@@ -16,7 +19,7 @@ from conftest import Server, assert_problem, keyed_env
 from test_auth import Officers, bearer, tokens
 
 ENV = {"DAFTAR_WEBHOOK_INSECURE_LOOPBACK": "on", "DAFTAR_WEBHOOK_BACKOFF_MS": "300", "DAFTAR_WEBHOOK_MAX_ATTEMPTS": "3",
-       "DAFTAR_WEBHOOK_TIMEOUT_MS": "4000", "DAFTAR_WEBHOOK_RESCAN_MS": "100"}
+       "DAFTAR_WEBHOOK_TIMEOUT_MS": "4000", "DAFTAR_WEBHOOK_RESCAN_MS": "100", "DAFTAR_WEBHOOK_ALLOW_HOSTS": "localhost"}
 
 
 class Receiver:
@@ -50,7 +53,7 @@ class Receiver:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def url(self, path):
-        return "http://127.0.0.1:%d%s" % (self.port, path)
+        return "http://localhost:%d%s" % (self.port, path)
 
     def at(self, path):
         with self.lock:
@@ -228,3 +231,53 @@ def test_a_receiver_that_hangs_delays_nothing_else(w, c):
     assert second["t"] - sent < 1.5, second["t"] - sent
     assert len(w["rx"].at("/hang")) <= 2
     assert [d["status"] for d in settled(c, w, quick)][:2] == ["delivered", "delivered"]
+
+
+INSIDE = ["https://127.0.0.1/hook", "https://127.1/hook", "https://2130706433/hook", "https://0x7f000001/hook",
+          "https://10.0.0.7/hook", "https://172.16.5.4/hook", "https://192.168.1.1/hook", "https://100.100.100.200/hook",
+          "https://169.254.169.254/latest/meta-data", "https://0.0.0.0/hook", "https://[::1]/hook",
+          "https://[::ffff:127.0.0.1]/hook", "https://[::ffff:a9fe:a9fe]/hook", "https://[fe80::1]/hook",
+          "https://[fd00:ec2::254]/hook", "https://[64:ff9b::a00:1]/hook", "http://127.0.0.1:9/hook"]
+
+
+def test_registration_refuses_internal_addresses(db, w):
+    """SSRF: with webhook_allow_hosts unset, an endpoint whose host is a loopback, private (RFC 1918, ULA),
+    shared, link-local or metadata address, in any spelling, is refused with a type of its own; a name is
+    taken (its addresses are checked at delivery)."""
+    s = Server(env_extra=dict(keyed_env(db), DAFTAR_WEBHOOK_INSECURE_LOOPBACK="on"))
+    try:
+        with httpx.Client(base_url=s.url, http2=True, http1=False, timeout=20) as c:
+            svc = service_token(c, db, w["a"], "webhooks,files:read")
+            for url in INSIDE:
+                r = c.post(hooks(w), headers=bearer(svc), json={"url": url, "types": ["file.*"]})
+                assert r.status_code == 422, (url, r.status_code)
+                assert_problem(r, 422, "webhook-address-not-allowed")
+            r = c.post(hooks(w), headers=bearer(svc), json={"url": "https://hooks.example.org/x", "types": ["file.*"]})
+            assert r.status_code == 201, r.text
+    finally:
+        s.stop()
+
+
+def test_delivery_checks_the_resolved_address(w, c):
+    """SSRF after DNS: a name that resolves to 127.0.0.1 passes registration, but the deliverer checks the
+    address it connects to, and only `localhost` is allowed here by name: refused, logged, never sent."""
+    name = socket.gethostname()
+    try:
+        addrs = {a[4][0] for a in socket.getaddrinfo(name, 443)}
+    except OSError:
+        addrs = set()
+    if name.lower() == "localhost" or not addrs or not all(a.startswith("127.") or a == "::1" for a in addrs):
+        pytest.skip("the host name does not resolve to loopback here")
+    url = "https://%s:%d/rebound" % (name, w["rx"].port)
+    r = c.post(hooks(w), headers=bearer(w["svc2"]), json={"url": url, "types": ["file.*"]})
+    assert r.status_code == 201, r.text
+    hook = r.json()
+    forward(c, w)
+    deadline = time.monotonic() + 10
+    while not any(d["tries"] for d in log(c, w, hook, token="svc2")):
+        assert time.monotonic() < deadline, "no try logged"
+        time.sleep(0.1)
+    tries = log(c, w, hook, token="svc2")[0]["tries"]
+    assert tries[0]["http_status"] is None and "not allowed" in (tries[0]["error"] or ""), tries[0]
+    assert w["rx"].at("/rebound") == []
+    c.delete(hooks(w) + "/" + hook["id"], headers=bearer(w["svc2"]))
