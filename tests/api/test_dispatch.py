@@ -588,6 +588,36 @@ def test_a_letter_to_a_department_cannot_be_cancelled_or_delivered_by_hand(c, w)
         assert_problem(set_status(c, w, "clerk", x, '"%d"' % x["version"], status=status), 409)
 
 
+def test_the_sender_is_told_when_another_department_acknowledges(c, w):
+    """dispatch.delivered for a letter to a department: the sender's clerk and the letter's author get it on
+    their event streams when the receiving department acknowledges, though b's role still has no right on
+    a's schema (the catalog's trigger publishes it, daftar.dak_delivered)."""
+    from test_events import Stream
+    x = department_letter(c, w, "Letter whose delivery the sender hears of")
+    h(c, w, "clerk"), h(c, w, "alice")
+    shim = {"server": w["server"], "t_clerk": w["tokens"]["clerk"], "t_alice": w["tokens"]["alice"]}
+    streams = {who: Stream(shim, who) for who in ("clerk", "alice")}
+    try:
+        letter = [y for y in c.get(dak_url(w, w["b"]), headers=h(c, w, "brec")).json()["items"]
+                  if y["dispatch_number"] == x["dispatch_number"]][0]
+        r = c.post(dak_url(w, w["b"]) + "/%s/acknowledgement" % letter["id"], headers=h(c, w, "brec"))
+        assert r.status_code == 201, r.text
+        for who, s in streams.items():
+            deadline = time.monotonic() + 5
+            while not [e for e in s.events() if e["event"] == "dispatch.delivered" and e["subject"] == x["id"]]:
+                assert time.monotonic() < deadline, "%s: no dispatch.delivered, got %s" % (who, [e["event"] for e in s.events()])
+                time.sleep(0.05)
+            got = [e for e in s.events() if e["event"] == "dispatch.delivered" and e["subject"] == x["id"]]
+            assert len(got) == 1 and got[0]["data"]["number"] == x["dispatch_number"], got
+    finally:
+        for s in streams.values():
+            s.close()
+    rights = w["db"].psql("SELECT has_schema_privilege('dept_%s', 'dept_%s', 'USAGE'), "
+                          "has_table_privilege('dept_%s', 'dept_%s.events', 'INSERT')"
+                          % (w["b"], w["a"], w["b"], w["a"])).stdout.strip()
+    assert rights == "f|f", rights
+
+
 # ---------------------------------------------------------------- e-mail
 
 def wait_for(c, w, x, check, timeout=20):

@@ -3,7 +3,8 @@
 -- number) -> delivered | returned; issued -> cancelled, never after sent.
 -- E-mail letters are sent by the server, letters to departments through
 -- the exchange, and the receiving department's acknowledgement delivers
--- them: none of those by hand here (409). Delivered publishes a live event.
+-- them: none of those by hand here (409). Delivered publishes a live event
+-- (dispatch_delivered_publish; for a department's letter, daftar.dak_delivered).
 CREATE OR REPLACE FUNCTION {schema}.dispatch_status(p_id uuid, p_version integer, p_status text, p_consignment text,
                                                     p_remarks text)
 RETURNS TABLE (dispatch json, version integer)
@@ -40,9 +41,7 @@ BEGIN
     PERFORM {schema}.audit('dispatch.' || p_status, x.file_id, json_build_object('dispatch', x.id,
                                                                                'number', x.dispatch_number));
     IF p_status = 'delivered' THEN -- a live event to who issued it and who wrote the letter
-        PERFORM {schema}.event_publish('dispatch.delivered', x.id,
-                                       ARRAY[x.issued_by, (SELECT d.author FROM {schema}.drafts d WHERE d.id = x.draft_id)],
-                                       jsonb_build_object('dispatch_id', x.id, 'number', x.dispatch_number, 'file_id', x.file_id));
+        PERFORM {schema}.dispatch_delivered_publish(x.id);
     END IF;
     RETURN QUERY SELECT {schema}.dispatch_json(x), x.version;
 END
