@@ -13,6 +13,7 @@ PACKAGES=(
     python3 python3-pytest python3-httpx python3-h2 python3-yaml python3-jwt python3-cryptography
     nghttp2-client oathtool clang libclang-rt-14-dev curl jq testssl.sh
     haproxy nginx chromium python3-websocket
+    patroni etcd-server etcd-client pgbackrest
 )
 # Node.js and npm: Debian's, unless a node is installed already (NodeSource's carries its own npm)
 command -v npm >/dev/null || PACKAGES+=(nodejs npm)

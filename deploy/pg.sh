@@ -5,6 +5,10 @@
 #   deploy/pg.sh stop DIR         fast shutdown; nothing when not running
 #   deploy/pg.sh kill9 DIR        kill -9 the postmaster (fault tests)
 #   deploy/pg.sh status DIR       exit 0 when running
+#   deploy/pg.sh standby DIR PORT PRIMARY_DIR PRIMARY_PORT
+#                                 a hot standby of the cluster in PRIMARY_DIR
+#                                 (pg_basebackup, streaming), started
+#   deploy/pg.sh promote DIR      the standby becomes a primary
 #
 # No system service and no global configuration are touched: data in
 # DIR/data, socket in DIR/sock, log in DIR/log. PostgreSQL refuses to run as
@@ -14,7 +18,7 @@
 set -euo pipefail
 
 BIN=/usr/lib/postgresql/15/bin
-cmd=${1:?usage: pg.sh start|stop|kill9|status DIR [PORT]}
+cmd=${1:?usage: pg.sh start|stop|kill9|status|standby|promote DIR [PORT]}
 DIR=$(mkdir -p "${2:?DIR}" && cd "$2" && pwd)
 PORT=${3:-55432}
 
@@ -84,6 +88,22 @@ stop)
         as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast -w -t 60 stop >/dev/null
     fi
     ;;
+standby)
+    PRIMARY=$(cd "${4:?PRIMARY_DIR}" && pwd)
+    PRIMARY_PORT=${5:?PRIMARY_PORT}
+    if [ ! -f "$DIR/data/PG_VERSION" ]; then
+        mkdir -p "$DIR/sock" "$DIR/log"
+        [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$DIR"
+        # -R: standby.signal and primary_conninfo; the copied settings name the primary's socket folder
+        as_owner "$BIN/pg_basebackup" -D "$DIR/data" -R -X stream -c fast -h "$PRIMARY/sock" -p "$PRIMARY_PORT" \
+            -U postgres >"$DIR/log/basebackup.log" 2>&1
+        echo "unix_socket_directories = '$DIR/sock'  # set by deploy/pg.sh standby" >>"$DIR/data/postgresql.conf"
+    fi
+    exec "$0" start "$DIR" "$PORT"
+    ;;
+promote)
+    as_owner "$BIN/pg_ctl" -D "$DIR/data" -w -t 60 promote >/dev/null
+    ;;
 kill9)
     pid=$(head -1 "$DIR/data/postmaster.pid" 2>/dev/null || true)
     [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
@@ -93,7 +113,7 @@ status)
     running
     ;;
 *)
-    echo "usage: pg.sh start|stop|kill9|status DIR [PORT]" >&2
+    echo "usage: pg.sh start|stop|kill9|status|standby|promote DIR [PORT]" >&2
     exit 2
     ;;
 esac

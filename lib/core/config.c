@@ -49,6 +49,7 @@ static const setting_t settings[] = {
     STR(log_level, "info"),
     STR(db_dsn, ""),
     STR(db_admin_dsn, ""),
+    STR(db_standby_dsn, ""),
     INT(db_connections, 2, 1, 64),
     INT(db_queue_max, 1024, 1, 1000000),
     INT(db_pipeline_depth, 64, 1, 1024),

@@ -34,6 +34,7 @@ typedef struct dft_config_t {
     /* database */
     char *db_dsn;       /* as daftar_api */
     char *db_admin_dsn; /* as the owner, for migrate and dept commands */
+    char *db_standby_dsn; /* as daftar_api, to a standby: reads while no primary is reachable (lib/db); "" = none */
     int64_t db_connections;
     int64_t db_queue_max;
     int64_t db_pipeline_depth; /* jobs in flight per connection */

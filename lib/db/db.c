@@ -12,6 +12,17 @@
  *                them (pick); with none READY they wait (bounded by
  *                db_queue_max and db_wait_ms) if a connection is coming up,
  *                else get 503 at once.
+ *   standby      with db_standby_dsn, one more connection per thread, to a
+ *                standby: while no connection to the primary is READY and it
+ *                is, the thread is read-only (degraded): every job goes to it
+ *                in a read-only transaction, so PostgreSQL itself refuses
+ *                whatever would write (a change, an audited read of a
+ *                confidential file: 25006), which becomes 503 read-only;
+ *                responses say `Daftar-Mode: read-only` (lib/http). While
+ *                the primary is down and no standby reachable, everything
+ *                is 503 unavailable as before. db_dsn may name several
+ *                hosts with target_session_attrs=read-write: a failover is a
+ *                reconnect, found by libpq, with no change of settings.
  *   results      arrive in order; each job's results end with its
  *                PGRES_PIPELINE_SYNC, which is when it completes.
  *   statements   prepared lazily per (connection, department, statement) and
@@ -33,6 +44,7 @@
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PREPARED_MAX 4096 /* statements remembered per connection before DEALLOCATE ALL */
@@ -59,6 +71,9 @@ typedef struct conn_t {
     PGconn *pg;
     h2o_socket_t *sock;
     int sock_fd;
+    ino_t sock_ino; /* which socket sock_fd was when it was wrapped (a number libpq closed may come back) */
+    int standby;    /* to db_standby_dsn: reads while no primary connection is READY */
+    unsigned turn;  /* how far the DSN's host list is turned: one more after each connect timeout */
     conn_state_t state;
     uint64_t deadline, retry_at;
     unsigned failures;
@@ -74,7 +89,8 @@ struct dft_db_t {
     dft_thread_t *thread;
     const dft_config_t *config;
     conn_t *conns;
-    size_t num_conns;
+    size_t num_conns;   /* all of them: num_primary to db_dsn, then the standby's if configured */
+    size_t num_primary;
     h2o_linklist_t waiting;
     size_t num_waiting;
     h2o_timeout_t tick_timeout;
@@ -264,8 +280,15 @@ dft_code_t dft_db_code_for_sqlstate(const char *s, int *retryable)
 
 /* --------------------------------------------------------------- jobs */
 
+/* A change while no primary is reachable: its refusal (lib/http/problem.c has the Hindi). */
+#define READ_ONLY "read-only"
+#define READ_ONLY_RETRY_S 5
+static const char read_only_detail[] = "daftar is read-only for now: no primary database is reachable. Reads still work; "
+                                       "send this change again in a few seconds.";
+
 static void dispatch(dft_db_t *db);
 static void conn_fail(conn_t *c, const char *why);
+static void update_mode(dft_db_t *db);
 
 static void job_free(dft_db_job_t *job)
 {
@@ -294,7 +317,7 @@ static void job_finish(dft_db_job_t *job, dft_code_t code, const char *detail, c
         }
     }
     if (code == DFT_E_UNAVAILABLE)
-        reply.err.retry_after = 1;
+        reply.err.retry_after = refusal != NULL && strcmp(refusal, READ_ONLY) == 0 ? READ_ONLY_RETRY_S : 1;
     if (job->req != NULL) {
         job->req->pending = NULL;
         job->cb(job->ctx, &reply);
@@ -327,7 +350,9 @@ static void job_done(conn_t *c, dft_db_job_t *job)
         job_free(job);
         c->state = CONN_READY;
         c->failures = 0;
-        dft_log(DFT_LOG_INFO, "db", "thread %zu connection %zu ready", c->db->thread->index, c->index);
+        dft_log(DFT_LOG_INFO, "db", "thread %zu connection %zu%s ready", c->db->thread->index, c->index,
+                c->standby ? " (standby)" : "");
+        update_mode(c->db);
         feeds_reload_all(c->db);
         return;
     }
@@ -339,6 +364,12 @@ static void job_done(conn_t *c, dft_db_job_t *job)
         return;
     }
     const char *state = PQresultErrorField(job->error, PG_DIAG_SQLSTATE);
+    /* on the standby: a change, or a read that writes (audited); 55000 is what recovery refuses
+     * before a read-only transaction would (an advisory lock, a transaction id) */
+    if (c->standby && state != NULL && (strcmp(state, "25006") == 0 || strcmp(state, "55000") == 0)) {
+        job_finish(job, DFT_E_UNAVAILABLE, read_only_detail, READ_ONLY);
+        return;
+    }
     int retry;
     dft_code_t code = dft_db_code_for_sqlstate(state, &retry);
     if (retry && !job->retried) {
@@ -388,8 +419,8 @@ static int job_send(conn_t *c, dft_db_job_t *job)
             return -1;
         ++job->step;
         for (size_t i = 0; i < num_feeds; ++i) {
-            if (feeds[i]->one_connection && c->index != 0)
-                continue;
+            if (c->standby || (feeds[i]->one_connection && c->index != 0))
+                continue; /* a standby cannot LISTEN; nothing is notified while it serves anyway */
             char *q = PQescapeIdentifier(pg, feeds[i]->channel, strlen(feeds[i]->channel)), sql[128];
             if (q == NULL)
                 return -1;
@@ -415,7 +446,9 @@ static int job_send(conn_t *c, dft_db_job_t *job)
         job->marks[job->num_marks++] = (mark_t){job->step++, 0, skey};
         prep_add(c, skey);
     }
-    const char *setup_params[SETUP_PARAMS] = {job->role ? job->role : "none", job->mode == DFT_DB_READ ? "on" : "off",
+    /* a standby refuses read-write transactions outright: there every job is read-only */
+    const char *setup_params[SETUP_PARAMS] = {job->role ? job->role : "none",
+                                              job->mode == DFT_DB_READ || c->standby ? "on" : "off",
                                               job->uid, job->request_id, job->client, job->clearance, job->roles,
                                               job->otp, job->trusted, job->dept};
     if (!PQsendQueryPrepared(pg, SETUP_STMT_NAME, SETUP_PARAMS, setup_params, NULL, NULL, 0))
@@ -486,11 +519,15 @@ static void release_socket(conn_t *c)
 static int watch_socket(conn_t *c)
 {
     int fd = PQsocket(c->pg);
-    if (fd < 0)
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0)
         return -1;
-    if (c->sock != NULL && c->sock_fd == fd)
+    /* the number alone is not enough: libpq closes the last host's socket before opening the
+     * next, which usually gets the same number, while our dup keeps the old one open */
+    if (c->sock != NULL && c->sock_fd == fd && c->sock_ino == st.st_ino)
         return 0;
     release_socket(c);
+    c->sock_ino = st.st_ino;
     int dupfd = dup(fd);
     if (dupfd < 0)
         return -1;
@@ -530,6 +567,7 @@ static void conn_fail(conn_t *c, const char *why)
             job_finish(job, DFT_E_UNAVAILABLE, "The database is not reachable; retry shortly.", NULL);
     }
     c->num_inflight = 0;
+    update_mode(db);
 }
 
 /* libpq would print server notices and connection errors on stderr; they
@@ -540,16 +578,53 @@ static void on_notice(void *arg, const char *message)
     dft_log(DFT_LOG_DEBUG, "db_notice", "thread %zu connection %zu: %s", c->db->thread->index, c->index, message);
 }
 
+/* The comma-separated list turned by k ("a,b,c" by 1: "b,c,a"), or NULL when that is itself. */
+static char *turn_list(const char *list, unsigned k)
+{
+    size_t n = 1;
+    for (const char *p = list; p != NULL && *p != '\0'; ++p)
+        n += *p == ',';
+    if (list == NULL || (k %= (unsigned)n) == 0)
+        return NULL;
+    const char *p = list;
+    for (unsigned i = 0; i < k; ++i)
+        p = strchr(p, ',') + 1;
+    dft_buf_t b = {0};
+    dft_buf_puts(&b, p);
+    dft_buf_puts(&b, ",");
+    dft_buf_append(&b, list, (size_t)(p - 1 - list));
+    return b.data;
+}
+
 static void conn_start(conn_t *c)
 {
     dft_db_t *db = c->db;
+    const char *dsn = c->standby ? db->config->db_standby_dsn : db->config->db_dsn;
     char opts[64];
     snprintf(opts, sizeof(opts), "-c statement_timeout=%lld", (long long)db->config->db_statement_timeout_ms);
     /* keepalives: a database host that vanishes without a reset is noticed in seconds, not hours */
-    const char *keys[] = {"dbname", "options", "application_name", "keepalives", "keepalives_idle",
-                          "keepalives_interval", "keepalives_count", "tcp_user_timeout", NULL};
-    const char *vals[] = {db->config->db_dsn, opts, "daftar", "1", "10", "3", "3", "15000", NULL};
+    const char *keys[12] = {"dbname", "options", "application_name", "keepalives", "keepalives_idle",
+                            "keepalives_interval", "keepalives_count", "tcp_user_timeout", NULL};
+    const char *vals[12] = {dsn, opts, c->standby ? "daftar-standby" : "daftar", "1", "10", "3", "3", "15000", NULL};
+    /* Several hosts: libpq tries them in order and moves on by itself when one refuses or is not
+     * what target_session_attrs asks for, but a host that does not answer at all (a machine gone)
+     * holds the attempt until our deadline; the next attempt then starts at the next host.
+     * (A later keyword overrides what the expanded dbname said.) */
+    static const char *const lists[] = {"host", "hostaddr", "port"};
+    char *turned[3] = {NULL, NULL, NULL};
+    PQconninfoOption *info = c->turn != 0 ? PQconninfoParse(dsn, NULL) : NULL;
+    size_t nk = 8;
+    for (PQconninfoOption *o = info; o != NULL && o->keyword != NULL; ++o)
+        for (size_t j = 0; j < 3; ++j)
+            if (strcmp(o->keyword, lists[j]) == 0 && (turned[j] = turn_list(o->val, c->turn)) != NULL) {
+                keys[nk] = lists[j];
+                vals[nk++] = turned[j];
+            }
+    keys[nk] = vals[nk] = NULL;
     c->pg = PQconnectStartParams(keys, vals, 1);
+    PQconninfoFree(info);
+    for (size_t j = 0; j < 3; ++j)
+        free(turned[j]);
     if (c->pg == NULL || PQstatus(c->pg) == CONNECTION_BAD) {
         conn_fail(c, "cannot start connecting");
         return;
@@ -713,13 +788,41 @@ static int stalled(const conn_t *c, uint64_t now)
     return c->num_inflight != 0 && now - c->head_since >= HEAD_STALL_MS;
 }
 
+/* A connection to the primary is READY. */
+static int primary_up(const dft_db_t *db)
+{
+    for (size_t i = 0; i < db->num_primary; ++i)
+        if (db->conns[i].state == CONN_READY)
+            return 1;
+    return 0;
+}
+
+/* Degraded read-only mode: the standby's connection is READY and no primary one is. Called
+ * whenever a connection comes up or goes down; the thread's flag is what lib/http reads. */
+static void update_mode(dft_db_t *db)
+{
+    int ro = db->num_conns > db->num_primary && db->conns[db->num_primary].state == CONN_READY && !primary_up(db);
+    if (ro == db->thread->read_only)
+        return;
+    db->thread->read_only = ro;
+    if (ro)
+        dft_log(DFT_LOG_WARN, "db_mode", "thread %zu read-only: no primary reachable, reads go to the standby",
+                db->thread->index);
+    else
+        dft_log(DFT_LOG_INFO, "db_mode", "thread %zu read-write", db->thread->index);
+}
+
 static conn_t *pick(dft_db_t *db, uint32_t dept)
 {
     conn_t *best = NULL;
     int best_stalled = 0;
     size_t depth = (size_t)db->config->db_pipeline_depth;
     uint64_t now = h2o_now(db->thread->ctx.loop);
-    for (size_t i = 0; i < db->num_conns; ++i) {
+    if (db->thread->read_only) { /* the standby takes everything, read-only */
+        conn_t *s = &db->conns[db->num_primary];
+        return s->num_inflight < depth ? s : NULL;
+    }
+    for (size_t i = 0; i < db->num_primary; ++i) {
         conn_t *c = &db->conns[i];
         if (c->state != CONN_READY || c->num_inflight >= depth)
             continue;
@@ -730,7 +833,7 @@ static conn_t *pick(dft_db_t *db, uint32_t dept)
         }
     }
     if (best != NULL && dept != 0) {
-        conn_t *home = &db->conns[dept % db->num_conns];
+        conn_t *home = &db->conns[dept % db->num_primary];
         if (home->state == CONN_READY && home->num_inflight < depth &&
             home->num_inflight <= best->num_inflight + AFFINITY_SLACK && stalled(home, now) <= best_stalled)
             return home;
@@ -783,8 +886,10 @@ static void on_tick(h2o_timeout_entry_t *entry)
         conn_t *c = &db->conns[i];
         if (c->state == CONN_DOWN && now >= c->retry_at && !db->thread->done)
             conn_start(c);
-        else if ((c->state == CONN_CONNECTING || c->state == CONN_SETUP) && now >= c->deadline)
+        else if ((c->state == CONN_CONNECTING || c->state == CONN_SETUP) && now >= c->deadline) {
+            ++c->turn; /* the host that did not answer goes last next time */
             conn_fail(c, "connect timeout");
+        }
     }
     for (size_t i = 0; i < num_feeds; ++i)
         if (db->feed_state[i].retry_at != 0 && now >= db->feed_state[i].retry_at && pick(db, 0) != NULL)
@@ -952,7 +1057,8 @@ static void on_thread_start(dft_thread_t *t)
     dft_db_t *db = dft_calloc(1, sizeof(*db));
     db->thread = t;
     db->config = t->server->config;
-    db->num_conns = (size_t)db->config->db_connections;
+    db->num_primary = (size_t)db->config->db_connections;
+    db->num_conns = db->num_primary + (db->config->db_standby_dsn[0] != '\0');
     db->conns = dft_calloc(db->num_conns, sizeof(conn_t));
     h2o_linklist_init_anchor(&db->waiting);
     for (size_t i = 0; i < num_feeds; ++i)
@@ -961,6 +1067,7 @@ static void on_thread_start(dft_thread_t *t)
         conn_t *c = &db->conns[i];
         c->db = db;
         c->index = i;
+        c->standby = i >= db->num_primary;
         c->sock_fd = -1;
         c->prepared = dft_calloc(PREPARED_MAX * 2, sizeof(uint64_t));
         h2o_linklist_init_anchor(&c->inflight);

@@ -34,7 +34,8 @@ static void get_readyz(dft_req_t *r)
         why = "shutting down";
     }
     dft_buf_t b = {0};
-    dft_buf_printf(&b, "{\"status\":\"%s\",\"detail\":\"", ready ? "ready" : "not_ready");
+    dft_buf_printf(&b, "{\"status\":\"%s\",\"mode\":\"%s\",\"detail\":\"", ready ? "ready" : "not_ready",
+                   !ready ? "unavailable" : t->read_only ? "read-only" : "read-write");
     dft_buf_json_escape(&b, why, strlen(why));
     dft_buf_puts(&b, "\"}");
     if (!ready)

@@ -62,6 +62,8 @@ static const dft_refusal_t refusals[] = {
     {"idempotency-key-reused", "यह Idempotency-Key किसी दूसरे अनुरोध के साथ भेजी जा चुकी है।"},
     {"webhook-address-not-allowed", "एंडपॉइंट का होस्ट सर्वर के भीतरी नेटवर्क का पता है (loopback, निजी, link-local या metadata), "
                                     "जिसकी अनुमति webhook_allow_hosts में नहीं है।"},
+    {"read-only", "सेवा अभी केवल पढ़ने के लिए (read-only) है: कोई प्राथमिक डेटाबेस उपलब्ध नहीं है। पढ़ना चलता रहता है; "
+                  "यह परिवर्तन कुछ सेकंड बाद फिर भेजें।"},
     {"idempotency-key-in-flight", "इस Idempotency-Key वाले अनुरोध का उत्तर इसी बीच दिया गया; उसका उत्तर पाने के लिए इसे फिर भेजें।"},
 };
 

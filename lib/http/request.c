@@ -190,12 +190,14 @@ static void add_common_headers(dft_req_t *r)
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-store"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0, NULL,
                           H2O_STRLIT("nosniff"));
+    if (r->thread->read_only)
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("daftar-mode"), 0, NULL, H2O_STRLIT("read-only"));
     if (r->cors_origin.base != NULL) {
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ACCESS_CONTROL_ALLOW_ORIGIN, NULL, r->cors_origin.base,
                        r->cors_origin.len);
         h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("access-control-expose-headers"), 0, NULL,
                               H2O_STRLIT("x-request-id, etag, retry-after, location, idempotent-replayed, "
-                                         "www-authenticate, content-disposition"));
+                                         "www-authenticate, content-disposition, daftar-mode"));
     }
     if (r->thread->server->config->cors_origins[0] != '\0')
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("origin"));

@@ -55,6 +55,9 @@ struct dft_thread_t {
     uint64_t id_counter;
     dft_metrics_t *metrics;
     void *db; /* the thread's database pool (lib/db), or NULL */
+    /* set by lib/db: no primary is reachable and reads go to the standby (degraded read-only mode);
+     * responses then say `Daftar-Mode: read-only` and changes get 503 read-only */
+    int read_only;
     void *auth; /* the thread's keys, revocations and token cache (lib/auth), or NULL */
     h2o_multithread_receiver_t *worker_done; /* results of worker tasks (worker.c) */
     h2o_linklist_t conns; /* every open client connection of the thread (watchdog.c) */

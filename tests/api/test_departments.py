@@ -30,7 +30,7 @@ def c(api):
 
 def test_readyz_is_ready_with_database(c):
     r = c.get("/readyz")
-    assert r.status_code == 200 and r.json() == {"status": "ready", "detail": "ok"}
+    assert r.status_code == 200 and r.json() == {"status": "ready", "mode": "read-write", "detail": "ok"}
 
 
 def test_get_department_reads_its_own_schema(c, depts):
