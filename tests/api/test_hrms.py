@@ -27,7 +27,7 @@ def w(db, tmp_path_factory):
             "hoo_a": off.add(a, "officer,hoo")[0], "hoo_b": off.add(b, "officer,hoo")[0],
             "est_hoo_a": off.add(a, "officer,establishment,hoo")[0], "sb": off.add(a, "officer")[0],
             "so_a": off.add(a, "officer,section_officer")[0], "lv": off.add(a, "officer")[0],
-            "racer": off.add(a, "officer")[0], "tr": off.add(a, "officer")[0]}
+            "racer": off.add(a, "officer")[0], "tr": off.add(a, "officer")[0], "esc": off.add(a, "officer")[0]}
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def api(db, w):
 def t(api, w):
     with httpx.Client(base_url=api.url, http1=False, http2=True, timeout=20) as c:
         yield {k: bearer(tokens(c, w[k])["access_token"]) for k in ("est_a", "est_a2", "est_b", "hr_a", "p", "q", "peer", "hoo_a",
-                                                               "hoo_b", "est_hoo_a", "sb", "so_a", "lv", "racer", "tr")}
+                                                               "hoo_b", "est_hoo_a", "sb", "so_a", "lv", "racer", "tr", "esc")}
 
 
 @pytest.fixture
@@ -415,6 +415,32 @@ def test_leave_applied_escalated_approved_at_two_levels_curtailed_cancelled(db, 
     end = balances(c, t, "lv")
     assert end == dict(start, HPL=8), end
     assert act(c, t, "lv", a, r.json(), "cancel").status_code == 409
+
+
+def test_an_escalation_by_the_timer_tells_whom_it_now_waits_for(db, api, c, w, t):
+    """The timers thread escalates with no department in its session; its leave.needs_me still reaches the
+    head of office the application now waits for, on their event stream."""
+    from test_events import Stream
+    a = w["a"]
+    assert c.put(url(a, w["esc"]), json=PARTICULARS, headers=t["est_a"]).status_code == 201
+    r = c.post(leave(a, "/applications"), json={"type": "EL", "from_date": iso(monday(10)),
+                                                  "to_date": iso(monday(10) + datetime.timedelta(days=1))}, headers=t["esc"])
+    assert r.status_code == 201 and r.json()["waiting_for"] == "section_officer", r.text
+    el = r.json()
+    hoo = Stream({"server": api, "t_hoo_a": list(t["hoo_a"].values())[0].split()[1]}, "hoo_a")
+    try:
+        db.psql("UPDATE state_hr.timers SET due_at = now() - interval '1 second' WHERE subject = '%s' AND fired_at IS NULL"
+                % el["id"])
+        deadline = time.monotonic() + 10
+        while not [e for e in hoo.events() if e["event"] == "leave.needs_me" and e["subject"] == el["id"]]:
+            assert time.monotonic() < deadline, "no leave.needs_me after the escalation: %s" % [e["event"] for e in hoo.events()]
+            time.sleep(0.05)
+        got = [e for e in hoo.events() if e["event"] == "leave.needs_me" and e["subject"] == el["id"]]
+        assert len(got) == 1 and got[0]["data"]["escalated"] is True and got[0]["data"]["uid"] == w["esc"], got
+    finally:
+        hoo.close()
+    cur = c.get(leave(a, "/applications/%s" % el["id"]), headers=t["esc"]).json()
+    assert cur["escalated"] and cur["waiting_for"] == "hoo", cur
 
 
 def test_leave_rules_refuse_with_the_reason(c, w, t):
