@@ -15,7 +15,11 @@
  * what a principal may do (memberships, roles, clearance) is not in its
  * token but in the catalog, read on first use and dropped when it changes
  * (NOTIFY daftar_officers), so a role granted or revoked counts from the
- * next request and a token stays a few hundred bytes.
+ * next request and a token stays a few hundred bytes. Misses are coalesced:
+ * the requests of one officer that miss at once (an app opening its event
+ * streams, 10,000 streams connecting together in bench/events) wait for one
+ * read of the session, so a burst costs a statement an officer, not a
+ * request, and stays under the thread's db_queue_max.
  */
 #include "auth.h"
 #include "auth_internal.h"
@@ -70,6 +74,21 @@ typedef struct officer_slot_t {
     officer_t *officer;
 } officer_slot_t;
 
+/* A read of an officer's session in flight, and the requests waiting for it. */
+typedef struct fill_waiter_t {
+    struct fill_waiter_t *next;
+    dft_req_t *req; /* NULL once the request has gone (detached) */
+    dft_principal_t token;
+} fill_waiter_t;
+
+typedef struct fill_t {
+    struct fill_t *next;
+    dft_thread_t *thread;
+    char uid[24];
+    uint64_t epoch; /* officer changes heard when it was asked: one heard since, and it is not cached */
+    fill_waiter_t *waiters;
+} fill_t;
+
 typedef struct auth_thread_t {
     dft_keyring_t *ring;
     revocation_t *revs;
@@ -78,6 +97,7 @@ typedef struct auth_thread_t {
     officer_slot_t *officers;
     uint64_t tick;  /* officer lookups, for least-recent use */
     uint64_t epoch; /* officer changes heard: a session read before one is not cached */
+    fill_t *fills;  /* sessions being read */
 } auth_thread_t;
 
 static dft_server_t *server;
@@ -389,44 +409,91 @@ static void admit(dft_req_t *r, const dft_principal_t *token, officer_t *o)
     r->principal = p;
 }
 
-typedef struct session_fill_t {
-    dft_principal_t token;
-    uint64_t epoch;
-} session_fill_t;
+static void waiter_detach(void *p)
+{
+    ((fill_waiter_t *)p)->req = NULL;
+}
 
+/* The session of f's officer, read once for every request that missed it meanwhile. */
 static void on_session(void *ctx, const dft_db_reply_t *reply)
 {
-    dft_req_t *r = ctx;
-    session_fill_t *f = r->pending_data;
-    r->pending_data = NULL;
-    if (reply->err.code != DFT_OK) {
-        dft_respond_error(r, &reply->err);
+    fill_t *f = ctx;
+    auth_thread_t *a = state(f->thread);
+    for (fill_t **pp = &a->fills; *pp != NULL; pp = &(*pp)->next)
+        if (*pp == f) {
+            *pp = f->next;
+            break;
+        }
+    officer_t *o = NULL;
+    const char *why = NULL;
+    if (reply->err.code == DFT_OK && reply->value != NULL) {
+        dft_membership_t m[DFT_AUTH_MAX_MEMBERSHIPS];
+        dft_clearance_t clearance;
+        size_t n;
+        why = dft_session_parse(reply->value, reply->len, &clearance, m, &n);
+        if (why == NULL) {
+            o = h2o_mem_alloc_shared(NULL, offsetof(officer_t, memberships) + n * sizeof(m[0]), NULL);
+            o->clearance = clearance;
+            o->num_memberships = n;
+            memcpy(o->memberships, m, n * sizeof(m[0]));
+        } else {
+            dft_log(DFT_LOG_ERROR, "auth", "officer %s: unusable session from the catalog: %s", f->uid, why);
+        }
+    }
+    fill_waiter_t *w = f->waiters;
+    f->waiters = NULL;
+    while (w != NULL) {
+        fill_waiter_t *next = w->next;
+        dft_req_t *r = w->req;
+        if (r != NULL) {
+            r->pending = NULL;
+            r->detach = NULL;
+            if (reply->err.code != DFT_OK)
+                dft_respond_error(r, &reply->err);
+            else if (reply->value == NULL) /* no such principal now, or not active */
+                unauthenticated(r, "The token has been revoked.");
+            else if (o == NULL)
+                dft_respond_code(r, DFT_E_INTERNAL, NULL);
+            else {
+                admit(r, &w->token, o);
+                dft_req_proceed(r);
+            }
+        }
+        free(w);
+        w = next;
+    }
+    if (o != NULL && a->epoch == f->epoch)
+        officer_put(a, f->uid, o); /* the cache takes our reference */
+    else if (o != NULL)
+        h2o_mem_release_shared(o); /* a change was heard meanwhile: those requests only */
+    free(f);
+}
+
+/* r waits for its officer's session: joins the read in flight, or starts one (as r, so db_queue_max bounds it). */
+static void await_session(dft_req_t *r, auth_thread_t *a, const dft_principal_t *p)
+{
+    fill_t *f = a->fills;
+    while (f != NULL && (strcmp(f->uid, p->uid) != 0 || f->epoch != a->epoch))
+        f = f->next;
+    fill_waiter_t *w = dft_calloc(1, sizeof(*w));
+    w->req = r;
+    w->token = *p; /* the token cache's entry may be replaced meanwhile */
+    r->pending = w;
+    r->detach = waiter_detach;
+    if (f != NULL) {
+        w->next = f->waiters;
+        f->waiters = w;
         return;
     }
-    if (reply->value == NULL) { /* no such principal now, or not active */
-        unauthenticated(r, "The token has been revoked.");
-        return;
-    }
-    dft_membership_t m[DFT_AUTH_MAX_MEMBERSHIPS];
-    dft_clearance_t clearance;
-    size_t n;
-    const char *why = dft_session_parse(reply->value, reply->len, &clearance, m, &n);
-    if (why != NULL) {
-        dft_log(DFT_LOG_ERROR, "auth", "request %s: unusable session from the catalog: %s", r->request_id, why);
-        dft_respond_code(r, DFT_E_INTERNAL, NULL);
-        return;
-    }
-    officer_t *o = h2o_mem_alloc_shared(NULL, offsetof(officer_t, memberships) + n * sizeof(m[0]), NULL);
-    o->clearance = clearance;
-    o->num_memberships = n;
-    memcpy(o->memberships, m, n * sizeof(m[0]));
-    admit(r, &f->token, o);
-    auth_thread_t *a = state(r->thread);
-    if (a->epoch == f->epoch)
-        officer_put(a, f->token.uid, o); /* the cache takes our reference */
-    else
-        h2o_mem_release_shared(o); /* a change was heard meanwhile: this request only */
-    dft_req_proceed(r);
+    f = dft_calloc(1, sizeof(*f));
+    f->thread = r->thread;
+    snprintf(f->uid, sizeof(f->uid), "%s", p->uid);
+    f->epoch = a->epoch;
+    f->waiters = w;
+    f->next = a->fills;
+    a->fills = f;
+    const char *qp[] = {f->uid};
+    dft_db_run_for(r, NULL, DFT_DB_READ, "principal_session", qp, 1, on_session, f); /* on_session may run at once */
 }
 
 /* The server's hook: 0 when r may proceed (r->principal set), -1 after responding, 1 while the
@@ -500,11 +567,7 @@ static int authenticate(dft_req_t *r)
         admit(r, p, o);
         return 0;
     }
-    session_fill_t *f = h2o_mem_alloc_pool(&req->pool, sizeof(*f));
-    *f = (session_fill_t){*p, a->epoch}; /* the cache entry may be replaced meanwhile */
-    r->pending_data = f;
-    const char *qp[] = {p->uid};
-    dft_db_run(r, NULL, DFT_DB_READ, "principal_session", qp, 1, on_session, r);
+    await_session(r, a, p);
     return 1;
 }
 

@@ -380,3 +380,40 @@ def test_the_audit_export_is_for_the_departments_auditor_only(w, c, auditor):
     assert r.status_code == 200 and r.text == ""
     today = time.strftime("%Y-%m-%d", time.gmtime())
     assert export(c, w, auditor["a"], since=today).status_code == 200
+
+
+
+def test_one_officers_streams_opened_at_once_read_its_session_once(w, db):
+    """An app opening many streams at once, on a server that has not seen the officer: the cache misses are
+    coalesced into one read of the session, so none is refused for a full db queue (bench/events saw 503s
+    when 20 streams an officer connected together). Here the queue holds 4, one statement at a time, and 30
+    streams' HEADERS arrive in one write."""
+    s = Server(env_extra=dict(keyed_env(db), DAFTAR_DB_QUEUE_MAX="4", DAFTAR_DB_PIPELINE_DEPTH="1",
+                              DAFTAR_DB_CONNECTIONS="1", **FAST), threads=1)
+    s.wait_ready()
+    try:
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+        conn.initiate_connection()
+        ids = []
+        for _ in range(30):
+            sid = conn.get_next_available_stream_id()
+            conn.send_headers(sid, [(":method", "GET"), (":path", "/v1/me/events"), (":scheme", "http"),
+                                    (":authority", "127.0.0.1"), ("authorization", "Bearer " + w["t_alice"])],
+                              end_stream=True)
+            ids.append(sid)
+        sock.sendall(conn.data_to_send())
+        status = {}
+        deadline = time.monotonic() + 20
+        while len(status) < len(ids) and time.monotonic() < deadline:
+            data = sock.recv(65536)
+            if not data:
+                break
+            for ev in conn.receive_data(data):
+                if isinstance(ev, h2.events.ResponseReceived):
+                    status[ev.stream_id] = dict(ev.headers)[b":status"].decode()
+            sock.sendall(conn.data_to_send())
+        sock.close()
+        assert sorted(status.values()) == ["200"] * 30, sorted(status.values())
+    finally:
+        s.stop()
