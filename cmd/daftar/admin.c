@@ -35,11 +35,23 @@ static PGconn *connect_admin(const dft_config_t *config)
     return c;
 }
 
+/* The owner's DSNs of the department clusters (cluster_admin_dsns); -1 when malformed. */
+static int admin_clusters(const dft_config_t *config, dft_cluster_t *out)
+{
+    char err[200];
+    int n = dft_clusters_parse(config->cluster_admin_dsns, out, DFT_MAX_CLUSTERS, err, sizeof(err));
+    if (n < 0)
+        fprintf(stderr, "daftar: cluster_admin_dsns: %s\n", err);
+    return n;
+}
+
 static const char migrate_help[] = "usage: daftar migrate [--config FILE]\n"
                                    "\n"
                                    "Applies the catalog migrations (sql/catalog) and brings every department\n"
                                    "schema to the latest department migration (sql/dept). Forward-only and\n"
-                                   "idempotent; safe to run while servers run. Connects with db_admin_dsn.\n";
+                                   "idempotent; safe to run while servers run. Connects with db_admin_dsn, and\n"
+                                   "with cluster_admin_dsns to each department cluster (which gets its own copy\n"
+                                   "of the catalog's schema and its departments' migrations).\n";
 
 int dft_cmd_migrate(int argc, char **argv)
 {
@@ -57,11 +69,16 @@ int dft_cmd_migrate(int argc, char **argv)
     dft_config_t config;
     if (dft_cmd_load_config(&config, config_path) != 0)
         return 2;
+    dft_cluster_t admins[DFT_MAX_CLUSTERS];
+    int na = admin_clusters(&config, admins);
+    if (na < 0)
+        return 2;
     PGconn *c = connect_admin(&config);
     if (c == NULL)
         return 1;
-    int rc = dft_migrate(c, stdout);
+    int rc = dft_migrate(c, admins, (size_t)na, stdout);
     PQfinish(c);
+    dft_clusters_dispose(admins, (size_t)na);
     dft_config_dispose(&config);
     if (rc == 0)
         puts("migrations are current");
@@ -71,7 +88,12 @@ int dft_cmd_migrate(int argc, char **argv)
 static const char dept_help[] =
     "usage: daftar dept <action> [--config FILE]\n"
     "\n"
-    "  add CODE --name NAME [--name-hi NAME]   add a department (code: ^[a-z][a-z0-9_]{1,30}$)\n"
+    "  add CODE --name NAME [--name-hi NAME] [--cluster NAME]\n"
+    "                                          add a department (code: ^[a-z][a-z0-9_]{1,30}$) on a cluster of\n"
+    "                                          cluster_admin_dsns (default main: db_admin_dsn's)\n"
+    "  move CODE --to NAME                     move it to another cluster: read-only for every server while\n"
+    "                                          its schema and rows are copied, counts and audit chains\n"
+    "                                          verified on arrival, then switched (needs master_key)\n"
     "  list                                    list departments\n"
     "  suspend CODE                            refuse its routes (403) on every running server\n"
     "  resume CODE                             serve it again\n"
@@ -83,8 +105,10 @@ int dft_cmd_dept(int argc, char **argv)
 {
     static const struct option opts[] = {{"config", required_argument, NULL, 'c'}, {"name", required_argument, NULL, 'n'},
                                          {"name-hi", required_argument, NULL, 'H'}, {"help", no_argument, NULL, 'h'},
-                                         {"trusted-cidrs", required_argument, NULL, 'T'}, {0}};
-    const char *config_path = NULL, *name = NULL, *name_hi = NULL, *cidrs = NULL;
+                                         {"trusted-cidrs", required_argument, NULL, 'T'},
+                                         {"cluster", required_argument, NULL, 'K'}, {"to", required_argument, NULL, 't'},
+                                         {0}};
+    const char *config_path = NULL, *name = NULL, *name_hi = NULL, *cidrs = NULL, *cluster = NULL, *to = NULL;
     int o;
     while ((o = getopt_long(argc, argv, "c:n:H:h", opts, NULL)) != -1) {
         switch (o) {
@@ -100,6 +124,12 @@ int dft_cmd_dept(int argc, char **argv)
         case 'T':
             cidrs = optarg;
             break;
+        case 'K':
+            cluster = optarg;
+            break;
+        case 't':
+            to = optarg;
+            break;
         default:
             fputs(dept_help, o == 'h' ? stdout : stderr);
             return o == 'h' ? 0 : 2;
@@ -109,20 +139,30 @@ int dft_cmd_dept(int argc, char **argv)
     int needs_code = action != NULL && strcmp(action, "list") != 0;
     if (action == NULL || (needs_code && code == NULL) ||
         (strcmp(action, "add") != 0 && strcmp(action, "list") != 0 && strcmp(action, "suspend") != 0 &&
-         strcmp(action, "resume") != 0 && strcmp(action, "set") != 0) ||
-        (strcmp(action, "set") == 0 && cidrs == NULL)) {
+         strcmp(action, "resume") != 0 && strcmp(action, "set") != 0 && strcmp(action, "move") != 0) ||
+        (strcmp(action, "set") == 0 && cidrs == NULL) || (strcmp(action, "move") == 0 && to == NULL)) {
         fputs(dept_help, stderr);
         return 2;
     }
     dft_config_t config;
     if (dft_cmd_load_config(&config, config_path) != 0)
         return 2;
+    dft_cluster_t admins[DFT_MAX_CLUSTERS];
+    int na = admin_clusters(&config, admins);
+    if (na < 0)
+        return 2;
     PGconn *c = connect_admin(&config);
     if (c == NULL)
         return 1;
     int rc;
-    if (strcmp(action, "add") == 0)
-        rc = dft_dept_add(c, code, name, name_hi, stdout);
+    unsigned char master[32];
+    if (strcmp(action, "move") == 0 && dft_master_key_parse(config.master_key, master) != 0) {
+        fprintf(stderr, "daftar: master_key must be 64 hex digits (DAFTAR_MASTER_KEY): the move verifies the audit chains\n");
+        rc = -1;
+    } else if (strcmp(action, "move") == 0)
+        rc = dft_dept_move(c, config.db_admin_dsn, code, to, admins, (size_t)na, master, stdout);
+    else if (strcmp(action, "add") == 0)
+        rc = dft_dept_add(c, code, name, name_hi, cluster, admins, (size_t)na, stdout);
     else if (strcmp(action, "list") == 0)
         rc = dft_dept_list(c, stdout);
     else if (strcmp(action, "set") == 0)
@@ -130,6 +170,7 @@ int dft_cmd_dept(int argc, char **argv)
     else
         rc = dft_dept_set_status(c, code, strcmp(action, "suspend") == 0 ? "suspended" : "active", stdout);
     PQfinish(c);
+    dft_clusters_dispose(admins, (size_t)na);
     dft_config_dispose(&config);
     return rc == 0 ? 0 : 1;
 }

@@ -50,6 +50,8 @@ static const setting_t settings[] = {
     STR(db_dsn, ""),
     STR(db_admin_dsn, ""),
     STR(db_standby_dsn, ""),
+    STR(clusters, ""),
+    STR(cluster_admin_dsns, ""),
     INT(db_connections, 2, 1, 64),
     INT(db_queue_max, 1024, 1, 1000000),
     INT(db_pipeline_depth, 64, 1, 1024),
@@ -258,4 +260,57 @@ int dft_config_split_hostport(const char *s, char *host, size_t hostlen, uint16_
     host[hl] = '\0';
     *port = (uint16_t)p;
     return 0;
+}
+
+static int cluster_name_valid(const char *s, size_t len)
+{
+    if (len < 1 || len > 31 || !(s[0] >= 'a' && s[0] <= 'z'))
+        return 0;
+    for (size_t i = 1; i < len; ++i)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return 0;
+    return 1;
+}
+
+void dft_clusters_dispose(dft_cluster_t *list, size_t n)
+{
+    for (size_t i = 0; i < n; ++i)
+        free(list[i].dsn);
+}
+
+int dft_clusters_parse(const char *spec, dft_cluster_t *out, size_t max, char *err, size_t errlen)
+{
+    char *copy = dft_strdup(spec), *item = copy, *next;
+    int n = 0;
+    for (; item != NULL; item = next) {
+        next = strchr(item, ';');
+        if (next != NULL)
+            *next++ = '\0';
+        char *end;
+        const char *it = trim(item, &end);
+        if (*it == '\0')
+            continue;
+        const char *eq = strchr(it, '=');
+        size_t nl = eq != NULL ? (size_t)(eq - it) : 0;
+        while (nl > 0 && (it[nl - 1] == ' ' || it[nl - 1] == '\t'))
+            --nl;
+        const char *dsn = eq != NULL ? trim((char *)eq + 1, NULL) : "";
+        int dup = 0;
+        for (int i = 0; i < n; ++i)
+            dup |= strlen(out[i].name) == nl && memcmp(out[i].name, it, nl) == 0;
+        if (eq == NULL || !cluster_name_valid(it, nl) || (nl == 4 && memcmp(it, "main", 4) == 0) || dup || *dsn == '\0' ||
+            (size_t)n == max) {
+            snprintf(err, errlen, "clusters: expected name=dsn;... with distinct names ^[a-z][a-z0-9_]{0,30}$ other than "
+                                  "main (its DSN is db_dsn), at most %zu", max);
+            dft_clusters_dispose(out, (size_t)n);
+            free(copy);
+            return -1;
+        }
+        memcpy(out[n].name, it, nl);
+        out[n].name[nl] = '\0';
+        out[n].dsn = dft_strdup(dsn);
+        ++n;
+    }
+    free(copy);
+    return n;
 }

@@ -35,6 +35,8 @@ typedef struct dft_config_t {
     char *db_dsn;       /* as daftar_api */
     char *db_admin_dsn; /* as the owner, for migrate and dept commands */
     char *db_standby_dsn; /* as daftar_api, to a standby: reads while no primary is reachable (lib/db); "" = none */
+    char *clusters;     /* more PostgreSQL clusters for departments: "name=dsn;..." as daftar_api ("main" is db_dsn) */
+    char *cluster_admin_dsns; /* the same names as the owner, for migrate and dept commands */
     int64_t db_connections;
     int64_t db_queue_max;
     int64_t db_pipeline_depth; /* jobs in flight per connection */
@@ -93,6 +95,17 @@ int dft_config_load_file(dft_config_t *c, const char *path, char *err, size_t er
 int dft_config_load_env(dft_config_t *c, char *err, size_t errlen);
 
 /* Splits "host:port" or "[v6]:port"; 0 or -1. */
+/* One named cluster of a `clusters` list. */
+typedef struct dft_cluster_t {
+    char name[32]; /* ^[a-z][a-z0-9_]{0,30}$, never "main" */
+    char *dsn;
+} dft_cluster_t;
+#define DFT_MAX_CLUSTERS 16
+/* Parses "name=dsn;name=dsn" (spaces around items ignored; a DSN may hold '=' but not ';') into out
+ * (dsn strings allocated; free them with dft_clusters_dispose). The count, or -1 with err. */
+int dft_clusters_parse(const char *spec, dft_cluster_t *out, size_t max, char *err, size_t errlen);
+void dft_clusters_dispose(dft_cluster_t *list, size_t n);
+
 int dft_config_split_hostport(const char *s, char *host, size_t hostlen, uint16_t *port);
 
 #endif

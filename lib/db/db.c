@@ -47,12 +47,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define MOVING_RETRY_S 5 /* Retry-After of a write refused while its department moves */
 #define PREPARED_MAX 4096 /* statements remembered per connection before DEALLOCATE ALL */
 #define SETUP_STMT_NAME DFT_DB_SETUP_NAME
 
 int (*dft_db_ready_check)(dft_thread_t *t, const char **why);
 
 static const dft_db_feed_t *feeds[DFT_DB_MAX_FEEDS];
+
+/* The clusters of the settings: [0] is main (db_dsn), then `clusters` in order. */
+static dft_cluster_t clusters[DFT_MAX_CLUSTERS + 1];
+static size_t num_clusters;
+
+int dft_db_cluster_index(const char *name)
+{
+    for (size_t i = 0; i < num_clusters; ++i)
+        if (strcmp(clusters[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
 static size_t num_feeds;
 
 typedef struct feed_state_t {
@@ -85,9 +98,15 @@ typedef struct conn_t {
     int deallocate_next;
 } conn_t;
 
+/* A thread's pool for one cluster. t->db is the pool of "main" (db_dsn): the catalog,
+ * the feeds and their LISTENs are there; it holds the thread's pools of the other
+ * clusters (config `clusters`), each made when a job first needs it. */
 struct dft_db_t {
     dft_thread_t *thread;
     const dft_config_t *config;
+    const char *dsn;
+    size_t cluster;           /* 0 = main */
+    dft_db_t **pools;         /* main only: [cluster], NULL until first used; [0] = itself */
     conn_t *conns;
     size_t num_conns;   /* all of them: num_primary to db_dsn, then the standby's if configured */
     size_t num_primary;
@@ -350,10 +369,11 @@ static void job_done(conn_t *c, dft_db_job_t *job)
         job_free(job);
         c->state = CONN_READY;
         c->failures = 0;
-        dft_log(DFT_LOG_INFO, "db", "thread %zu connection %zu%s ready", c->db->thread->index, c->index,
-                c->standby ? " (standby)" : "");
+        dft_log(DFT_LOG_INFO, "db", "thread %zu cluster %s connection %zu%s ready", c->db->thread->index,
+                clusters[c->db->cluster].name, c->index, c->standby ? " (standby)" : "");
         update_mode(c->db);
-        feeds_reload_all(c->db);
+        if (c->db->cluster == 0)
+            feeds_reload_all(c->db);
         return;
     }
     for (int i = 0; i < job->num_marks; ++i)
@@ -419,8 +439,8 @@ static int job_send(conn_t *c, dft_db_job_t *job)
             return -1;
         ++job->step;
         for (size_t i = 0; i < num_feeds; ++i) {
-            if (c->standby || (feeds[i]->one_connection && c->index != 0))
-                continue; /* a standby cannot LISTEN; nothing is notified while it serves anyway */
+            if (c->standby || (feeds[i]->one_connection && c->index != 0) || c->db->cluster != 0)
+                continue; /* a standby cannot LISTEN; the catalog's notices come from main */
             char *q = PQescapeIdentifier(pg, feeds[i]->channel, strlen(feeds[i]->channel)), sql[128];
             if (q == NULL)
                 return -1;
@@ -599,7 +619,7 @@ static char *turn_list(const char *list, unsigned k)
 static void conn_start(conn_t *c)
 {
     dft_db_t *db = c->db;
-    const char *dsn = c->standby ? db->config->db_standby_dsn : db->config->db_dsn;
+    const char *dsn = c->standby ? db->config->db_standby_dsn : db->dsn;
     char opts[64];
     snprintf(opts, sizeof(opts), "-c statement_timeout=%lld", (long long)db->config->db_statement_timeout_ms);
     /* keepalives: a database host that vanishes without a reset is noticed in seconds, not hours */
@@ -801,6 +821,8 @@ static int primary_up(const dft_db_t *db)
  * whenever a connection comes up or goes down; the thread's flag is what lib/http reads. */
 static void update_mode(dft_db_t *db)
 {
+    if (db->cluster != 0)
+        return; /* the mode is main's: the catalog's primary and its standby */
     int ro = db->num_conns > db->num_primary && db->conns[db->num_primary].state == CONN_READY && !primary_up(db);
     if (ro == db->thread->read_only)
         return;
@@ -818,7 +840,7 @@ static conn_t *pick(dft_db_t *db, uint32_t dept)
     int best_stalled = 0;
     size_t depth = (size_t)db->config->db_pipeline_depth;
     uint64_t now = h2o_now(db->thread->ctx.loop);
-    if (db->thread->read_only) { /* the standby takes everything, read-only */
+    if (db->thread->read_only && db->num_conns > db->num_primary) { /* main's standby takes everything, read-only */
         conn_t *s = &db->conns[db->num_primary];
         return s->num_inflight < depth ? s : NULL;
     }
@@ -878,9 +900,20 @@ static void dispatch(dft_db_t *db)
             flush(&db->conns[i]);
 }
 
+static void pool_tick(dft_db_t *db);
+
 static void on_tick(h2o_timeout_entry_t *entry)
 {
     dft_db_t *db = H2O_STRUCT_FROM_MEMBER(dft_db_t, tick, entry);
+    for (size_t k = 0; k < num_clusters; ++k)
+        if (db->pools[k] != NULL)
+            pool_tick(db->pools[k]);
+    if (!db->thread->done)
+        h2o_timeout_link(db->thread->ctx.loop, &db->tick_timeout, &db->tick);
+}
+
+static void pool_tick(dft_db_t *db)
+{
     uint64_t now = h2o_now(db->thread->ctx.loop);
     for (size_t i = 0; i < db->num_conns; ++i) {
         conn_t *c = &db->conns[i];
@@ -891,7 +924,7 @@ static void on_tick(h2o_timeout_entry_t *entry)
             conn_fail(c, "connect timeout");
         }
     }
-    for (size_t i = 0; i < num_feeds; ++i)
+    for (size_t i = 0; i < num_feeds && db->cluster == 0; ++i)
         if (db->feed_state[i].retry_at != 0 && now >= db->feed_state[i].retry_at && pick(db, 0) != NULL)
             feed_load(&db->feed_state[i]);
     /* waiting too long, or nothing left that could serve them */
@@ -907,17 +940,19 @@ static void on_tick(h2o_timeout_entry_t *entry)
         }
     }
     dispatch(db);
-    if (!db->thread->done)
-        h2o_timeout_link(db->thread->ctx.loop, &db->tick_timeout, &db->tick);
 }
 
 /* ------------------------------------------------------------- public */
+
+static dft_db_t *pool_of(dft_db_t *main, size_t cluster);
 
 static void enqueue(dft_thread_t *t, dft_req_t *r, int attach, const dft_db_scope_t *scope, int mode, const char *stmt,
                     const char *const *params, int nparams, const dft_db_blob_t *blob, int binary_result, dft_db_cb cb,
                     void *ctx)
 {
     dft_db_t *db = t->db;
+    if (db != NULL && scope != NULL && scope->cluster != 0)
+        db = scope->cluster < num_clusters ? pool_of(db, scope->cluster) : NULL; /* an unknown cluster: 503 */
     int si = find_stmt(stmt);
     if (si < 0)
         dft_fatal("unknown statement %s", stmt); /* a programmer error, caught by any test of the route */
@@ -977,6 +1012,18 @@ static void enqueue(dft_thread_t *t, dft_req_t *r, int attach, const dft_db_scop
     job->main_step = -1;
     job->internal = !attach; /* the callback always runs */
 
+    /* A department on its way to another cluster (`daftar dept move`): what is written now
+     * might not be copied, so a change waits for the switch; reads go on from the source. */
+    if (scope != NULL && scope->read_only && mode == DFT_DB_WRITE) {
+        job->req = NULL;
+        dft_db_reply_t reply = {.err = {.code = DFT_E_UNAVAILABLE, .refusal = "department-moving", .retry_after = MOVING_RETRY_S,
+                                        .detail = "This department is being moved to another database cluster and is "
+                                                  "read-only for a short while. Reads still work; send this change again "
+                                                  "in a few seconds."}};
+        cb(ctx, &reply);
+        job_free(job);
+        return;
+    }
     /* requests are bounded by db_queue_max; internal jobs (feeds) are few by construction */
     int full = r != NULL && db != NULL && db->num_waiting >= (size_t)db->config->db_queue_max;
     if (db == NULL || !coming_up(db) || full) {
@@ -1052,13 +1099,15 @@ void dft_db_respond(dft_req_t *r, const dft_db_scope_t *scope, int mode, const c
 
 /* ------------------------------------------------------- thread hooks */
 
-static void on_thread_start(dft_thread_t *t)
+static dft_db_t *pool_new(dft_thread_t *t, size_t cluster)
 {
     dft_db_t *db = dft_calloc(1, sizeof(*db));
     db->thread = t;
     db->config = t->server->config;
+    db->cluster = cluster;
+    db->dsn = clusters[cluster].dsn;
     db->num_primary = (size_t)db->config->db_connections;
-    db->num_conns = db->num_primary + (db->config->db_standby_dsn[0] != '\0');
+    db->num_conns = db->num_primary + (cluster == 0 && db->config->db_standby_dsn[0] != '\0'); /* main's standby only */
     db->conns = dft_calloc(db->num_conns, sizeof(conn_t));
     h2o_linklist_init_anchor(&db->waiting);
     for (size_t i = 0; i < num_feeds; ++i)
@@ -1072,20 +1121,31 @@ static void on_thread_start(dft_thread_t *t)
         c->prepared = dft_calloc(PREPARED_MAX * 2, sizeof(uint64_t));
         h2o_linklist_init_anchor(&c->inflight);
     }
-    t->db = db;
     for (size_t i = 0; i < db->num_conns; ++i)
         conn_start(&db->conns[i]);
+    return db;
+}
+
+static dft_db_t *pool_of(dft_db_t *main, size_t cluster)
+{
+    if (main->pools[cluster] == NULL && !main->thread->done)
+        __atomic_store_n(&main->pools[cluster], pool_new(main->thread, cluster), __ATOMIC_RELEASE);
+    return main->pools[cluster];
+}
+
+static void on_thread_start(dft_thread_t *t)
+{
+    dft_db_t *db = pool_new(t, 0);
+    db->pools = dft_calloc(num_clusters, sizeof(*db->pools));
+    db->pools[0] = db;
+    t->db = db;
     h2o_timeout_init(t->ctx.loop, &db->tick_timeout, 100);
     db->tick.cb = on_tick;
     h2o_timeout_link(t->ctx.loop, &db->tick_timeout, &db->tick);
 }
 
-static void on_thread_drained(dft_thread_t *t)
+static void pool_close(dft_db_t *db)
 {
-    dft_db_t *db = t->db;
-    if (db == NULL)
-        return;
-    h2o_timeout_unlink(&db->tick);
     for (size_t i = 0; i < db->num_conns; ++i) {
         conn_t *c = &db->conns[i];
         c->state = CONN_DOWN; /* no log line for a deliberate close */
@@ -1095,10 +1155,26 @@ static void on_thread_drained(dft_thread_t *t)
     }
 }
 
+static void on_thread_drained(dft_thread_t *t)
+{
+    dft_db_t *db = t->db;
+    if (db == NULL)
+        return;
+    h2o_timeout_unlink(&db->tick);
+    for (size_t k = 0; k < num_clusters; ++k)
+        if (db->pools[k] != NULL)
+            pool_close(db->pools[k]);
+}
+
 static size_t queue_depth(dft_thread_t *t)
 {
     dft_db_t *db = t->db;
-    return db != NULL ? __atomic_load_n(&db->num_waiting, __ATOMIC_RELAXED) : 0;
+    size_t n = 0;
+    for (size_t k = 0; db != NULL && k < num_clusters; ++k) {
+        dft_db_t *p = __atomic_load_n(&db->pools[k], __ATOMIC_ACQUIRE);
+        n += p != NULL ? __atomic_load_n(&p->num_waiting, __ATOMIC_RELAXED) : 0;
+    }
+    return n;
 }
 
 static int ready(dft_thread_t *t, const char **why)
@@ -1186,6 +1262,13 @@ void dft_db_attach(dft_server_t *server)
     load_statements();
     if (server->config->db_dsn[0] == '\0')
         return;
+    char err[200];
+    snprintf(clusters[0].name, sizeof(clusters[0].name), "main");
+    clusters[0].dsn = server->config->db_dsn;
+    int n = dft_clusters_parse(server->config->clusters, clusters + 1, DFT_MAX_CLUSTERS, err, sizeof(err));
+    if (n < 0)
+        dft_fatal("%s", err);
+    num_clusters = 1 + (size_t)n;
     server->hooks.on_start = on_thread_start;
     server->hooks.on_drained = on_thread_drained;
     server->hooks.queue_depth = queue_depth;

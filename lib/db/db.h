@@ -41,7 +41,13 @@ typedef struct dft_db_scope_t {
     uint32_t dept_id;   /* 0 = catalog */
     const char *role;   /* "dept_fin"; NULL = the server's own role */
     const char *schema; /* "dept_fin" */
+    uint32_t cluster;   /* which PostgreSQL cluster holds the schema: dft_db_cluster_index(); 0 = main (the catalog) */
+    int read_only;      /* the department is moving between clusters: a DFT_DB_WRITE job gets 503 department-moving */
 } dft_db_scope_t;
+
+/* The index of a cluster named in the settings ("main" = db_dsn is 0, then `clusters` in
+ * order), or -1 for a name this server does not know. After dft_db_attach. */
+int dft_db_cluster_index(const char *name);
 
 typedef struct dft_db_reply_t {
     dft_error_t err;   /* code DFT_OK on success */

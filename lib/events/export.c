@@ -126,7 +126,8 @@ static void get_audit(dft_req_t *r)
     x->r = r;
     /* the flow outlives the handler: its own copy of the scope's names (the registry may be replaced) */
     snprintf(x->role, sizeof(x->role), "%s", scope.role);
-    x->scope = (dft_db_scope_t){.dept_id = scope.dept_id, .role = x->role, .schema = x->role};
+    x->scope = (dft_db_scope_t){.dept_id = scope.dept_id, .role = x->role, .schema = x->role, .cluster = scope.cluster,
+                                .read_only = scope.read_only};
     snprintf(x->since, sizeof(x->since), "%s", since);
     snprintf(x->until, sizeof(x->until), "%s", until);
     memcpy(x->after, "0", 2); /* after_chain "": before every chain */

@@ -22,7 +22,8 @@ void *dft_flow_new(size_t size, dft_req_t *r, const dft_db_scope_t *scope, void 
     f->dispose = dispose;
     if (scope != NULL) { /* NULL: the flow works in the catalog */
         snprintf(f->role, sizeof(f->role), "%s", scope->role);
-        f->scope = (dft_db_scope_t){.dept_id = scope->dept_id, .role = f->role, .schema = f->role};
+        f->scope = (dft_db_scope_t){.dept_id = scope->dept_id, .role = f->role, .schema = f->role, .cluster = scope->cluster,
+                                    .read_only = scope->read_only};
     }
     r->pending = f;
     r->detach = flow_detach;

@@ -19,8 +19,15 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #define MIGRATION_LOCK "7263011"
+
+static void quiet_notice(void *arg, const char *message)
+{
+    (void)arg, (void)message; /* "already exists, skipping" notices are expected on re-runs */
+}
 
 static int exec_ok(PGconn *c, PGresult *res, FILE *out, const char *what)
 {
@@ -328,27 +335,86 @@ static void unlock(PGconn *c, int shared, FILE *out)
         out, "releasing the migration lock");
 }
 
-int dft_migrate(PGconn *c, FILE *out)
+/* The catalog's tables and migrations on c: main's, or a department cluster's own copy
+ * (its roles daftar_api, daftar_dept, the schema daftar with the views and functions the
+ * department SQL names). */
+static int catalog_up(PGconn *c, FILE *out)
+{
+    return run(c,
+               "CREATE SCHEMA IF NOT EXISTS daftar;"
+               "CREATE TABLE IF NOT EXISTS daftar.schema_migrations ("
+               "  scope text NOT NULL, version integer NOT NULL, name text NOT NULL,"
+               "  applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (scope, version));"
+               "CREATE TABLE IF NOT EXISTS daftar.schema_functions ("
+               "  scope text NOT NULL, name text NOT NULL, sha256 text NOT NULL,"
+               "  applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (scope, name))",
+               out, "creating the migrations tables") != 0 ||
+                   apply_group(c, "catalog", "catalog", NULL, 1, out) != 0 ||
+                   run(c, "GRANT SELECT ON daftar.schema_functions TO daftar_api", out, "granting") != 0 || /* catalog 0001 */
+                   apply_functions(c, "catalog", "catalog", NULL, 1, out) != 0
+               ? -1
+               : 0;
+}
+
+/* Copies what cluster s recorded for scope (its migrations and function files) to main's
+ * catalog, which registry_load reads; inside main's open transaction. */
+static int copy_records(PGconn *s, PGconn *c, const char *scope, FILE *out)
+{
+    const char *params[] = {scope};
+    PGresult *res = PQexecParams(s,
+                                 "SELECT (SELECT coalesce(json_agg(m), '[]') FROM daftar.schema_migrations m WHERE m.scope = $1),"
+                                 "       (SELECT coalesce(json_agg(f), '[]') FROM daftar.schema_functions f WHERE f.scope = $1)",
+                                 1, NULL, params, NULL, NULL, 0);
+    if (!exec_ok(s, res, out, "reading the cluster's migration records")) {
+        PQclear(res);
+        return -1;
+    }
+    const char *p2[] = {scope, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1)};
+    int rc = run_params(c,
+                        "WITH m AS (INSERT INTO daftar.schema_migrations (scope, version, name, applied_at) "
+                        "  SELECT $1, x.version, x.name, x.applied_at FROM json_populate_recordset(NULL::daftar.schema_migrations, $2::json) x "
+                        "  ON CONFLICT (scope, version) DO NOTHING) "
+                        "INSERT INTO daftar.schema_functions (scope, name, sha256, applied_at) "
+                        "  SELECT $1, x.name, x.sha256, x.applied_at FROM json_populate_recordset(NULL::daftar.schema_functions, $3::json) x "
+                        "  ON CONFLICT (scope, name) DO UPDATE SET sha256 = excluded.sha256, applied_at = excluded.applied_at",
+                        3, p2, out, "recording the cluster's migrations in the catalog");
+    PQclear(res);
+    return rc;
+}
+
+static PGconn *cluster_connect(const dft_cluster_t *admins, size_t n, const char *name, FILE *out)
+{
+    for (size_t i = 0; i < n; ++i)
+        if (strcmp(admins[i].name, name) == 0) {
+            PGconn *s = PQconnectdb(admins[i].dsn);
+            if (PQstatus(s) != CONNECTION_OK) {
+                fprintf(out, "daftar: cannot connect to cluster %s: %s", name, PQerrorMessage(s));
+                PQfinish(s);
+                return NULL;
+            }
+            PQsetNoticeProcessor(s, quiet_notice, NULL);
+            return s;
+        }
+    fprintf(out, "daftar: cluster '%s' is not named in cluster_admin_dsns\n", name);
+    return NULL;
+}
+
+int dft_migrate(PGconn *c, const dft_cluster_t *admins, size_t num_admins, FILE *out)
 {
     if (lock(c, 0, out) != 0)
         return -1;
     int rc = -1;
-    if (run(c,
-            "CREATE SCHEMA IF NOT EXISTS daftar;"
-            "CREATE TABLE IF NOT EXISTS daftar.schema_migrations ("
-            "  scope text NOT NULL, version integer NOT NULL, name text NOT NULL,"
-            "  applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (scope, version));"
-            "CREATE TABLE IF NOT EXISTS daftar.schema_functions ("
-            "  scope text NOT NULL, name text NOT NULL, sha256 text NOT NULL,"
-            "  applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (scope, name))",
-            out, "creating the migrations tables") != 0 ||
-        apply_group(c, "catalog", "catalog", NULL, 1, out) != 0 ||
-        run(c, "GRANT SELECT ON daftar.schema_functions TO daftar_api", out, "granting") != 0 || /* role: catalog 0001 */
-        apply_functions(c, "catalog", "catalog", NULL, 1, out) != 0)
+    PGconn *sat[DFT_MAX_CLUSTERS] = {0};
+    if (catalog_up(c, out) != 0)
         goto done;
     if (apply_states(c, out) != 0)
         goto done;
-    PGresult *res = PQexec(c, "SELECT code FROM daftar.departments ORDER BY code");
+    /* every department cluster of the settings gets the catalog's schema (its own copy) */
+    for (size_t k = 0; k < num_admins; ++k)
+        if ((sat[k] = cluster_connect(admins, num_admins, admins[k].name, out)) == NULL || lock(sat[k], 0, out) != 0 ||
+            catalog_up(sat[k], out) != 0)
+            goto done;
+    PGresult *res = PQexec(c, "SELECT code, cluster FROM daftar.departments ORDER BY code");
     if (!exec_ok(c, res, out, "listing departments")) {
         PQclear(res);
         goto done;
@@ -356,19 +422,82 @@ int dft_migrate(PGconn *c, FILE *out)
     rc = 0;
     for (int i = 0; i < PQntuples(res) && rc == 0; ++i) {
         char scope[64], ident[64];
+        const char *cluster = PQgetvalue(res, i, 1);
         snprintf(scope, sizeof(scope), "dept:%s", PQgetvalue(res, i, 0));
         snprintf(ident, sizeof(ident), "dept_%s", PQgetvalue(res, i, 0));
-        rc = apply_group(c, "dept", scope, ident, 1, out) != 0 || apply_functions(c, "dept", scope, ident, 1, out) != 0 ? -1 : 0;
+        PGconn *x = c;
+        if (strcmp(cluster, "main") != 0) {
+            x = NULL;
+            for (size_t k = 0; k < num_admins && x == NULL; ++k)
+                if (strcmp(admins[k].name, cluster) == 0)
+                    x = sat[k];
+            if (x == NULL) {
+                fprintf(out, "daftar: department %s is on cluster '%s', not named in cluster_admin_dsns\n",
+                        PQgetvalue(res, i, 0), cluster);
+                rc = -1;
+                break;
+            }
+        }
+        rc = apply_group(x, "dept", scope, ident, 1, out) != 0 || apply_functions(x, "dept", scope, ident, 1, out) != 0 ? -1 : 0;
+        if (rc == 0 && x != c)
+            rc = run(c, "BEGIN", out, "BEGIN") != 0 || copy_records(x, c, scope, out) != 0 || run(c, "COMMIT", out, "COMMIT") != 0
+                     ? (run(c, "ROLLBACK", out, "ROLLBACK"), -1)
+                     : 0;
     }
     PQclear(res);
     if (rc == 0)
         rc = run(c, "SELECT pg_notify('daftar_departments', 'migrated')", out, "notifying servers");
 done:
+    for (size_t k = 0; k < num_admins; ++k)
+        if (sat[k] != NULL) {
+            unlock(sat[k], 0, out);
+            PQfinish(sat[k]);
+        }
     unlock(c, 0, out);
     return rc;
 }
 
-int dft_dept_add(PGconn *c, const char *code, const char *name, const char *name_hi, FILE *out)
+/* In x's open transaction: the registry row, the department's role and schema, every
+ * department migration and function file, the profile. */
+static int dept_create(PGconn *x, const char *code, const char *const params[3], const char *cluster, FILE *out)
+{
+    char ident[64], scope[64];
+    snprintf(ident, sizeof(ident), "dept_%s", code);
+    snprintf(scope, sizeof(scope), "dept:%s", code);
+    char *q = PQescapeIdentifier(x, ident, strlen(ident));
+    dft_buf_t ddl = {0};
+    dft_buf_printf(&ddl, "CREATE ROLE %s NOLOGIN IN ROLE daftar_dept; GRANT %s TO daftar_api; CREATE SCHEMA %s", q, q, q);
+    PQfreemem(q);
+    char latest[16];
+    snprintf(latest, sizeof(latest), "%d", dft_migrations_latest("dept"));
+    const char *latest_param[] = {latest}, *reg[] = {params[0], params[1], params[2], cluster};
+    /* Function bodies are validated (parsed, their names resolved) once per
+     * migration text: when another department already has the latest
+     * migration, the same text was validated there, by the first add or by
+     * `migrate`. With a thousand departments validation is a third of an add
+     * (resolving a function name reads every department's function of that
+     * name). */
+    int rc = run_params(x,
+                        "SELECT set_config('check_function_bodies', 'off', true) FROM daftar.schema_migrations "
+                        "WHERE version = $1 AND scope LIKE 'dept:%' LIMIT 1",
+                        1, latest_param, out, "reading migration versions") != 0 ||
+                     run_params(x, "INSERT INTO daftar.departments (code, name, name_hi, cluster) VALUES ($1, $2, $3, $4)", 4,
+                                reg, out, "registering the department") != 0 ||
+                     run(x, ddl.data, out, "creating the department's role and schema") != 0 ||
+                     apply_group(x, "dept", scope, ident, 0, out) != 0 || apply_functions(x, "dept", scope, ident, 0, out) != 0
+                 ? -1
+                 : 0;
+    dft_buf_dispose(&ddl);
+    if (rc == 0) {
+        char *insert = template(x, "INSERT INTO {schema}.profile (code, name, name_hi) VALUES ($1, $2, $3)", ident);
+        rc = run_params(x, insert, 3, params, out, "writing the profile");
+        free(insert);
+    }
+    return rc;
+}
+
+int dft_dept_add(PGconn *c, const char *code, const char *name, const char *name_hi, const char *cluster,
+                 const dft_cluster_t *admins, size_t num_admins, FILE *out)
 {
     if (!dft_tenant_code_valid(code, strlen(code))) {
         fprintf(out, "daftar: department code must match ^[a-z][a-z0-9_]{1,30}$\n");
@@ -378,54 +507,56 @@ int dft_dept_add(PGconn *c, const char *code, const char *name, const char *name
         fprintf(out, "daftar: --name is required (at most 200 characters)\n");
         return -1;
     }
-    char ident[64], scope[64];
-    snprintf(ident, sizeof(ident), "dept_%s", code);
-    snprintf(scope, sizeof(scope), "dept:%s", code);
-    char *q = PQescapeIdentifier(c, ident, strlen(ident));
-    dft_buf_t ddl = {0};
-    dft_buf_printf(&ddl, "CREATE ROLE %s NOLOGIN IN ROLE daftar_dept; GRANT %s TO daftar_api; CREATE SCHEMA %s", q, q, q);
-    PQfreemem(q);
     const char *params[] = {code, name, name_hi && name_hi[0] ? name_hi : NULL};
-    char latest[16];
-    snprintf(latest, sizeof(latest), "%d", dft_migrations_latest("dept"));
-    const char *latest_param[] = {latest};
     int rc = -1;
-    if (lock(c, 1, out) != 0)
-        goto out;
-    if (run(c, "BEGIN", out, "BEGIN") != 0)
-        goto unlock;
-    /* Function bodies are validated (parsed, their names resolved) once per
-     * migration text: when another department already has the latest
-     * migration, the same text was validated there, by the first add or by
-     * `migrate`. With a thousand departments validation is a third of an add
-     * (resolving a function name reads every department's function of that
-     * name). */
-    if (run_params(c,
-                   "SELECT set_config('check_function_bodies', 'off', true) FROM daftar.schema_migrations "
-                   "WHERE version = $1 AND scope LIKE 'dept:%' LIMIT 1",
-                   1, latest_param, out, "reading migration versions") != 0 ||
-        run_params(c, "INSERT INTO daftar.departments (code, name, name_hi) VALUES ($1, $2, $3)", 3, params, out,
-                   "registering the department") != 0 ||
-        run(c, ddl.data, out, "creating the department's role and schema") != 0 ||
-        apply_group(c, "dept", scope, ident, 0, out) != 0 || apply_functions(c, "dept", scope, ident, 0, out) != 0) {
-        run(c, "ROLLBACK", out, "ROLLBACK");
-        goto unlock;
+    if (cluster == NULL || strcmp(cluster, "main") == 0) {
+        if (lock(c, 1, out) != 0)
+            return -1;
+        if (run(c, "BEGIN", out, "BEGIN") != 0 || dept_create(c, code, params, "main", out) != 0 ||
+            run_params(c, "SELECT pg_notify('daftar_departments', $1)", 1, params, out, "notifying servers") != 0 ||
+            run(c, "COMMIT", out, "COMMIT") != 0)
+            run(c, "ROLLBACK", out, "ROLLBACK");
+        else
+            rc = 0;
+        unlock(c, 1, out);
+    } else {
+        /* Its cluster first (the schema and its own registry row, which the department's
+         * views read), then main's registry row and the records of its migrations: servers
+         * see the department only once it is whole. */
+        PGconn *s = cluster_connect(admins, num_admins, cluster, out);
+        if (s == NULL)
+            return -1;
+        int up = lock(s, 0, out) == 0 && catalog_up(s, out) == 0;
+        unlock(s, 0, out);
+        if (up && lock(s, 1, out) == 0) {
+            if (run(s, "BEGIN", out, "BEGIN") != 0 || dept_create(s, code, params, cluster, out) != 0 ||
+                run(s, "COMMIT", out, "COMMIT") != 0) {
+                run(s, "ROLLBACK", out, "ROLLBACK");
+            } else if (lock(c, 1, out) == 0) {
+                char scope[64];
+                snprintf(scope, sizeof(scope), "dept:%s", code);
+                const char *reg[] = {code, name, params[2], cluster};
+                if (run(c, "BEGIN", out, "BEGIN") != 0 ||
+                    run_params(c, "INSERT INTO daftar.departments (code, name, name_hi, cluster) VALUES ($1, $2, $3, $4)", 4,
+                               reg, out, "registering the department") != 0 ||
+                    copy_records(s, c, scope, out) != 0 ||
+                    run_params(c, "SELECT pg_notify('daftar_departments', $1)", 1, params, out, "notifying servers") != 0 ||
+                    run(c, "COMMIT", out, "COMMIT") != 0) {
+                    run(c, "ROLLBACK", out, "ROLLBACK");
+                    fprintf(out, "daftar: department %s exists on cluster %s but not in the catalog: drop its schema and "
+                                 "role there (DROP SCHEMA dept_%s CASCADE; DROP ROLE dept_%s) before adding it again\n",
+                            code, cluster, code, code);
+                } else {
+                    rc = 0;
+                }
+                unlock(c, 1, out);
+            }
+            unlock(s, 1, out);
+        }
+        PQfinish(s);
     }
-    char *insert = template(c, "INSERT INTO {schema}.profile (code, name, name_hi) VALUES ($1, $2, $3)", ident);
-    int ok = run_params(c, insert, 3, params, out, "writing the profile") == 0 &&
-             run_params(c, "SELECT pg_notify('daftar_departments', $1)", 1, params, out, "notifying servers") == 0 &&
-             run(c, "COMMIT", out, "COMMIT") == 0;
-    free(insert);
-    if (!ok) {
-        run(c, "ROLLBACK", out, "ROLLBACK");
-        goto unlock;
-    }
-    fprintf(out, "added department %s\n", code);
-    rc = 0;
-unlock:
-    unlock(c, 1, out);
-out:
-    dft_buf_dispose(&ddl);
+    if (rc == 0)
+        fprintf(out, "added department %s on cluster %s\n", code, cluster ? cluster : "main");
     return rc;
 }
 
@@ -467,14 +598,365 @@ int dft_dept_set_trusted(PGconn *c, const char *code, const char *cidrs, FILE *o
 
 int dft_dept_list(PGconn *c, FILE *out)
 {
-    PGresult *res = PQexec(c, "SELECT code, status, name, coalesce(name_hi, '') FROM daftar.departments ORDER BY code");
+    PGresult *res = PQexec(c, "SELECT code, status, cluster, name, coalesce(name_hi, '') FROM daftar.departments ORDER BY code");
     if (!exec_ok(c, res, out, "listing departments")) {
         PQclear(res);
         return -1;
     }
     for (int i = 0; i < PQntuples(res); ++i)
-        fprintf(out, "%-32s %-10s %s%s%s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
-                PQgetvalue(res, i, 3)[0] ? " / " : "", PQgetvalue(res, i, 3));
+        fprintf(out, "%-32s %-10s %-12s %s%s%s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+                PQgetvalue(res, i, 3), PQgetvalue(res, i, 4)[0] ? " / " : "", PQgetvalue(res, i, 4));
     PQclear(res);
     return 0;
+}
+
+/* ------------------------------------------------------------------ move */
+
+typedef struct move_table_t {
+    char name[140]; /* "dept_x"."t", quoted */
+    char *cols;     /* its stored columns, quoted, comma-separated */
+    int done;
+    long long rows;
+} move_table_t;
+
+/* One value of a one-row result, or NULL (after saying why). */
+static char *scalar(PGconn *x, const char *sql, int n, const char *const *params, FILE *out, const char *what)
+{
+    PGresult *res = PQexecParams(x, sql, n, NULL, params, NULL, NULL, 0);
+    char *v = NULL;
+    if (exec_ok(x, res, out, what) && PQntuples(res) == 1)
+        v = dft_strdup(PQgetisnull(res, 0, 0) ? "" : PQgetvalue(res, 0, 0));
+    else if (PQresultStatus(res) == PGRES_TUPLES_OK)
+        fprintf(out, "daftar: %s: no row\n", what);
+    PQclear(res);
+    return v;
+}
+
+/* COPY one table from src to dst in binary (both clusters run the same PostgreSQL and the
+ * same migrations); the rows copied, or -1. */
+static long long copy_table(PGconn *src, PGconn *dst, const move_table_t *t, FILE *out)
+{
+    dft_buf_t q = {0};
+    dft_buf_printf(&q, "COPY (SELECT %s FROM %s) TO STDOUT (FORMAT binary)", t->cols, t->name);
+    PGresult *a = PQexec(src, q.data);
+    dft_buf_dispose(&q);
+    dft_buf_printf(&q, "COPY %s (%s) FROM STDIN (FORMAT binary)", t->name, t->cols);
+    PGresult *b = PQresultStatus(a) == PGRES_COPY_OUT ? PQexec(dst, q.data) : NULL;
+    dft_buf_dispose(&q);
+    int ok = b != NULL && PQresultStatus(b) == PGRES_COPY_IN;
+    PQclear(a);
+    PQclear(b);
+    if (!ok) {
+        fprintf(out, "daftar: cannot copy %s: %s%s", t->name, PQerrorMessage(src), PQerrorMessage(dst));
+        return -1;
+    }
+    char *buf;
+    int n;
+    while ((n = PQgetCopyData(src, &buf, 0)) > 0) {
+        ok = ok && PQputCopyData(dst, buf, n) == 1;
+        PQfreemem(buf);
+    }
+    PGresult *ra = PQgetResult(src);
+    ok = ok && n == -1 && PQresultStatus(ra) == PGRES_COMMAND_OK;
+    PQclear(ra);
+    while ((ra = PQgetResult(src)) != NULL)
+        PQclear(ra);
+    ok = PQputCopyEnd(dst, ok ? NULL : "source failed") == 1 && ok;
+    PGresult *rb = PQgetResult(dst);
+    long long rows = ok && PQresultStatus(rb) == PGRES_COMMAND_OK ? atoll(PQcmdTuples(rb)) : -1;
+    if (rows < 0)
+        fprintf(out, "daftar: copying %s failed: %s%s", t->name, PQerrorMessage(src), PQerrorMessage(dst));
+    PQclear(rb);
+    while ((rb = PQgetResult(dst)) != NULL)
+        PQclear(rb);
+    return rows;
+}
+
+static PGconn *connect_named(const char *main_dsn, const dft_cluster_t *admins, size_t n, const char *name, FILE *out)
+{
+    if (strcmp(name, "main") != 0)
+        return cluster_connect(admins, n, name, out);
+    PGconn *x = PQconnectdb(main_dsn);
+    if (PQstatus(x) != CONNECTION_OK) {
+        fprintf(out, "daftar: cannot connect to cluster main: %s", PQerrorMessage(x));
+        PQfinish(x);
+        return NULL;
+    }
+    PQsetNoticeProcessor(x, quiet_notice, NULL);
+    return x;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int dft_dept_move(PGconn *c, const char *main_dsn, const char *code, const char *to, const dft_cluster_t *admins,
+                  size_t num_admins, const unsigned char master[32], FILE *out)
+{
+    if (!dft_tenant_code_valid(code, strlen(code)))
+        return fprintf(out, "daftar: department code must match ^[a-z][a-z0-9_]{1,30}$\n"), -1;
+    const char *p1[] = {code, to};
+    PGresult *reg = PQexecParams(c, "SELECT cluster, moving_to IS NOT NULL, name, name_hi FROM daftar.departments WHERE code = $1",
+                                 1, NULL, p1, NULL, NULL, 0);
+    if (!exec_ok(c, reg, out, "reading the registry") || PQntuples(reg) != 1) {
+        if (PQresultStatus(reg) == PGRES_TUPLES_OK)
+            fprintf(out, "daftar: no department with code '%s'\n", code);
+        PQclear(reg);
+        return -1;
+    }
+    char from[32], name[256], name_hi[1024];
+    snprintf(from, sizeof(from), "%s", PQgetvalue(reg, 0, 0));
+    snprintf(name, sizeof(name), "%s", PQgetvalue(reg, 0, 2));
+    snprintf(name_hi, sizeof(name_hi), "%s", PQgetvalue(reg, 0, 3));
+    int hi_null = PQgetisnull(reg, 0, 3), moving = PQgetvalue(reg, 0, 1)[0] == 't';
+    PQclear(reg);
+    if (strcmp(from, to) == 0)
+        return fprintf(out, "daftar: department %s is on cluster %s already\n", code, to), -1;
+    if (moving)
+        return fprintf(out, "daftar: department %s is being moved already (an interrupted move: see README \"Moving a "
+                            "department\")\n", code), -1;
+
+    char ident[64], scope[64];
+    snprintf(ident, sizeof(ident), "dept_%s", code);
+    snprintf(scope, sizeof(scope), "dept:%s", code);
+    int rc = -1, announced = 0, src_open = 0, dst_open = 0;
+    double t0 = 0;
+    long long total = 0;
+    move_table_t *tables = NULL;
+    size_t nt = 0;
+    char *key = NULL;
+    PGresult *res = NULL;
+    PGconn *src = connect_named(main_dsn, admins, num_admins, from, out);
+    PGconn *dst = src != NULL ? connect_named(main_dsn, admins, num_admins, to, out) : NULL;
+    if (dst == NULL)
+        goto done;
+    /* the destination's copy of the catalog's schema, and no schema of that name there yet */
+    int up = lock(dst, 0, out) == 0 && catalog_up(dst, out) == 0;
+    unlock(dst, 0, out);
+    const char *pi[] = {ident};
+    char *there = up ? scalar(dst, "SELECT to_regnamespace($1) IS NOT NULL", 1, pi, out, "looking at the destination") : NULL;
+    if (there == NULL || there[0] == 't') {
+        if (there != NULL)
+            fprintf(out, "daftar: cluster %s has a schema %s already (a copy left by an earlier move?): drop it first\n", to,
+                    ident);
+        free(there);
+        goto done;
+    }
+    free(there);
+
+    const char *pk[] = {code};
+    key = scalar(src, "SELECT data_key FROM daftar.departments WHERE code = $1", 1, pk, out, "reading the data key");
+    if (key == NULL)
+        goto done;
+
+    /* 1. the destination, before the window: role, schema, the same migrations and function files
+     * (in a transaction that commits only with the rows) */
+    const char *mirror[] = {code, name, hi_null ? NULL : name_hi, to, key[0] ? key : NULL};
+    char *q = PQescapeIdentifier(dst, ident, strlen(ident));
+    dft_buf_t ddl = {0};
+    dft_buf_printf(&ddl,
+                   "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%s') THEN "
+                   "CREATE ROLE %s NOLOGIN IN ROLE daftar_dept; END IF; END $$; GRANT %s TO daftar_api; CREATE SCHEMA %s",
+                   ident, q, q, q);
+    PQfreemem(q);
+    int made = run(dst, "BEGIN", out, "BEGIN") == 0 && (dst_open = 1) &&
+               run(dst, "SET LOCAL check_function_bodies = off", out, "check_function_bodies") == 0 &&
+               run_params(dst,
+                          "INSERT INTO daftar.departments (code, name, name_hi, cluster, data_key) VALUES ($1, $2, $3, $4, $5) "
+                          "ON CONFLICT (code) DO UPDATE SET cluster = excluded.cluster, data_key = excluded.data_key",
+                          5, mirror, out, "registering the department on the destination") == 0 &&
+               run(dst, ddl.data, out, "creating the department's role and schema") == 0 &&
+               apply_group(dst, "dept", scope, ident, 0, out) == 0 && apply_functions(dst, "dept", scope, ident, 0, out) == 0;
+    dft_buf_dispose(&ddl);
+    if (!made)
+        goto done;
+    /* 2. the window opens: every server refuses the department's writes from its next NOTIFY */
+    if (run_params(c,
+                   "WITH u AS (UPDATE daftar.departments SET moving_to = $2, updated_at = now() WHERE code = $1 "
+                   "AND moving_to IS NULL RETURNING code) SELECT pg_notify('daftar_departments', code) FROM u",
+                   2, p1, out, "announcing the move") != 0)
+        goto done;
+    announced = 1;
+    t0 = now_s();
+    fprintf(out, "department %s is read-only from now: moving from cluster %s to %s\n", code, from, to);
+    fflush(out);
+    usleep(500000); /* servers take a NOTIFY in milliseconds; writes already sent finish */
+
+    /* 3. the source, in one snapshot taken after every write of the department has ended:
+     * EXCLUSIVE lets reads through and waits for (then holds off) writers */
+    res = PQexecParams(src,
+                       "SELECT format('%I.%I', n.nspname, c.relname), "
+                       "  (SELECT string_agg(quote_ident(a.attname), ',' ORDER BY a.attnum) FROM pg_attribute a "
+                       "   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''), "
+                       "  coalesce((SELECT string_agg(format('%I.%I', fn.nspname, f.relname), ',') FROM pg_constraint k "
+                       "   JOIN pg_class f ON f.oid = k.confrelid JOIN pg_namespace fn ON fn.oid = f.relnamespace "
+                       "   WHERE k.conrelid = c.oid AND k.contype = 'f' AND k.confrelid <> c.oid), '') "
+                       "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                       "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname",
+                       1, NULL, pi, NULL, NULL, 0);
+    if (!exec_ok(src, res, out, "listing the department's tables"))
+        goto done;
+    nt = (size_t)PQntuples(res);
+    tables = dft_calloc(nt + 1, sizeof(*tables));
+    /* parents before children (foreign keys are checked as rows arrive) */
+    size_t placed = 0;
+    int *used = dft_calloc(nt + 1, sizeof(int));
+    while (placed < nt) {
+        size_t before = placed;
+        for (size_t i = 0; i < nt; ++i) {
+            if (used[i])
+                continue;
+            int ready = 1;
+            for (size_t j = 0; j < nt && ready; ++j) {
+                if (used[j] || j == i)
+                    continue;
+                const char *deps = PQgetvalue(res, (int)i, 2), *nm = PQgetvalue(res, (int)j, 0), *hit = deps;
+                size_t l = strlen(nm);
+                while ((hit = strstr(hit, nm)) != NULL) {
+                    if ((hit == deps || hit[-1] == ',') && (hit[l] == ',' || hit[l] == '\0'))
+                        ready = 0;
+                    hit += l;
+                }
+            }
+            if (ready) {
+                used[i] = 1;
+                snprintf(tables[placed].name, sizeof(tables[placed].name), "%s", PQgetvalue(res, (int)i, 0));
+                tables[placed++].cols = dft_strdup(PQgetvalue(res, (int)i, 1));
+            }
+        }
+        if (placed == before) {
+            fprintf(out, "daftar: the department's tables refer to each other in a cycle; cannot order the copy\n");
+            free(used);
+            goto done;
+        }
+    }
+    free(used);
+    PQclear(res);
+    res = NULL;
+    dft_buf_t lk = {0};
+    dft_buf_puts(&lk, "LOCK TABLE ");
+    for (size_t i = 0; i < nt; ++i)
+        dft_buf_printf(&lk, "%s%s", i ? ", " : "", tables[i].name);
+    dft_buf_puts(&lk, " IN EXCLUSIVE MODE");
+    int locked = run(src, "BEGIN ISOLATION LEVEL REPEATABLE READ", out, "BEGIN") == 0 && (src_open = 1) &&
+                 run(src, "SET LOCAL lock_timeout = '30s'", out, "lock_timeout") == 0 &&
+                 run(src, lk.data, out, "locking the department's tables") == 0;
+    dft_buf_dispose(&lk);
+    if (!locked)
+        goto done;
+    /* the data key is written once (catalog 0010): one set since it was read above goes along */
+    char *key2 = scalar(src, "SELECT data_key FROM daftar.departments WHERE code = $1", 1, pk, out, "reading the data key");
+    const char *pkey[] = {code, key2 != NULL && key2[0] ? key2 : NULL};
+    int keyed = key2 != NULL && (strcmp(key, key2) == 0 ||
+                                 run_params(dst, "UPDATE daftar.departments SET data_key = $2 WHERE code = $1", 2, pkey, out,
+                                            "copying the data key") == 0);
+    free(key2);
+    if (!keyed)
+        goto done;
+    /* 4. the rows */
+    dft_buf_t trg = {0};
+    for (size_t i = 0; i < nt; ++i) /* rows arrive as they were: no trigger recomputes or refuses them */
+        dft_buf_printf(&trg, "ALTER TABLE %s DISABLE TRIGGER USER;", tables[i].name);
+    /* the rows the migrations seeded (singletons, counters) come from the source like the rest */
+    dft_buf_puts(&trg, "TRUNCATE ");
+    for (size_t i = 0; i < nt; ++i)
+        dft_buf_printf(&trg, "%s%s", i ? ", " : "", tables[i].name);
+    int copied = run(dst, trg.data, out, "holding the destination's triggers and emptying its tables") == 0;
+    for (size_t i = 0; i < nt && copied; ++i) {
+        tables[i].rows = copy_table(src, dst, &tables[i], out);
+        copied = tables[i].rows >= 0;
+        total += copied ? tables[i].rows : 0;
+    }
+    dft_buf_dispose(&trg);
+    for (size_t i = 0; i < nt && copied; ++i)
+        dft_buf_printf(&trg, "ALTER TABLE %s ENABLE TRIGGER USER;", tables[i].name);
+    copied = copied && run(dst, trg.data, out, "restoring the destination's triggers") == 0;
+    dft_buf_dispose(&trg);
+    /* sequences where the source's are */
+    res = copied ? PQexecParams(src,
+                                "SELECT format('%I.%I', n.nspname, c.relname), s.last_value FROM pg_class c "
+                                "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequences s ON s.schemaname = n.nspname "
+                                "AND s.sequencename = c.relname WHERE n.nspname = $1 AND c.relkind = 'S'",
+                                1, NULL, pi, NULL, NULL, 0)
+                 : NULL;
+    if (!copied || !exec_ok(src, res, out, "reading the sequences"))
+        goto done;
+    for (int i = 0; i < PQntuples(res); ++i) {
+        if (PQgetisnull(res, i, 1))
+            continue;
+        const char *ps[] = {PQgetvalue(res, i, 0), PQgetvalue(res, i, 1)}; /* NULL: never used, as the new one */
+        if (run_params(dst, "SELECT setval($1::regclass, $2::bigint, true)", 2, ps, out, "setting a sequence") != 0)
+            goto done;
+    }
+    PQclear(res);
+    res = NULL;
+
+    /* 5. verify on arrival: every table's rows counted on both sides, every audit chain recomputed */
+    for (size_t i = 0; i < nt; ++i) {
+        char sql[200];
+        snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[i].name);
+        char *a = scalar(src, sql, 0, NULL, out, "counting the source's rows"),
+             *b = a != NULL ? scalar(dst, sql, 0, NULL, out, "counting the copied rows") : NULL;
+        int same = b != NULL && strcmp(a, b) == 0 && atoll(a) == tables[i].rows;
+        if (!same && b != NULL)
+            fprintf(out, "daftar: %s: %s rows at the source, %s copied\n", tables[i].name, a, b);
+        free(a);
+        free(b);
+        if (!same)
+            goto done;
+    }
+    if (dft_audit_verify_copy(dst, c, master, code, out) != 0) {
+        fprintf(out, "daftar: the audit chains do not verify on the destination; nothing switched\n");
+        goto done;
+    }
+    if (run(dst, "COMMIT", out, "COMMIT") != 0)
+        goto done;
+    dst_open = 0;
+
+    /* 6. the switch: one statement on main; every server sends the department to `to` from its NOTIFY */
+    if (run_params(c,
+                   "WITH u AS (UPDATE daftar.departments SET cluster = $2, moving_to = NULL, updated_at = now() "
+                   "WHERE code = $1 RETURNING code) SELECT pg_notify('daftar_departments', code) FROM u",
+                   2, p1, out, "switching the registry") != 0)
+        goto done;
+    announced = 0;
+    double window = now_s() - t0;
+    /* 7. the source stays, read-only for the role: a server that has not yet taken the NOTIFY
+     * still reads there, and the operator compares before dropping it */
+    dft_buf_t rv = {0};
+    q = PQescapeIdentifier(src, ident, strlen(ident));
+    dft_buf_printf(&rv, "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA %s FROM %s", q, q);
+    PQfreemem(q);
+    int kept = run(src, rv.data, out, "making the source read-only") == 0 && run(src, "COMMIT", out, "COMMIT") == 0;
+    dft_buf_dispose(&rv);
+    src_open = 0;
+    fprintf(out, "moved department %s from %s to %s: %zu tables, %lld rows verified, audit chains verified; "
+                 "read-only window %.2f s\n", code, from, to, nt, total, window);
+    fprintf(out, "the source copy (schema %s on cluster %s) is kept, read-only%s; drop it once checked: "
+                 "DROP SCHEMA %s CASCADE\n", ident, from, kept ? "" : " (REVOKE failed: do it by hand)", ident);
+    rc = 0;
+done:
+    if (res != NULL)
+        PQclear(res);
+    if (dst_open)
+        run(dst, "ROLLBACK", out, "ROLLBACK");
+    if (src_open)
+        run(src, "ROLLBACK", out, "ROLLBACK");
+    if (announced && run_params(c,
+                                "WITH u AS (UPDATE daftar.departments SET moving_to = NULL, updated_at = now() WHERE code = $1 "
+                                "RETURNING code) SELECT pg_notify('daftar_departments', code) FROM u",
+                                1, p1, out, "ending the read-only window") == 0)
+        fprintf(out, "daftar: department %s was not moved; it is writable again on cluster %s\n", code, from);
+    for (size_t i = 0; tables != NULL && i < nt; ++i)
+        free(tables[i].cols);
+    free(tables);
+    free(key);
+    if (src != NULL)
+        PQfinish(src);
+    if (dst != NULL)
+        PQfinish(dst);
+    return rc;
 }

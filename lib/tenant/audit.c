@@ -311,7 +311,9 @@ static int chains_cmp(const void *a, const void *b)
 /* Verifies each chain of one department (one per family: those with events, and those an anchor
  * names, whose events may all be gone) against its anchors (the catalog's and those of the file);
  * the number of problems (printed). */
-static int verify_dept(PGconn *c, const unsigned char master[32], const char *code, const anchors_t *outside, FILE *out)
+/* The chains from c (the department's cluster), their checkpoints from cat (main's catalog). */
+static int verify_dept(PGconn *c, PGconn *cat, const unsigned char master[32], const char *code, const anchors_t *outside,
+                       FILE *out)
 {
     /* each event with its hash recomputed as audit() computes it */
     char *sql = schema_sql(c,
@@ -323,12 +325,12 @@ static int verify_dept(PGconn *c, const unsigned char master[32], const char *co
     PGresult *ev = PQexec(c, sql);
     free(sql);
     const char *params[] = {code};
-    PGresult *cp = PQexecParams(c,
+    PGresult *cp = PQexecParams(cat,
                                 "SELECT chain, seq::text, hash, mac FROM daftar.audit_checkpoints WHERE dept = $1"
                                 " ORDER BY chain, seq",
                                 1, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(ev) != PGRES_TUPLES_OK || PQresultStatus(cp) != PGRES_TUPLES_OK) {
-        fprintf(out, "%s: cannot read: %s", code, PQerrorMessage(c));
+        fprintf(out, "%s: cannot read: %s%s", code, PQerrorMessage(c), c != cat ? PQerrorMessage(cat) : "");
         PQclear(ev);
         PQclear(cp);
         return 1;
@@ -385,7 +387,7 @@ int dft_audit_verify(PGconn *c, const unsigned char master[32], const char *dept
     PGresult *tx = PQexec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); /* one snapshot for chain and anchors */
     PQclear(tx);
     for (int i = 0; i < PQntuples(depts); ++i)
-        problems += verify_dept(c, master, PQgetvalue(depts, i, 0), anchors_path != NULL ? &outside : NULL, out);
+        problems += verify_dept(c, c, master, PQgetvalue(depts, i, 0), anchors_path != NULL ? &outside : NULL, out);
     PQclear(PQexec(c, "COMMIT"));
     PQclear(depts);
     free(outside.v);
@@ -494,4 +496,9 @@ int dft_audit_verify_export(const char *path, FILE *out)
                      " %lld chain(s)\n",
                 path, chain, first, prev_seq, prev_hash, chains);
     return problems == 0 ? 0 : -1;
+}
+
+int dft_audit_verify_copy(PGconn *c, PGconn *catalog, const unsigned char master[32], const char *dept, FILE *out)
+{
+    return verify_dept(c, catalog, master, dept, NULL, out) == 0 ? 0 : -1;
 }

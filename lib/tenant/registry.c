@@ -26,6 +26,8 @@ typedef struct dept_t {
     uint32_t id;
     int current; /* its migrations and function files are this server's */
     int suspended;
+    int moving;  /* `daftar dept move` is copying it: read-only until the switch */
+    int cluster; /* dft_db_cluster_index of its cluster; -1: one this server's settings do not name (503) */
     char code[32];
     char role[40]; /* dept_<code>: also the schema name */
     dft_cidr_t trusted[16]; /* networks from which confidential files may be read */
@@ -103,6 +105,12 @@ static registry_t *registry_parse(const char *text, size_t len)
                        same_digest(json_object_get(d, "functions"), dept_digest);
         out->suspended = strcmp(json_string_value(json_object_get(d, "status")) ?: "", "active") != 0;
         snprintf(out->code, sizeof(out->code), "%s", code);
+        out->moving = json_is_true(json_object_get(d, "moving"));
+        const char *cluster = json_string_value(json_object_get(d, "cluster")) ?: "main";
+        out->cluster = dft_db_cluster_index(cluster);
+        if (out->cluster < 0)
+            dft_log(DFT_LOG_WARN, "registry", "department %s is on cluster '%.31s', which the setting clusters does not name; "
+                    "its requests get 503", code, cluster);
         snprintf(out->role, sizeof(out->role), "dept_%s", code);
         int nt = dft_cidr_parse_list(json_string_value(json_object_get(d, "trusted_cidrs")) ?: "", out->trusted,
                                      DFT_ARRAY_SIZE(out->trusted));
@@ -246,9 +254,10 @@ dft_code_t dft_tenant_resolve(dft_req_t *r, const dft_str_t *code, dft_db_scope_
     const dept_t *d = member_dept(r, code, &rc);
     if (d == NULL)
         return rc;
-    if (!d->current)
+    if (!d->current || d->cluster < 0)
         return DFT_E_UNAVAILABLE;
-    *scope = (dft_db_scope_t){.dept_id = d->id, .role = d->role, .schema = d->role};
+    *scope = (dft_db_scope_t){.dept_id = d->id, .role = d->role, .schema = d->role, .cluster = (uint32_t)d->cluster,
+                              .read_only = d->moving};
     return DFT_OK;
 }
 
@@ -310,9 +319,10 @@ int dft_tenant_scope_named(dft_thread_t *t, const char *schema, dft_db_scope_t *
         int c = strcmp(reg->depts[mid].code, code);
         if (c == 0) {
             const dept_t *d = &reg->depts[mid];
-            if (d->suspended || !d->current)
+            if (d->suspended || !d->current || d->cluster < 0)
                 return -1;
-            *scope = (dft_db_scope_t){.dept_id = d->id, .role = d->role, .schema = d->role};
+            *scope = (dft_db_scope_t){.dept_id = d->id, .role = d->role, .schema = d->role, .cluster = (uint32_t)d->cluster,
+                                      .read_only = d->moving};
             return 0;
         }
         if (c < 0)

@@ -59,16 +59,28 @@ int dft_audit_checkpoint(PGconn *c, const unsigned char master[32], const char *
 /* Recomputes each chain and checks it against its checkpoints, the catalog's and, when
  * anchors_path is not NULL, the lines of that file; prints what is wrong. 0, or -1. */
 int dft_audit_verify(PGconn *c, const unsigned char master[32], const char *dept, const char *anchors_path, FILE *out);
+/* The same for one department whose schema c reaches (a copy in c's open transaction, `dept
+ * move`), against the checkpoints of catalog (main). 0, or -1 after saying what is wrong. */
+int dft_audit_verify_copy(PGconn *c, PGconn *catalog, const unsigned char master[32], const char *dept, FILE *out);
 /* Verifies an audit export (GET /v1/departments/{dept}/audit, NDJSON) offline: each event's hash
  * recomputed, each link and the sequence; prints the result or what is wrong. 0, or -1. */
 int dft_audit_verify_export(const char *path, FILE *out);
 /* The digest of the group's function files (sql/<group>/functions/: SHA-256 of their SHA-256s
  * in name order), which `daftar migrate` records per scope; NULL when the group has none. */
 const char *dft_functions_digest(const char *group);
-/* Brings the catalog and every department to the latest migration; 0 or -1. */
-int dft_migrate(PGconn *c, FILE *out);
-/* Adds a department (role, schema, migrations, profile) in one transaction. */
-int dft_dept_add(PGconn *c, const char *code, const char *name, const char *name_hi, FILE *out);
+/* Brings the catalog and every department to the latest migration, each department on its
+ * cluster: admins are the owner's DSNs of the clusters other than main (cluster_admin_dsns),
+ * each of which gets its own copy of the catalog's schema first; 0 or -1. */
+int dft_migrate(PGconn *c, const dft_cluster_t *admins, size_t num_admins, FILE *out);
+/* Adds a department (role, schema, migrations, profile) in one transaction on its cluster
+ * (NULL or "main": c's), then registers it in c's catalog (NOTIFY). */
+int dft_dept_add(PGconn *c, const char *code, const char *name, const char *name_hi, const char *cluster,
+                 const dft_cluster_t *admins, size_t num_admins, FILE *out);
+/* Moves a department to cluster `to` (README "Moving a department"): read-only on every server
+ * while its schema and data are copied, row counts and audit chains verified on arrival, then
+ * the registry switched (NOTIFY); the source copy is kept read-only. main_dsn: db_admin_dsn. */
+int dft_dept_move(PGconn *c, const char *main_dsn, const char *code, const char *to, const dft_cluster_t *admins,
+                  size_t num_admins, const unsigned char master[32], FILE *out);
 /* status: "active" or "suspended". */
 int dft_dept_set_status(PGconn *c, const char *code, const char *status, FILE *out);
 int dft_dept_list(PGconn *c, FILE *out);

@@ -14,7 +14,7 @@ SELECT json_build_object(
                           FROM daftar.schema_functions f WHERE f.scope = 'catalog'),
     'departments', coalesce((
         SELECT json_agg(json_build_object(
-                   'id', d.id, 'code', d.code, 'status', d.status, 'cluster', d.cluster,
+                   'id', d.id, 'code', d.code, 'status', d.status, 'cluster', d.cluster, 'moving', d.moving_to IS NOT NULL,
                    'trusted_cidrs', array_to_string(d.trusted_cidrs, ','),
                    'version', (SELECT coalesce(max(m.version), 0) FROM daftar.schema_migrations m
                                WHERE m.scope = 'dept:' || d.code),
