@@ -23,6 +23,11 @@
  *                is 503 unavailable as before. db_dsn may name several
  *                hosts with target_session_attrs=read-write: a failover is a
  *                reconnect, found by libpq, with no change of settings.
+ *   clusters     a pool (connections and queue) per PostgreSQL cluster of the
+ *                settings: main's (db_dsn: the catalog, the feeds) at start,
+ *                another's when a department's job first goes there; a job
+ *                goes to its scope's cluster (the registry says which). The
+ *                standby and the read-only mode are main's only.
  *   results      arrive in order; each job's results end with its
  *                PGRES_PIPELINE_SYNC, which is when it completes.
  *   statements   prepared lazily per (connection, department, statement) and
@@ -54,6 +59,7 @@
 int (*dft_db_ready_check)(dft_thread_t *t, const char **why);
 
 static const dft_db_feed_t *feeds[DFT_DB_MAX_FEEDS];
+static size_t num_feeds;
 
 /* The clusters of the settings: [0] is main (db_dsn), then `clusters` in order. */
 static dft_cluster_t clusters[DFT_MAX_CLUSTERS + 1];
@@ -66,7 +72,6 @@ int dft_db_cluster_index(const char *name)
             return (int)i;
     return -1;
 }
-static size_t num_feeds;
 
 typedef struct feed_state_t {
     dft_db_t *db;
