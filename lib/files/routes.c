@@ -143,9 +143,12 @@ static void list_files(dft_req_t *r)
         dft_respond_field_error(r, "holder", "check_digit", "holder is an officer's UID.");
         return;
     }
+    const char *since; /* delta sync: only files changed after it, and `removed` (sql/queries/files_list.sql) */
+    if (dft_kit_query_time(r, "updated_since", &since) != 0)
+        return;
     h2o_mem_pool_t *pool = &r->h2o->pool;
     if (strcmp(box, "inbox") == 0 && *status == '\0' && *priority == '\0' && (section == NULL || section->len == 0) &&
-        q == NULL && holder == NULL) {
+        q == NULL && holder == NULL && *since == '\0') {
         inbox_page(r, &scope, cursor, limit);
         return;
     }
@@ -156,8 +159,9 @@ static void list_files(dft_req_t *r)
                             q ? h2o_strdup(pool, q->base, q->len).base : "",
                             cursor,
                             limit,
-                            holder ? h2o_strdup(pool, holder->base, holder->len).base : ""};
-    dft_db_respond(r, &scope, DFT_DB_READ, "files_list", params, 8);
+                            holder ? h2o_strdup(pool, holder->base, holder->len).base : "",
+                            since};
+    dft_db_respond(r, &scope, DFT_DB_READ, "files_list", params, 9);
 }
 
 /* ---------------------------------------------------------- movements */
@@ -343,7 +347,8 @@ static void get_pendency(dft_req_t *r)
 
 static const char *const pendency_query[] = {"overdue", NULL};
 
-static const char *const list_query[] = {"box", "status", "priority", "section", "holder", "q", "limit", "cursor", NULL};
+static const char *const list_query[] = {"box", "status", "priority", "section", "holder", "q", "limit", "cursor",
+                                        "updated_since", NULL};
 
 static const dft_route_t routes[] = {
     {.method = "POST", .path = "/v1/departments/{dept}/files", .name = "createFile", .handler = create_file,

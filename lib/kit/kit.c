@@ -339,6 +339,46 @@ static int date_valid(const char *d, size_t len)
            !(m == 2 && day == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)));
 }
 
+/* RFC 3339 date-time (section 5.6): YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM), T and Z in either
+ * case; a real day, hours 00-23, minutes 00-59, seconds 00-60 (a leap second), at most 9 fraction digits. */
+static int time_valid(const char *t, size_t len)
+{
+    int64_t v;
+    if (len < 20 || len > 35 || !date_valid(t, 10) || (t[10] != 'T' && t[10] != 't') || t[13] != ':' || t[16] != ':' ||
+        dft_parse_int64(t + 11, 2, 0, 23, &v) != 0 || dft_parse_int64(t + 14, 2, 0, 59, &v) != 0 ||
+        dft_parse_int64(t + 17, 2, 0, 60, &v) != 0)
+        return 0;
+    size_t i = 19;
+    if (t[i] == '.') {
+        size_t digits = strspn(t + i + 1, "0123456789");
+        if (digits == 0 || digits > 9)
+            return 0;
+        i += 1 + digits;
+    }
+    if (i < len && (t[i] == 'Z' || t[i] == 'z'))
+        return i + 1 == len;
+    return i + 6 == len && (t[i] == '+' || t[i] == '-') && t[i + 3] == ':' && dft_parse_int64(t + i + 1, 2, 0, 23, &v) == 0 &&
+           dft_parse_int64(t + i + 4, 2, 0, 59, &v) == 0;
+}
+
+int dft_kit_query_time(dft_req_t *r, const char *name, const char **out)
+{
+    const dft_str_t *v = dft_req_query(r, name);
+    *out = "";
+    if (v == NULL)
+        return 0;
+    if (!time_valid(v->base, v->len)) {
+        dft_respond_field_error(r, name, "invalid", "A time is RFC 3339: YYYY-MM-DDTHH:MM:SSZ or with an offset (+05:30).");
+        return -1;
+    }
+    char *t = h2o_strdup(&r->h2o->pool, v->base, v->len).base;
+    for (char *c = t; *c != '\0'; ++c) /* PostgreSQL reads T and Z, not t and z */
+        if (*c == 't' || *c == 'z')
+            *c = (char)(*c - 'a' + 'A');
+    *out = t;
+    return 0;
+}
+
 int dft_kit_body_date(dft_req_t *r, json_t *body, const char *name, const char **out)
 {
     *out = NULL;

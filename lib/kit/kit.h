@@ -63,6 +63,9 @@ const char *dft_kit_body_int(dft_req_t *r, json_t *body, const char *name, int64
 int dft_kit_body_date(dft_req_t *r, json_t *body, const char *name, const char **out);
 /* The same for a query parameter: *out "" when absent. */
 int dft_kit_query_date(dft_req_t *r, const char *name, const char **out);
+/* A query parameter that is an RFC 3339 date-time (delta sync's `updated_since`): *out "" when absent;
+ * 0, or -1 after a 400. */
+int dft_kit_query_time(dft_req_t *r, const char *name, const char **out);
 /* The version named by If-Match ("<n>", as the ETags of versioned things are) as
  * text: NULL after a 428 (absent, when required) or 412 (not a version of
  * `thing`); "" when absent and not required. */

@@ -486,3 +486,48 @@ def test_inbox_items_say_who_sent_the_file_when_with_what_remarks_and_whether_i_
     assert mine[made[1]]["from"] == w["bob"] and mine[made[1]]["remarks"] == "Seen" and mine[made[1]]["opened"] is False
     items = {i["id"]: i["received"] for i in c.get(files + "?box=inbox", headers=hb).json()["items"]}
     assert items[made[0]]["opened"] is False
+
+
+def test_updated_since_gives_the_files_changed_since_and_names_those_that_left_the_list(c, w):
+    """Mobile delta sync: `updated_since` (RFC 3339) lists only the files changed after it, the answer's
+    `synced_at` is what the client passes next, and `removed` names files that left the list since (a file
+    forwarded away leaves my inbox: the client must learn it). Garbage is a 400 problem."""
+    ha = {"Authorization": "Bearer " + tokens(c, w["uid"])["access_token"]}
+    hb = {"Authorization": "Bearer " + tokens(c, w["bob"])["access_token"]}
+    files = "/v1/departments/%s/files" % w["a"]
+    full = c.get(files + "?box=inbox", headers=ha)
+    assert full.status_code == 200, full.text
+    since = full.json()["synced_at"]
+    datetime.datetime.fromisoformat(since.replace("Z", "+00:00"))
+    time.sleep(0.05)
+    kept = c.post(files, headers=ha, json={"subject": "Delta kept", "section": "ADMIN"})
+    gone = c.post(files, headers=ha, json={"subject": "Delta forwarded", "section": "ADMIN"})
+    r = c.post(files + "/%s/movements" % gone.json()["id"], headers=dict(ha, **{"If-Match": gone.headers["etag"]}),
+               json={"action": "forward", "to": w["bob"]})
+    assert r.status_code == 201, r.text
+    for url in (files + "?box=inbox", files):  # the inbox's own path and files_list
+        delta = c.get(url, params={"updated_since": since}, headers=ha)
+        assert delta.status_code == 200, delta.text
+        body = delta.json()
+        ids = [i["id"] for i in body["items"]]
+        assert kept.json()["id"] in ids and gone.json()["id"] not in ids, url
+        assert set(ids) <= {f["id"] for f in c.get(files + "?box=inbox", headers=ha).json()["items"]}
+        assert gone.json()["id"] in body["removed"] and kept.json()["id"] not in body["removed"], url
+        # older changes are not listed again (synced_at keeps a margin: the last seconds' may come twice)
+        assert all(i["updated_at"] > since[:23] for i in body["items"]) and body["synced_at"] >= since
+    # bob's delta from the same time has the forwarded file and removes nothing of his
+    delta = c.get(files, params={"updated_since": since}, headers=hb).json()
+    assert gone.json()["id"] in [i["id"] for i in delta["items"]] and gone.json()["id"] not in delta["removed"]
+    # the next sync from synced_at: what changed after it only (a margin may repeat the last few seconds)
+    later = c.get(files, params={"updated_since": "2999-01-01T00:00:00Z"}, headers=ha).json()
+    assert later["items"] == [] and later["removed"] == [] and later["synced_at"].startswith("2999-01-01T00:00:00")
+    again = c.get(files + "?box=inbox", headers=ha)  # an unchanged list keeps its synced_at, body and ETag
+    assert again.json()["synced_at"] == c.get(files + "?box=inbox", headers=ha).json()["synced_at"]
+    assert c.get(files + "?box=inbox", headers=dict(ha, **{"If-None-Match": again.headers["etag"]})).status_code == 304
+    assert "removed" not in full.json()
+    for bad in ("yesterday", "2026-13-01T00:00:00Z", "2026-12-04", "2026-12-04T25:00:00Z", "2026-12-04T10:00:00",
+                "2026-02-30T00:00:00Z", "2026-12-04T10:00:00+5:30", "2026-12-04T10:00:00Z; DROP"):
+        p = c.get(files, params={"updated_since": bad}, headers=ha)
+        assert p.status_code == 400 and p.headers["content-type"] == "application/problem+json", bad
+    ok = c.get(files, params={"updated_since": "2026-12-04t10:00:00.123456+05:30"}, headers=ha)
+    assert ok.status_code == 200, ok.text

@@ -302,7 +302,7 @@ def test_the_plain_inbox_pages_as_the_inbox_named_by_its_holder(c, w):
                                                                "cursor": "9" * 19 + "_" + plain[0]["items"][0]["id"]})
     assert top.status_code == 200 and [x["id"] for x in top.json()["items"]][:1] == [plain[0]["items"][0]["id"]]
     end = c.get(files_url(w), headers=h(c, w, "dave"), params={"box": "inbox", "cursor": "0_" + plain[0]["items"][0]["id"]})
-    assert end.json() == {"items": [], "next_cursor": None}
+    assert end.json() == {"items": [], "next_cursor": None, "synced_at": "1970-01-01T00:00:00.000000Z"}
 
 
 def test_filter_by_holder(c, w):

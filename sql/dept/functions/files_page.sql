@@ -9,6 +9,11 @@
 -- remarks, the due date) and whether the holder has opened it since (file_opens); read for the whole
 -- page in one join, not once a file; the sender is in the `officers` map. Other items carry none:
 -- another officer's reading is not the caller's to see.
+-- `synced_at` (issue 26, delta sync): what the client passes as `updated_since` next: the newest change
+-- shown less the longest a writing transaction can take (statement_timeout, and a second): a change not
+-- yet committed when this was read began after it, so the next delta has it (and repeats the last
+-- few seconds' changes: apply by id). From the files shown, not the clock, so an unchanged list keeps
+-- its body and its ETag (304). The epoch when nothing is shown.
 CREATE OR REPLACE FUNCTION {schema}.files_page(p_found {schema}.files[], p_limit integer) RETURNS json
 LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
@@ -48,6 +53,9 @@ BEGIN
                                                             v_received -> (v_shown[i]).id::text ->> 'on_behalf_of')))
                                             AS item
                                  FROM generate_subscripts(v_shown, 1) i) r), '[]'::json),
+        'synced_at', to_char(coalesce((SELECT max(f.updated_at) FROM unnest(v_shown) f)
+                                      - current_setting('statement_timeout')::interval - interval '1 second',
+                                      'epoch'::timestamptz) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
         'next_cursor', CASE WHEN cardinality(p_found) > p_limit
                             THEN (extract(epoch FROM v_last.updated_at) * 1000000)::bigint || '_' || v_last.id END);
 END
