@@ -55,17 +55,10 @@ static const char migrate_help[] = "usage: daftar migrate [--config FILE]\n"
 
 int dft_cmd_migrate(int argc, char **argv)
 {
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {0}};
-    const char *config_path = NULL;
-    int o;
-    while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-        if (o == 'c') {
-            config_path = optarg;
-        } else {
-            fputs(migrate_help, o == 'h' ? stdout : stderr);
-            return o == 'h' ? 0 : 2;
-        }
-    }
+    const char *config_path;
+    int usage = dft_cmd_config_option(argc, argv, migrate_help, &config_path);
+    if (usage >= 0)
+        return usage;
     dft_config_t config;
     if (dft_cmd_load_config(&config, config_path) != 0)
         return 2;
@@ -452,17 +445,10 @@ static const char certificate_help[] =
 
 int dft_cmd_certificate(int argc, char **argv)
 {
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {0}};
-    const char *config_path = NULL;
-    int o;
-    while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-        if (o == 'c') {
-            config_path = optarg;
-        } else {
-            fputs(certificate_help, o == 'h' ? stdout : stderr);
-            return o == 'h' ? 0 : 2;
-        }
-    }
+    const char *config_path;
+    int usage = dft_cmd_config_option(argc, argv, certificate_help, &config_path);
+    if (usage >= 0)
+        return usage;
     if (optind + 2 != argc || strcmp(argv[optind], "verify") != 0) {
         fputs(certificate_help, stderr);
         return 2;

@@ -20,6 +20,9 @@ int dft_cmd_certificate(int argc, char **argv);
 
 /* Shared by commands: loads defaults, then --config FILE, then DAFTAR_*; 0 or -1 (message printed). */
 int dft_cmd_load_config(dft_config_t *config, const char *path);
+/* The options of a command that takes only --config FILE and --help: *config_path set, and -1 to go on;
+ * else the exit status (0 after --help printed help to stdout, 2 after a usage error printed it to stderr). */
+int dft_cmd_config_option(int argc, char **argv, const char *help, const char **config_path);
 /* True when argv holds -h or --help. */
 int dft_cmd_wants_help(int argc, char **argv);
 

@@ -7,6 +7,7 @@
 #include "../../lib/auth/crypto.h"
 #include "../../lib/core/log.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,6 +62,21 @@ int dft_cmd_load_config(dft_config_t *config, const char *path)
     else if (strcmp(config->log_level, "error") == 0)
         dft_log_set_level(DFT_LOG_ERROR);
     return 0;
+}
+
+int dft_cmd_config_option(int argc, char **argv, const char *help, const char **config_path)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {0}};
+    int o;
+    *config_path = NULL;
+    while ((o = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+        if (o != 'c') {
+            fputs(help, o == 'h' ? stdout : stderr);
+            return o == 'h' ? 0 : 2;
+        }
+        *config_path = optarg;
+    }
+    return -1;
 }
 
 int main(int argc, char **argv)

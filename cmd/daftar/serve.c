@@ -28,22 +28,10 @@ static const char help[] = "usage: daftar serve [--config FILE]\n"
 
 int dft_cmd_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {0}};
-    const char *config_path = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            config_path = optarg;
-            break;
-        case 'h':
-            fputs(help, stdout);
-            return 0;
-        default:
-            fputs(help, stderr);
-            return 2;
-        }
-    }
+    const char *config_path;
+    int usage = dft_cmd_config_option(argc, argv, help, &config_path);
+    if (usage >= 0)
+        return usage;
     static dft_config_t config;
     if (dft_cmd_load_config(&config, config_path) != 0)
         return 2;

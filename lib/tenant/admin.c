@@ -693,12 +693,25 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The move's one write to the registry on main, with its NOTIFY (every server reloads the department):
+ * moving_to = to (the window opens; refused when a move is on already), cluster = cluster (the switch), or
+ * neither (the window ends). 0, or -1 (message printed). */
+static int registry_move(PGconn *c, const char *code, const char *to, const char *cluster, FILE *out, const char *what)
+{
+    const char *params[] = {code, to, cluster};
+    return run_params(c,
+                      "WITH u AS (UPDATE daftar.departments SET moving_to = $2, cluster = coalesce($3, cluster), "
+                      "updated_at = now() WHERE code = $1 AND ($2::text IS NULL OR moving_to IS NULL) RETURNING code) "
+                      "SELECT pg_notify('daftar_departments', code) FROM u",
+                      3, params, out, what);
+}
+
 int dft_dept_move(PGconn *c, const char *main_dsn, const char *code, const char *to, const dft_cluster_t *admins,
                   size_t num_admins, const unsigned char master[32], FILE *out)
 {
     if (!dft_tenant_code_valid(code, strlen(code)))
         return fprintf(out, "daftar: department code must match ^[a-z][a-z0-9_]{1,30}$\n"), -1;
-    const char *p1[] = {code, to};
+    const char *p1[] = {code};
     PGresult *reg = PQexecParams(c, "SELECT cluster, moving_to IS NOT NULL, name, name_hi FROM daftar.departments WHERE code = $1",
                                  1, NULL, p1, NULL, NULL, 0);
     if (!exec_ok(c, reg, out, "reading the registry") || PQntuples(reg) != 1) {
@@ -774,10 +787,7 @@ int dft_dept_move(PGconn *c, const char *main_dsn, const char *code, const char 
     if (!made)
         goto done;
     /* 2. the window opens: every server refuses the department's writes from its next NOTIFY */
-    if (run_params(c,
-                   "WITH u AS (UPDATE daftar.departments SET moving_to = $2, updated_at = now() WHERE code = $1 "
-                   "AND moving_to IS NULL RETURNING code) SELECT pg_notify('daftar_departments', code) FROM u",
-                   2, p1, out, "announcing the move") != 0)
+    if (registry_move(c, code, to, NULL, out, "announcing the move") != 0)
         goto done;
     announced = 1;
     t0 = now_s();
@@ -917,10 +927,7 @@ int dft_dept_move(PGconn *c, const char *main_dsn, const char *code, const char 
     dst_open = 0;
 
     /* 6. the switch: one statement on main; every server sends the department to `to` from its NOTIFY */
-    if (run_params(c,
-                   "WITH u AS (UPDATE daftar.departments SET cluster = $2, moving_to = NULL, updated_at = now() "
-                   "WHERE code = $1 RETURNING code) SELECT pg_notify('daftar_departments', code) FROM u",
-                   2, p1, out, "switching the registry") != 0)
+    if (registry_move(c, code, NULL, to, out, "switching the registry") != 0)
         goto done;
     announced = 0;
     double window = now_s() - t0;
@@ -945,10 +952,7 @@ done:
         run(dst, "ROLLBACK", out, "ROLLBACK");
     if (src_open)
         run(src, "ROLLBACK", out, "ROLLBACK");
-    if (announced && run_params(c,
-                                "WITH u AS (UPDATE daftar.departments SET moving_to = NULL, updated_at = now() WHERE code = $1 "
-                                "RETURNING code) SELECT pg_notify('daftar_departments', code) FROM u",
-                                1, p1, out, "ending the read-only window") == 0)
+    if (announced && registry_move(c, code, NULL, NULL, out, "ending the read-only window") == 0)
         fprintf(out, "daftar: department %s was not moved; it is writable again on cluster %s\n", code, from);
     for (size_t i = 0; tables != NULL && i < nt; ++i)
         free(tables[i].cols);
