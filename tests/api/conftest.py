@@ -4,6 +4,7 @@ Each test module gets servers started from the build the test command made
 (DAFTAR_BIN), on free loopback ports, with a throwaway TLS certificate.
 Clients: httpx over HTTP/1.1, h2c with prior knowledge, and TLS with ALPN h2.
 """
+import datetime
 import json
 import os
 import signal
@@ -23,6 +24,12 @@ BIN = os.environ.get("DAFTAR_BIN", os.path.join(ROOT, "build", "daftar"))
 PGDIR = os.environ.get("DAFTAR_TEST_PGDIR", os.path.join(ROOT, ".pg", "test"))
 PGHOST = os.environ.get("DAFTAR_TEST_PGHOST", os.path.join(PGDIR, "sock"))
 PGPORT = os.environ.get("DAFTAR_TEST_PGPORT", "55433")
+
+
+def office_today():
+    """The date in the offices' time zone (IST), as the server's SQL takes it: (now() AT TIME ZONE
+    'Asia/Kolkata')::date. From 18:30 UTC the machine's own date is a day behind it."""
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)).date()
 
 
 def suffix(n=6):

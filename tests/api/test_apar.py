@@ -8,11 +8,11 @@ import time
 import httpx
 import pytest
 
-from conftest import Server, keyed_env
+from conftest import Server, keyed_env, office_today
 from pki import CA
 from test_auth import Officers, bearer, tokens
 
-YEAR = datetime.date.today().year  # the cycle's dates fall in the next year: still ahead
+YEAR = office_today().year  # the cycle's dates fall in the next year: still ahead
 
 
 @pytest.fixture(scope="module")

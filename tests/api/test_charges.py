@@ -7,7 +7,7 @@ import time
 import httpx
 import pytest
 
-from conftest import Server, assert_problem, keyed_env
+from conftest import Server, assert_problem, keyed_env, office_today
 from test_auth import Officers, bearer, tokens
 
 
@@ -40,7 +40,7 @@ def charges(w, rest=""):
 
 
 def give(c, w, who="hoo", holder="acting", of="away", days=3):
-    until = (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+    until = (office_today() + datetime.timedelta(days=days)).isoformat()
     return c.post(charges(w), headers=w["t"][who], json={"holder": w[holder], "of": w[of], "valid_until": until,
                                                          "reason": "Earned leave"})
 

@@ -6,7 +6,7 @@ import time
 import httpx
 import pytest
 
-from conftest import Server, keyed_env
+from conftest import Server, keyed_env, office_today
 from test_auth import Officers, login, tokens
 
 
@@ -328,7 +328,7 @@ def count(w, sql):
 def test_a_retried_leave_application_is_one_application(c, w, staff):
     """bench/leave saw it: a retried applyLeave made a second application and debited the days twice."""
     a, lv, h = w["a"], staff["lv"], staff["h"]
-    day = datetime.date.today() + datetime.timedelta(days=28)
+    day = office_today() + datetime.timedelta(days=28)
     day -= datetime.timedelta(days=day.weekday())  # a Monday
     body = {"type": "CL", "from_date": day.isoformat(), "to_date": day.isoformat(), "reason": "Retried on a bus"}
     first, again = retried(c, "/v1/departments/%s/leave/applications" % a, h["lv"], body, "leave-" + lv, ("reason", "Changed"))
@@ -351,7 +351,7 @@ def test_retried_service_book_writes_are_made_once(c, w, staff):
     assert count(w, "SELECT count(*) FROM state_hr.objections WHERE uid = '%s'" % lv) == 1
     order = {"order_no": "GAD/PR/2026/7", "kind": "promotion", "to_dept": a, "designation": "Section Officer",
              "roles": ["officer", "section_officer"],
-             "effective": (datetime.date.today() + datetime.timedelta(days=300)).isoformat()}
+             "effective": (office_today() + datetime.timedelta(days=300)).isoformat()}
     first, again = retried(c, "/v1/departments/%s/employees/%s/postings" % (a, lv), h["est"], order, "posting-" + lv, ("order_no", "GAD/PR/2026/8"))
     assert again == first
     assert count(w, "SELECT count(*) FROM state_hr.postings WHERE uid = '%s'" % lv) == 1
@@ -359,7 +359,7 @@ def test_retried_service_book_writes_are_made_once(c, w, staff):
 
 def test_a_retried_charge_assignment_and_batch_are_made_once(c, w, staff):
     a, h = w["a"], staff["h"]
-    until = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
+    until = (office_today() + datetime.timedelta(days=5)).isoformat()
     charge = {"reason": "Earned leave", "holder": w["bob"], "of": staff["lv"], "valid_until": until}
     first, again = retried(c, "/v1/departments/%s/charges" % a, h["hoo"], charge, "charge-1", ("reason", "Changed"))
     assert again == first
@@ -368,7 +368,7 @@ def test_a_retried_charge_assignment_and_batch_are_made_once(c, w, staff):
               "pass_mark": 0, "status": "published", "modules": [{"title": "One", "min_seconds": 0}]}
     made = c.post("/v1/courses", json=course, headers=h["tadmin"])
     assert made.status_code == 201, made.text
-    deadline = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()
+    deadline = (office_today() + datetime.timedelta(days=60)).isoformat()
     body = {"audience_value": "", "course_id": made.json()["id"], "audience": "department", "deadline": deadline}
     first, again = retried(c, "/v1/departments/%s/training/assignments" % a, h["nodal"], body, "assign-1", ("target", 50))
     assert again == first

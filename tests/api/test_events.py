@@ -13,7 +13,7 @@ import h2.settings
 import httpx
 import pytest
 
-from conftest import Server, assert_problem, keyed_env
+from conftest import Server, assert_problem, keyed_env, office_today
 from test_auth import Officers, bearer, tokens
 
 FAST = {"DAFTAR_EVENTS_HEARTBEAT_MS": "300", "DAFTAR_EVENTS_BUFFER_BYTES": "4096"}
@@ -378,7 +378,7 @@ def test_the_audit_export_is_for_the_departments_auditor_only(w, c, auditor):
     assert_problem(r, 400)
     r = export(c, w, auditor["a"], since="2000-01-01", until="2000-01-01")
     assert r.status_code == 200 and r.text == ""
-    today = time.strftime("%Y-%m-%d", time.gmtime())
+    today = office_today().isoformat()
     assert export(c, w, auditor["a"], since=today).status_code == 200
 
 

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from conftest import Server, keyed_env
+from conftest import Server, keyed_env, office_today
 from test_auth import Officers, bearer, tokens
 
 PARTICULARS = {"service": "Rajasthan Administrative Service", "cadre": "RAS", "post": "Deputy Secretary",
@@ -334,7 +334,7 @@ def leave(dept, rest=""):
 
 
 def monday(weeks_ahead):
-    d = datetime.date.today() + datetime.timedelta(days=7 * weeks_ahead)
+    d = office_today() + datetime.timedelta(days=7 * weeks_ahead)
     return d - datetime.timedelta(days=d.weekday())
 
 
@@ -527,7 +527,7 @@ def test_half_yearly_credits_run_once_on_the_deadlines_engine(db, c, w, t):
     """Two timers for one period (as if two servers had set them): the credit happens once per officer;
     casual leave left over lapses before the year's new credit."""
     before = balances(c, t, "peer") if c.get("/v1/me/leave", headers=t["peer"]).status_code == 200 else None
-    period = "%d-01" % (datetime.date.today().year + 1)
+    period = "%d-01" % (office_today().year + 1)
     # the one the first particulars set, due on 1 January, made due now; and a second one
     db.psql("UPDATE state_hr.timers SET due_at = now() - interval '1 second' WHERE kind = 'leave_credit' "
             "AND payload ->> 'period' = '%s' AND fired_at IS NULL; "
@@ -546,11 +546,11 @@ def test_half_yearly_credits_run_once_on_the_deadlines_engine(db, c, w, t):
     after = balances(c, t, "peer")
     assert after["CL"] == 8 and after["EL"] == min(300, before["EL"] + 15) and after["HPL"] == before["HPL"] + 10
     lapse = db.psql("SELECT days FROM state_hr.leave_ledger WHERE uid = '%s' AND rule = 'CL:lapse:%d'"
-                    % (w["peer"], datetime.date.today().year)).stdout.strip()
+                    % (w["peer"], office_today().year)).stdout.strip()
     assert lapse == "-%s.0" % int(before["CL"])
     # the next period's timer is set
     assert db.psql("SELECT count(*) FROM state_hr.timers WHERE kind = 'leave_credit' AND fired_at IS NULL "
-                   "AND payload ->> 'period' = '%d-07'" % (datetime.date.today().year + 1)).stdout.strip() == "1"
+                   "AND payload ->> 'period' = '%d-07'" % (office_today().year + 1)).stdout.strip() == "1"
 
 
 
@@ -558,7 +558,7 @@ def test_half_yearly_credits_run_once_on_the_deadlines_engine(db, c, w, t):
 
 def test_a_transfer_moves_the_membership_with_effect_on_the_next_request(db, c, w, t):
     a, b, tr = w["a"], w["b"], w["tr"]
-    today = datetime.date.today().isoformat()
+    today = office_today().isoformat()
     order = {"kind": "transfer", "to_dept": b, "designation": "Under Secretary", "roles": ["officer", "section_officer"],
              "order_no": "GAD/TR/2026/114", "effective": today}
     posting = "/v1/departments/%s/employees/%s/postings"

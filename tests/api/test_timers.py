@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from conftest import Server, keyed_env
+from conftest import Server, keyed_env, office_today
 from test_auth import Officers, bearer, tokens
 
 FAST = {"DAFTAR_TIMERS_RESCAN_MS": "100"}
@@ -69,7 +69,7 @@ def test_a_file_past_its_due_date_becomes_overdue_by_itself(w):
             files = "/v1/departments/%s/files" % w["dept"]
             r = c.post(files, headers=ha, json={"subject": "Reply to the Accountant General", "section": "AUD"})
             f, etag = r.json(), r.headers["etag"]
-            due = (datetime.date.today() - datetime.timedelta(days=3)).isoformat()
+            due = (office_today() - datetime.timedelta(days=3)).isoformat()
             r = c.post(files + "/%s/movements" % f["id"], headers=dict(ha, **{"If-Match": etag}),
                        json={"action": "forward", "to": w["bob"], "remarks": "Reply today", "due_date": due})
             assert r.status_code == 201, r.text

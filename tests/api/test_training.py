@@ -17,7 +17,7 @@ import jwt as pyjwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from conftest import Server, assert_problem, keyed_env
+from conftest import Server, assert_problem, keyed_env, office_today
 from test_auth import Officers, bearer, tokens
 
 COURSE = {"code": "CYB-101", "title": "Cyber hygiene", "title_hi": "साइबर स्वच्छता", "provider": "State ATI",
@@ -229,7 +229,7 @@ def test_my_data_has_a_training_part(c, t):
 # ---------------------------------------------------------------- assignments and enrolment
 
 def future(days=60):
-    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+    return (office_today() + datetime.timedelta(days=days)).isoformat()
 
 
 def assign(c, t, who, dept, course_id, **over):
@@ -254,7 +254,7 @@ def test_a_nodal_officer_assigns_to_their_department_and_its_members_see_it(db, 
     # what is refused
     draft = c.post("/v1/courses", json=dict(COURSE, code="ASG-DRAFT"), headers=t["admin"]).json()
     assert_problem(assign(c, t, "nodal_a", a, draft["id"]), 422)
-    assert_problem(assign(c, t, "nodal_a", a, cr["id"], deadline=datetime.date.today().isoformat()), 422)
+    assert_problem(assign(c, t, "nodal_a", a, cr["id"], deadline=office_today().isoformat()), 422)
     assert_problem(assign(c, t, "nodal_a", a, cr["id"], audience="role", audience_value="king"), 400)
     assert_problem(assign(c, t, "nodal_a", a, cr["id"], audience="role"), 400)
     assert_problem(assign(c, t, "nodal_a", a, cr["id"], audience_value="x"), 400)
@@ -643,7 +643,7 @@ def test_anomaly_flags_inform_the_nodal_officer_and_never_erase_progress(api, db
 def test_an_honest_completion_issues_a_certificate_anyone_can_verify(api, db, c, w, t):
     cr = course(c, t, "CERT-1")
     done = complete(c, t, "q", cr["id"])
-    today = datetime.date.today()
+    today = office_today()
     assert done["score"] == 100 and done["completed_on"] == today.isoformat() and done["revoked_at"] is None
     if not (today.month == 2 and today.day == 29):
         assert done["valid_until"] == today.replace(year=today.year + 1).isoformat()
@@ -873,7 +873,7 @@ def test_completions_from_another_platform_by_a_service_account(db, c, w, t):
     no_scope = service_token(c, service(db, a, "officer,training_nodal", None))
     no_role = service_token(c, service(db, a, "officer", "training:import"))
     url = "/v1/departments/%s/training/imports" % a
-    rec = {"record_id": "do_1/77", "uid": w["p"], "course": "IGOT-1", "completed_on": datetime.date.today().isoformat(),
+    rec = {"record_id": "do_1/77", "uid": w["p"], "course": "IGOT-1", "completed_on": office_today().isoformat(),
            "score": 88}
     body = {"source": "igot", "records": [rec, dict(rec, record_id="do_1/78", uid=w["outsider"]),
                                           dict(rec, record_id="do_1/79", uid="12345"),
