@@ -19,6 +19,13 @@
  * verifying as they were made) and CODE/CHAIN for the others; the MAC is over
  * "NAME|seq|hash".
  *
+ * The statewide scopes' audit trails (state_NAME.audit: e-HRMS, APAR,
+ * training) are one chain each (sql/scoped/functions/audit_append.sql,
+ * hash = sha256(prev_hash || seq|at|actor|dept|action|subject|request_id|
+ * client_addr|detail)), anchored and verified the same way under the name
+ * state:NAME (catalog 0030: audit_checkpoints.scope). `--dept state:NAME`
+ * selects one.
+ *
  * Verification recomputes each event's hash in SQL, walks the links and the
  * sequence in C, and requires every checkpoint whose MAC verifies, from the
  * catalog or from the anchors file, to name an event that still has its hash;
@@ -41,10 +48,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The name of department code's chain in anchors: CODE for e-File's (the one chain of old), else CODE/CHAIN. */
+#define SCOPE_PREFIX "state:" /* a statewide scope's name in anchors and --dept: state:NAME, schema state_NAME */
+
+static int is_scope(const char *code)
+{
+    return strncmp(code, SCOPE_PREFIX, sizeof(SCOPE_PREFIX) - 1) == 0;
+}
+
+/* The name of department code's chain in anchors: CODE for e-File's (the one chain of old), else CODE/CHAIN;
+ * a scope's one chain is state:NAME. */
 static void chain_name(const char *code, const char *chain, char out[64])
 {
-    if (strcmp(chain, "efile") == 0)
+    if (strcmp(chain, "efile") == 0 || is_scope(code))
         snprintf(out, 64, "%s", code);
     else
         snprintf(out, 64, "%s/%s", code, chain);
@@ -66,26 +81,34 @@ static void checkpoint_mac(const unsigned char master[32], const char *name, con
     dft_buf_dispose(&msg);
 }
 
-/* The departments to work on: one, or all. NULL (message printed) on error. */
+/* The departments and statewide scopes (state:NAME) to work on: one, or all. NULL (message printed) on error. */
 static PGresult *departments(PGconn *c, const char *dept, FILE *out)
 {
     const char *params[] = {dept};
     PGresult *res = PQexecParams(c,
-                                 "SELECT code FROM daftar.departments WHERE $1::text IS NULL OR code = $1 ORDER BY code",
+                                 "SELECT code FROM (SELECT code FROM daftar.departments UNION ALL"
+                                 " SELECT '" SCOPE_PREFIX "' || substr(nspname, 7) FROM pg_namespace"
+                                 " WHERE nspname LIKE 'state\\_%' AND to_regclass(quote_ident(nspname) || '.audit') IS NOT NULL) x"
+                                 " WHERE $1::text IS NULL OR code = $1 ORDER BY code LIKE '" SCOPE_PREFIX "%', code",
                                  1, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK || (dept != NULL && PQntuples(res) == 0)) {
-        fprintf(out, "daftar: %s\n", dept != NULL && PQresultStatus(res) == PGRES_TUPLES_OK ? "no such department"
-                                                                                            : PQerrorMessage(c));
+        fprintf(out, "daftar: %s\n", dept != NULL && PQresultStatus(res) == PGRES_TUPLES_OK
+                                         ? "no such department or scope"
+                                         : PQerrorMessage(c));
         PQclear(res);
         return NULL;
     }
     return res;
 }
 
+/* fmt with the schema of a department (dept_CODE) or scope (state:NAME: state_NAME) in each %s. */
 static char *schema_sql(PGconn *c, const char *fmt, const char *code)
 {
     char ident[64];
-    snprintf(ident, sizeof(ident), "dept_%s", code);
+    if (is_scope(code))
+        snprintf(ident, sizeof(ident), "state_%s", code + sizeof(SCOPE_PREFIX) - 1);
+    else
+        snprintf(ident, sizeof(ident), "dept_%s", code);
     char *q = PQescapeIdentifier(c, ident, strlen(ident));
     dft_buf_t b = {0};
     dft_buf_printf(&b, fmt, q, q);
@@ -206,7 +229,7 @@ static int anchors_load(anchors_t *a, const char *path, FILE *out)
         for (char *p = strstr(line, "checkpoint "); p != NULL; p = strstr(p + 1, "checkpoint ")) {
             anchor_t x = {0};
             long long seq;
-            if (sscanf(p, "checkpoint %63[a-z0-9_/] seq=%lld hash=%64[0-9a-f] mac=%64[0-9a-f]", x.name, &seq, x.hash,
+            if (sscanf(p, "checkpoint %63[a-z0-9_/:] seq=%lld hash=%64[0-9a-f] mac=%64[0-9a-f]", x.name, &seq, x.hash,
                        x.mac) != 4 ||
                 seq < 1 || strlen(x.hash) != 64 || strlen(x.mac) != 64)
                 continue;
@@ -309,25 +332,32 @@ static int chains_cmp(const void *a, const void *b)
 }
 
 /* Verifies each chain of one department (one per family: those with events, and those an anchor
- * names, whose events may all be gone) against its anchors (the catalog's and those of the file);
- * the number of problems (printed). */
-/* The chains from c (the department's cluster), their checkpoints from cat (main's catalog). */
+ * names, whose events may all be gone), or a scope's one chain 'audit', against its anchors (the
+ * catalog's and those of the file); the number of problems (printed). The chains from c (the department's
+ * cluster), their checkpoints from cat (main's catalog). */
 static int verify_dept(PGconn *c, PGconn *cat, const unsigned char master[32], const char *code, const anchors_t *outside,
                        FILE *out)
 {
-    /* each event with its hash recomputed as audit() computes it */
+    int scope = is_scope(code);
+    /* each event with its hash recomputed as audit() (a department's) or audit_append() (a scope's) computes it */
     char *sql = schema_sql(c,
-                           "SELECT chain, seq, prev_hash, hash, encode(sha256(convert_to(prev_hash || concat_ws('|', seq,"
-                           " to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), uid, action,"
-                           " coalesce(object_id::text, ''), client, request_id, detail::text), 'UTF8')), 'hex') = hash"
-                           " FROM %s.audit_events ORDER BY chain COLLATE \"C\", seq",
+                           scope ? "SELECT 'audit', seq, prev_hash, hash, encode(sha256(convert_to(prev_hash || concat_ws('|',"
+                                   " seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), actor, dept,"
+                                   " action, subject, request_id, client_addr, coalesce(detail::text, '')), 'UTF8')), 'hex')"
+                                   " = hash FROM %s.audit ORDER BY seq"
+                                 : "SELECT chain, seq, prev_hash, hash, encode(sha256(convert_to(prev_hash || concat_ws('|', seq,"
+                                   " to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), uid, action,"
+                                   " coalesce(object_id::text, ''), client, request_id, detail::text), 'UTF8')), 'hex') = hash"
+                                   " FROM %s.audit_events ORDER BY chain COLLATE \"C\", seq",
                            code);
     PGresult *ev = PQexec(c, sql);
     free(sql);
-    const char *params[] = {code};
+    const char *params[] = {scope ? code + sizeof(SCOPE_PREFIX) - 1 : code};
     PGresult *cp = PQexecParams(cat,
-                                "SELECT chain, seq::text, hash, mac FROM daftar.audit_checkpoints WHERE dept = $1"
-                                " ORDER BY chain, seq",
+                                scope ? "SELECT chain, seq::text, hash, mac FROM daftar.audit_checkpoints WHERE scope = $1"
+                                        " ORDER BY chain, seq"
+                                      : "SELECT chain, seq::text, hash, mac FROM daftar.audit_checkpoints WHERE dept = $1"
+                                        " ORDER BY chain, seq",
                                 1, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(ev) != PGRES_TUPLES_OK || PQresultStatus(cp) != PGRES_TUPLES_OK) {
         fprintf(out, "%s: cannot read: %s%s", code, PQerrorMessage(c), c != cat ? PQerrorMessage(cat) : "");
@@ -336,7 +366,7 @@ static int verify_dept(PGconn *c, PGconn *cat, const unsigned char master[32], c
         return 1;
     }
     chains_t chains = {0};
-    chains_add(&chains, "efile"); /* the department's chain of old: its line even with no events */
+    chains_add(&chains, scope ? "audit" : "efile"); /* the department's chain of old, a scope's: a line even with no events */
     for (int i = 0; i < PQntuples(ev); ++i)
         chains_add(&chains, PQgetvalue(ev, i, 0));
     anchors_t all = {0};
@@ -354,7 +384,9 @@ static int verify_dept(PGconn *c, PGconn *cat, const unsigned char master[32], c
         const char *name = outside->v[k].name;
         if (strncmp(name, code, len) != 0 || (name[len] != '\0' && name[len] != '/'))
             continue;
-        chains_add(&chains, name[len] == '/' ? name + len + 1 : "efile");
+        if (scope && name[len] != '\0')
+            continue; /* a scope has one chain, named state:NAME */
+        chains_add(&chains, name[len] == '/' ? name + len + 1 : scope ? "audit" : "efile");
         *anchors_push(&all) = outside->v[k];
     }
     qsort(chains.v, chains.n, sizeof(*chains.v), chains_cmp);

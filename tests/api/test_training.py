@@ -974,7 +974,8 @@ COLUMNS = {
     # the live events outbox (issue 22): whom an event is for (UIDs) and ids, nothing else
     "events": "n at type subject audience data",
     "events_head": "one n",
-    "audit": "id at actor dept action subject request_id detail",
+    # client_addr: the salted client tag (client_tag.sql), never the address; seq, prev_hash, hash: the chain
+    "audit": "id at actor dept action subject request_id detail client_addr seq prev_hash hash",
     "courses": "id code title title_hi provider competencies pass_mark validity_months max_attempts status version "
                "created_by created_at updated_at",
     "modules": "course n title title_hi min_seconds",
@@ -1004,6 +1005,8 @@ def test_training_keeps_uids_and_progress_and_nothing_else_about_an_officer(db, 
     # the client of an event is a salted hash, never the address; the salt is not readable by the role
     assert event(c, t, "q", enrol(c, t, "q", course(c, t, "TAG-1")["id"]), 1, "started").status_code == 200
     tags = db.psql("SELECT DISTINCT client FROM state_training.progress_events").stdout.split()
+    assert tags and all(re.fullmatch(r"[0-9a-f]{16}", x) for x in tags)
+    tags = db.psql("SELECT DISTINCT client_addr FROM state_training.audit").stdout.split()
     assert tags and all(re.fullmatch(r"[0-9a-f]{16}", x) for x in tags)
     assert last(as_state_role(db, "SELECT count(*) FROM state_training.settings WHERE name = 'client_salt'")) == "0"
 

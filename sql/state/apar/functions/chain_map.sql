@@ -52,7 +52,7 @@ BEGIN
         WHERE x.id = p_form;
         f := {schema}.form_stage(p_form, 'no_report');
     END IF;
-    PERFORM {schema}.audit('apar.chain', p_form::text, jsonb_build_object('reporting', p_reporting, 'reviewing', p_reviewing,
+    PERFORM {schema}.audit_append('apar.chain', p_form::text, jsonb_build_object('reporting', p_reporting, 'reviewing', p_reviewing,
                                                                           'accepting', p_accepting, 'days', v_days));
     RETURN QUERY SELECT {schema}.form_json(f), f.version;
 END

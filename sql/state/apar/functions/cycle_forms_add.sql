@@ -15,7 +15,7 @@ BEGIN
         RAISE EXCEPTION 'No such APAR cycle.' USING ERRCODE = 'DF404';
     END IF;
     v_ids := {schema}.cycle_members_add(c);
-    PERFORM {schema}.audit('apar.cycle.forms', c.id::text, jsonb_build_object('forms', cardinality(v_ids)));
+    PERFORM {schema}.audit_append('apar.cycle.forms', c.id::text, jsonb_build_object('forms', cardinality(v_ids)));
     RETURN json_build_object('cycle', c.id, 'added', cardinality(v_ids),
                              'forms', coalesce((SELECT json_agg({schema}.form_json(f) ORDER BY f.uid)
                                                 FROM {schema}.forms f WHERE f.id = ANY (v_ids)), '[]'::json));

@@ -32,7 +32,7 @@ BEGIN
         RAISE EXCEPTION 'This department''s cycle for % is open already.', p_year USING ERRCODE = 'DF409';
     END IF;
     v_forms := cardinality({schema}.cycle_members_add(c));
-    PERFORM {schema}.audit('apar.cycle.open', c.id::text, jsonb_build_object('year', p_year, 'forms', v_forms));
+    PERFORM {schema}.audit_append('apar.cycle.open', c.id::text, jsonb_build_object('year', p_year, 'forms', v_forms));
     RETURN json_build_object('id', c.id, 'dept', c.dept, 'year', c.year, 'period_from', c.period_from,
                              'period_to', c.period_to, 'self_due', c.self_due, 'reporting_due', c.reporting_due,
                              'reviewing_due', c.reviewing_due, 'accepting_due', c.accepting_due,

@@ -26,7 +26,7 @@ BEGIN
                                 accepting = CASE WHEN v_level = 'accepting' THEN NULL ELSE x.accepting END,
                                 version = x.version + 1
     WHERE x.id = f.id;
-    PERFORM {schema}.audit('apar.recuse', f.id::text, jsonb_build_object('level', v_level));
+    PERFORM {schema}.audit_append('apar.recuse', f.id::text, jsonb_build_object('level', v_level));
     RETURN json_build_object('form', f.id, 'level', v_level, 'recused', true);
 END
 $$;

@@ -32,7 +32,7 @@ BEGIN
         INSERT INTO {schema}.stages (form, from_stage, to_stage, by_uid, authority, due, missed, days_late)
         VALUES (p_id, old.stage, p_stage, v_by, {schema}.turn_of(old), old.stage_due, v_missed,
                 CASE WHEN old.stage_due < now() THEN extract(day FROM now() - old.stage_due)::integer ELSE 0 END);
-        PERFORM {schema}.audit('apar.stage', p_id::text, jsonb_build_object('from', old.stage, 'to', p_stage,
+        PERFORM {schema}.audit_append('apar.stage', p_id::text, jsonb_build_object('from', old.stage, 'to', p_stage,
                                                                             'missed', v_missed));
     END IF;
     IF old.stage IS DISTINCT FROM p_stage THEN -- a live event (issue 22) to whose turn it is now

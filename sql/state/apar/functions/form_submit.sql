@@ -100,7 +100,7 @@ BEGIN
         UPDATE {schema}.forms x SET final_grade = (v_content ->> 'final_grade')::numeric WHERE x.id = f.id;
     END IF;
     f := {schema}.form_stage(f.id, v_next);
-    PERFORM {schema}.audit('apar.submit', f.id::text, jsonb_build_object('level', v_level));
+    PERFORM {schema}.audit_append('apar.submit', f.id::text, jsonb_build_object('level', v_level));
     RETURN QUERY SELECT {schema}.form_json(f), f.version;
 END
 $$;

@@ -25,7 +25,7 @@ BEGIN
     IF g.id IS NULL THEN
         RAISE EXCEPTION 'This part is signed already.' USING ERRCODE = 'DF409';
     END IF;
-    PERFORM {schema}.audit('apar.sign', p_form::text, jsonb_build_object('seq', p_seq, 'level', s.level,
+    PERFORM {schema}.audit_append('apar.sign', p_form::text, jsonb_build_object('seq', p_seq, 'level', s.level,
                                                                          'fingerprint', p_fingerprint));
     RETURN {schema}.signature_json(g);
 END

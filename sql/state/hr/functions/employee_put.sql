@@ -46,7 +46,7 @@ BEGIN
             RAISE EXCEPTION 'This officer has no particulars yet; send them without If-Match.' USING ERRCODE = 'DF412';
         END IF;
     END IF;
-    PERFORM {schema}.audit(CASE WHEN p_version IS NULL THEN 'employee.create' ELSE 'employee.update' END, p_uid,
+    PERFORM {schema}.audit_append(CASE WHEN p_version IS NULL THEN 'employee.create' ELSE 'employee.update' END, p_uid,
                            jsonb_build_object('version', e.version));
     RETURN QUERY SELECT {schema}.employee_json(e), e.version, p_version IS NULL;
 END

@@ -23,7 +23,7 @@ BEGIN
     VALUES (p_uid, coalesce((SELECT max(b.n) FROM {schema}.service_book b WHERE b.uid = p_uid), 0) + 1, p_kind, p_effective,
             p_details, p_corrects, current_setting('daftar.dept'), current_setting('daftar.officer_uid'))
     RETURNING * INTO e;
-    PERFORM {schema}.audit('service_book.enter', p_uid, jsonb_build_object('n', e.n, 'kind', e.kind));
+    PERFORM {schema}.audit_append('service_book.enter', p_uid, jsonb_build_object('n', e.n, 'kind', e.kind));
     RETURN QUERY SELECT {schema}.entry_json(e), e.version;
 END
 $$;

@@ -29,7 +29,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'The entry changed since you read it; read it again.' USING ERRCODE = 'DF412';
     END IF;
-    PERFORM {schema}.audit('service_book.attest', p_uid, jsonb_build_object('n', e.n, 'hash', e.hash));
+    PERFORM {schema}.audit_append('service_book.attest', p_uid, jsonb_build_object('n', e.n, 'hash', e.hash));
     RETURN QUERY SELECT {schema}.entry_json(e), e.version;
 END
 $$;

@@ -14,7 +14,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'The entry changed since you read it; read it again.' USING ERRCODE = 'DF412';
     END IF;
-    PERFORM {schema}.audit('service_book.edit', p_uid, jsonb_build_object('n', e.n, 'version', e.version));
+    PERFORM {schema}.audit_append('service_book.edit', p_uid, jsonb_build_object('n', e.n, 'version', e.version));
     RETURN QUERY SELECT {schema}.entry_json(e), e.version;
 END
 $$;

@@ -10,7 +10,7 @@ BEGIN
     END IF;
     INSERT INTO {schema}.holidays (dept, day, name) VALUES (current_setting('daftar.dept'), p_day, p_name)
     ON CONFLICT (dept, day) DO UPDATE SET name = excluded.name;
-    PERFORM {schema}.audit('holiday.add', current_setting('daftar.dept'),
+    PERFORM {schema}.audit_append('holiday.add', current_setting('daftar.dept'),
                            jsonb_build_object('day', p_day, 'name', p_name));
     RETURN json_build_object('day', p_day, 'name', p_name);
 END

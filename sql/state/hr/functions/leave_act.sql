@@ -91,7 +91,7 @@ BEGIN
     END IF;
     INSERT INTO {schema}.leave_actions (application, by, action, level, remarks)
     VALUES (a.id, v_me, p_action, a.level, coalesce(p_remarks, ''));
-    PERFORM {schema}.audit('leave.' || p_action, a.uid, jsonb_build_object('application', a.id));
+    PERFORM {schema}.audit_append('leave.' || p_action, a.uid, jsonb_build_object('application', a.id));
     IF a.status IN ('approved', 'rejected') AND p_action IN ('approve', 'reject') THEN
         PERFORM {schema}.event_publish('leave.decided', a.id, ARRAY[a.uid],
                                        jsonb_build_object('application_id', a.id, 'status', a.status));

@@ -88,7 +88,7 @@ BEGIN
     RETURNING * INTO a;
     INSERT INTO {schema}.leave_actions (application, by, action, level, remarks)
     VALUES (a.id, v_me, 'applied', 1, coalesce(p_reason, ''));
-    PERFORM {schema}.audit('leave.apply', v_me, jsonb_build_object('application', a.id, 'type', p_type, 'days', v_days));
+    PERFORM {schema}.audit_append('leave.apply', v_me, jsonb_build_object('application', a.id, 'type', p_type, 'days', v_days));
     PERFORM {schema}.event_publish('leave.needs_me', a.id, {schema}.leave_waiters(a),
                                    jsonb_build_object('application_id', a.id, 'uid', a.uid, 'dept', a.dept));
     RETURN QUERY SELECT {schema}.leave_application_json(a), a.version;

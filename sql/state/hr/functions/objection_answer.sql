@@ -35,7 +35,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'This objection is answered already.' USING ERRCODE = 'DF409';
     END IF;
-    PERFORM {schema}.audit('service_book.answer', p_uid, jsonb_build_object('objection', o.id, 'status', o.status));
+    PERFORM {schema}.audit_append('service_book.answer', p_uid, jsonb_build_object('objection', o.id, 'status', o.status));
     RETURN {schema}.objection_json(o);
 END
 $$;

@@ -14,7 +14,7 @@ BEGIN
         RAISE EXCEPTION 'No such attested entry in your book.' USING ERRCODE = 'DF404';
     END IF;
     INSERT INTO {schema}.objections (uid, n, remarks) VALUES (p_uid, p_n, p_remarks) RETURNING * INTO o;
-    PERFORM {schema}.audit('service_book.object', p_uid, jsonb_build_object('n', p_n, 'objection', o.id));
+    PERFORM {schema}.audit_append('service_book.object', p_uid, jsonb_build_object('n', p_n, 'objection', o.id));
     RETURN {schema}.objection_json(o);
 END
 $$;

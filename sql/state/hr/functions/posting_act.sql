@@ -64,7 +64,7 @@ BEGIN
     ELSE
         RAISE EXCEPTION 'No such action.' USING ERRCODE = 'DF422';
     END IF;
-    PERFORM {schema}.audit('posting.' || p_action, p.uid, jsonb_build_object('posting', p.id));
+    PERFORM {schema}.audit_append('posting.' || p_action, p.uid, jsonb_build_object('posting', p.id));
     RETURN QUERY SELECT {schema}.posting_json(p), p.version;
 END
 $$;

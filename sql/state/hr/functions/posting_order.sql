@@ -29,7 +29,7 @@ BEGIN
     VALUES (p_uid, p_kind, current_setting('daftar.dept'), p_to_dept, p_designation, p_roles, p_order_no, p_effective,
             current_setting('daftar.officer_uid'))
     RETURNING * INTO p;
-    PERFORM {schema}.audit('posting.order', p_uid, jsonb_build_object('posting', p.id, 'to_dept', p_to_dept));
+    PERFORM {schema}.audit_append('posting.order', p_uid, jsonb_build_object('posting', p.id, 'to_dept', p_to_dept));
     RETURN QUERY SELECT {schema}.posting_json(p), p.version;
 END
 $$;

@@ -31,7 +31,7 @@ BEGIN
         v_roster := {schema}.roster_sync(a);
     END IF;
     PERFORM {schema}.assignment_timers(a);
-    PERFORM {schema}.audit('assignment.create', a.id::text,
+    PERFORM {schema}.audit_append('assignment.create', a.id::text,
                            jsonb_build_object('course', a.course, 'dept', a.dept, 'deadline', a.deadline));
     RETURN QUERY SELECT {schema}.assignment_json(a), a.version;
 END

@@ -38,7 +38,7 @@ BEGIN
         DELETE FROM {schema}.batch_seats s WHERE s.batch = b.id;
         UPDATE {schema}.batches x SET cancelled_at = now(), cancel_reason = p_cancel_reason, version = x.version + 1
         WHERE x.id = b.id RETURNING * INTO b;
-        PERFORM {schema}.audit('batch.cancel', b.id::text, jsonb_build_object('places_given_up', cardinality(v_holders)));
+        PERFORM {schema}.audit_append('batch.cancel', b.id::text, jsonb_build_object('places_given_up', cardinality(v_holders)));
         PERFORM {schema}.event_publish('training.batch_cancelled', b.id, coalesce(v_holders[1:500], '{}'),
                                        jsonb_build_object('course', b.course, 'starts_on', b.starts_on));
         RETURN QUERY SELECT {schema}.batch_json(b), b.version;
@@ -60,7 +60,7 @@ BEGIN
          seated AS (UPDATE {schema}.batch_seats x SET status = 'seated', seated_at = now()
                     FROM next WHERE x.batch = b.id AND x.uid = next.uid RETURNING x.uid)
     SELECT array_agg(uid) INTO v_promoted FROM seated;
-    PERFORM {schema}.audit('batch.change', b.id::text,
+    PERFORM {schema}.audit_append('batch.change', b.id::text,
                            jsonb_build_object('version', b.version, 'seated_from_waitlist', coalesce(cardinality(v_promoted), 0)));
     PERFORM {schema}.event_publish('training.batch_changed', b.id, coalesce(v_holders[1:500], '{}'),
                                    jsonb_build_object('course', b.course, 'starts_on', b.starts_on, 'ends_on', b.ends_on,

@@ -23,7 +23,7 @@ BEGIN
     INSERT INTO {schema}.batches (course, starts_on, ends_on, venue, capacity, created_by)
     VALUES (p_course, p_starts, p_ends, p_venue, p_capacity, current_setting('daftar.officer_uid'))
     RETURNING * INTO b;
-    PERFORM {schema}.audit('batch.create', b.id::text, jsonb_build_object('course', p_course, 'capacity', p_capacity));
+    PERFORM {schema}.audit_append('batch.create', b.id::text, jsonb_build_object('course', p_course, 'capacity', p_capacity));
     RETURN {schema}.batch_json(b);
 END
 $$;

@@ -20,7 +20,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'This certificate is revoked already.' USING ERRCODE = 'DF409';
     END IF;
-    PERFORM {schema}.audit('certificate.revoke', c.uid, jsonb_build_object('completion', c.id, 'reason', p_reason));
+    PERFORM {schema}.audit_append('certificate.revoke', c.uid, jsonb_build_object('completion', c.id, 'reason', p_reason));
     RETURN {schema}.completion_json(c);
 END
 $$;

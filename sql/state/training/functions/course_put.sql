@@ -55,7 +55,7 @@ BEGIN
            (q.v ->> 'answer')::smallint
     FROM jsonb_array_elements(p_modules) WITH ORDINALITY AS m (v, n)
     CROSS JOIN LATERAL jsonb_array_elements(coalesce(m.v -> 'questions', '[]')) WITH ORDINALITY AS q (v, n);
-    PERFORM {schema}.audit(CASE WHEN p_id IS NULL THEN 'course.create' ELSE 'course.update' END, c.id::text,
+    PERFORM {schema}.audit_append(CASE WHEN p_id IS NULL THEN 'course.create' ELSE 'course.update' END, c.id::text,
                            jsonb_build_object('code', c.code, 'version', c.version, 'status', c.status));
     RETURN QUERY SELECT {schema}.course_json(c, true), c.version, p_id IS NULL;
 END

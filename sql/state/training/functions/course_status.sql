@@ -22,7 +22,7 @@ BEGIN
     END IF;
     UPDATE {schema}.courses x SET status = p_status, version = x.version + 1, updated_at = now()
     WHERE x.id = p_id RETURNING * INTO c;
-    PERFORM {schema}.audit('course.' || p_status, c.id::text, jsonb_build_object('version', c.version));
+    PERFORM {schema}.audit_append('course.' || p_status, c.id::text, jsonb_build_object('version', c.version));
     RETURN QUERY SELECT {schema}.course_json(c, true), c.version;
 END
 $$;

@@ -21,7 +21,7 @@ BEGIN
     INSERT INTO {schema}.enrolments (uid, course, source, enrolled_by)
     VALUES (p_uid, p_course, p_source, current_setting('daftar.officer_uid'))
     RETURNING 'enrolled', id INTO result, enrolment;
-    PERFORM {schema}.audit('enrolment.create', p_uid, jsonb_build_object('course', p_course, 'enrolment', enrolment,
+    PERFORM {schema}.audit_append('enrolment.create', p_uid, jsonb_build_object('course', p_course, 'enrolment', enrolment,
                                                                         'source', p_source));
 END
 $$;

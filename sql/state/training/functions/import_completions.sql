@@ -48,7 +48,7 @@ BEGIN
                     ((r ->> 'completed_on')::date + make_interval(months => k.validity_months))::date, p_source,
                     r ->> 'record_id', v_client, current_setting('daftar.officer_uid'))
             RETURNING * INTO c;
-            PERFORM {schema}.audit('completion.import', c.uid,
+            PERFORM {schema}.audit_append('completion.import', c.uid,
                                    jsonb_build_object('course', k.id, 'completion', c.id, 'source', p_source,
                                                       'record_id', c.source_ref));
             v_rows := v_rows || jsonb_build_object('row', r -> 'row', 'record_id', r -> 'record_id', 'result', 'recorded',

@@ -112,7 +112,7 @@ BEGIN
         RETURNING id INTO v_id;
         UPDATE {schema}.enrolments x SET status = 'completed', completed_at = now(), version = x.version + 1
         WHERE x.id = e.id;
-        PERFORM {schema}.audit('course.complete', v_me, jsonb_build_object('course', c.id, 'completion', v_id));
+        PERFORM {schema}.audit_append('course.complete', v_me, jsonb_build_object('course', c.id, 'completion', v_id));
         IF (SELECT count(*) FROM {schema}.completions x
             WHERE x.client = v_client AND x.source = 'daftar' AND x.recorded_at > now() - interval '1 hour') >= 5 THEN
             PERFORM {schema}.flag(v_me, c.id, e.id, 'bulk_client',

@@ -20,14 +20,14 @@ BEGIN
     END IF;
     PERFORM FROM {schema}.batches b WHERE b.id = s.batch FOR UPDATE;
     DELETE FROM {schema}.batch_seats x WHERE x.enrolment = e.id;
-    PERFORM {schema}.audit('batch.leave', e.uid, jsonb_build_object('batch', s.batch, 'enrolment', e.id));
+    PERFORM {schema}.audit_append('batch.leave', e.uid, jsonb_build_object('batch', s.batch, 'enrolment', e.id));
     IF s.status = 'seated' THEN
         UPDATE {schema}.batch_seats x SET status = 'seated', seated_at = now()
         WHERE (x.batch, x.uid) = (SELECT y.batch, y.uid FROM {schema}.batch_seats y WHERE y.batch = s.batch
                                   AND y.status = 'waitlisted' ORDER BY y.booked_at, y.uid LIMIT 1)
         RETURNING x.uid INTO v_next;
         IF v_next IS NOT NULL THEN
-            PERFORM {schema}.audit('batch.seated', v_next, jsonb_build_object('batch', s.batch, 'from_waitlist', true));
+            PERFORM {schema}.audit_append('batch.seated', v_next, jsonb_build_object('batch', s.batch, 'from_waitlist', true));
         END IF;
     END IF;
     RETURN {schema}.enrolment_detail(e);

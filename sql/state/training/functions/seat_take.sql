@@ -35,6 +35,6 @@ BEGIN
     INSERT INTO {schema}.batch_seats (batch, enrolment, uid, status, seated_at)
     VALUES (b.id, e.id, e.uid, status, CASE WHEN status = 'seated' THEN now() END);
     result := 'booked';
-    PERFORM {schema}.audit('batch.' || status, e.uid, jsonb_build_object('batch', b.id, 'enrolment', e.id));
+    PERFORM {schema}.audit_append('batch.' || status, e.uid, jsonb_build_object('batch', b.id, 'enrolment', e.id));
 END
 $$;

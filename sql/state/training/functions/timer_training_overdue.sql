@@ -18,6 +18,6 @@ BEGIN
     INSERT INTO {schema}.reminders (assignment, uid, kind)
     SELECT DISTINCT a.id, x.uid, 'overdue' FROM {schema}.assignees x WHERE x.assignment = a.id AND x.overdue
     ON CONFLICT DO NOTHING;
-    PERFORM {schema}.audit('assignment.overdue', a.id::text, jsonb_build_object('deadline', a.deadline));
+    PERFORM {schema}.audit_append('assignment.overdue', a.id::text, jsonb_build_object('deadline', a.deadline));
 END
 $$;
