@@ -8,7 +8,6 @@ locked as a department's audit() locks it), its head anchored by `daftar audit c
 servers' timers threads (catalog audit_checkpoints.scope), and `daftar audit verify` walks it under
 the name state:NAME, also against anchor lines kept outside the database (--anchors FILE).
 """
-import datetime
 import os
 import subprocess
 import time
@@ -16,10 +15,10 @@ import time
 import httpx
 import pytest
 
-from conftest import BIN, Server, keyed_env
+from conftest import BIN, Server, keyed_env, office_today
 from test_auth import Officers, bearer, tokens
 
-YEAR = datetime.date.today().year
+YEAR = office_today().year
 PARTICULARS = {"service": "Rajasthan Administrative Service", "cadre": "RAS", "post": "Deputy Secretary",
                "pay_level": 11, "date_of_birth": "1975-06-15", "date_of_joining": "2001-07-16"}
 
