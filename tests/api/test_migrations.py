@@ -10,7 +10,7 @@ def latest(group):
 
 
 def test_fresh_database_to_latest_and_rerun_is_noop():
-    d = Database()  # runs migrate once
+    d = Database(fresh=True)  # runs migrate once
     try:
         v = d.psql("SELECT max(version) FROM daftar.schema_migrations WHERE scope = 'catalog'").stdout.strip()
         assert int(v) == latest("catalog")
@@ -23,7 +23,7 @@ def test_fresh_database_to_latest_and_rerun_is_noop():
 
 
 def test_department_added_later_gets_every_dept_migration():
-    d = Database()
+    d = Database(fresh=True)
     try:
         code = d.add_dept("late")
         versions = d.psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM daftar.schema_migrations "
@@ -47,7 +47,7 @@ def test_unapplied_number_below_the_highest_is_refused_not_skipped():
     # Two branches both took the next number; the lower one merged after the
     # higher was deployed. Simulated by forgetting that 0005 ran: migrate must
     # refuse and name the file, not skip it for ever.
-    d = Database()
+    d = Database(fresh=True)
     try:
         code = d.add_dept("gap")
         d.psql("DELETE FROM daftar.schema_migrations WHERE scope = 'dept:%s' AND version = 5" % code)
@@ -101,7 +101,7 @@ def test_an_old_database_migrates_to_the_functions_of_a_new_one():
     # The file in sql/dept/functions/ is the rule in force: a department
     # still running older bodies (note_add of 0003, may_see of 0002) gets
     # exactly the definitions a new department gets.
-    d = Database()
+    d = Database(fresh=True)
     try:
         new, old = d.add_dept("fnew"), d.add_dept("fold")
         for path, name in (("0003_notes.sql", "note_add"), ("0002_files.sql", "may_see")):
