@@ -5,6 +5,7 @@ Each test module gets servers started from the build the test command made
 Clients: httpx over HTTP/1.1, h2c with prior knowledge, and TLS with ALPN h2.
 """
 import datetime
+import fcntl
 import json
 import os
 import signal
@@ -36,7 +37,17 @@ def suffix(n=6):
     return "".join(random.choice(string.ascii_lowercase) for _ in range(n))
 
 
-_TEMPLATE = []  # the name of this run's migrated template database, made by the first Database()
+TEMPLATE = "t_template"  # the cluster's migrated template database, made once by whichever worker needs it first
+
+
+def _template():
+    """Makes the template database unless the cluster has it: one `daftar migrate`, under a file lock, so the
+    pytest-xdist workers sharing the cluster make it once (and never run migrate's CREATE ROLEs side by side)."""
+    with open(os.path.join(PGDIR, "template.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not Database.exists(TEMPLATE):  # migrated under another name first: a failed migrate is no template
+            made = Database(fresh=True, name=TEMPLATE + "_" + suffix())
+            made.psql("ALTER DATABASE %s RENAME TO %s" % (made.name, TEMPLATE), db="postgres")
 
 
 class Database:
@@ -48,14 +59,13 @@ class Database:
     writes. fresh=True migrates a database of its own (test_migrations: what a migrate does is the test).
     """
 
-    def __init__(self, fresh=False):
-        self.name = "t_" + suffix(10)
+    def __init__(self, fresh=False, name=None):
+        self.name = name or "t_" + suffix(10)
         self.admin_dsn = "host=%s port=%s user=daftar_owner dbname=%s" % (PGHOST, PGPORT, self.name)
         self.api_dsn = "host=%s port=%s user=daftar_api dbname=%s" % (PGHOST, PGPORT, self.name)
-        if not fresh and not _TEMPLATE:
-            _TEMPLATE.append(Database(fresh=True).name)
         if not fresh:
-            self.psql("CREATE DATABASE %s TEMPLATE %s OWNER daftar_owner" % (self.name, _TEMPLATE[0]), db="postgres")
+            _template()
+            self.psql("CREATE DATABASE %s TEMPLATE %s OWNER daftar_owner" % (self.name, TEMPLATE), db="postgres")
             return
         # Migrations run as an owner that is not a superuser: CREATEROLE and the database's owner.
         self.psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'daftar_owner') THEN "
@@ -74,6 +84,13 @@ class Database:
         if check and p.returncode != 0:
             raise AssertionError("daftar %s failed (%d): %s %s" % (" ".join(args), p.returncode, p.stdout, p.stderr))
         return p
+
+    @staticmethod
+    def exists(name):
+        p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", PGHOST, "-p", PGPORT,
+                            "-U", "postgres", "-d", "postgres", "-c", "SELECT 1 FROM pg_database WHERE datname = '%s'" % name],
+                           capture_output=True, text=True, timeout=60, check=True)
+        return p.stdout.strip() == "1"
 
     def psql(self, sql, user="postgres", db=None, check=True):
         p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", PGHOST, "-p", PGPORT,

@@ -2,7 +2,6 @@
 import base64
 import json
 import os
-import statistics
 import subprocess
 import sys
 import threading
@@ -159,10 +158,12 @@ def test_unknown_uid_and_wrong_password_look_alike(c, world):
     assert ja == jb
     assert a.headers.get("www-authenticate") == b.headers.get("www-authenticate")
     ta, tb = [], []
-    for _ in range(5):
+    for _ in range(7):
         t0 = time.monotonic(); login(c, unknown, "whatever-password"); ta.append(time.monotonic() - t0)
         t0 = time.monotonic(); login(c, victim, "wrong-password-here"); tb.append(time.monotonic() - t0)
-    ratio = statistics.median(ta) / statistics.median(tb)
+    # the fastest of each: the time the work takes; a busy machine only ever adds to it (medians of 5 swung
+    # 0.44-2x on two loaded cores)
+    ratio = min(ta) / min(tb)
     assert 0.5 < ratio < 2.0, (ta, tb)
 
 
