@@ -12,7 +12,7 @@ CREATE TEMP TABLE demo_files (n int, id uuid);
 
 -- Asha opens three files and writes on them.
 SELECT set_config('daftar.officer_uid', :'asha', false);
-INSERT INTO demo_files SELECT n, ((:"schema".file_create(s, c, sec, 'restricted', p, NULL, 'demo' || n))->'file'->>'id')::uuid
+INSERT INTO demo_files SELECT n, ((:"schema".file_create(s, c, sec, 'restricted', p, NULL, 'demo' || n, NULL))->'file'->>'id')::uuid
 FROM (VALUES (1, 'Revised estimates 2026-27: Directorate of Treasuries', 'Budget', 'BUDGET', 'immediate'),
              (2, 'वेतन निर्धारण: सातवें वेतन आयोग के अनुसार संशोधन', 'Pay', 'PAY', 'normal'),
              (3, 'Purchase of 40 document scanners for e-Office', 'Procurement', 'ADMIN', 'most_immediate')) v(n, s, c, sec, p);

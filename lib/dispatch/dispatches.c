@@ -49,27 +49,14 @@ static void issue_dispatch(dft_req_t *r)
     dft_db_run(r, &scope, DFT_DB_WRITE, "dispatch_issue", params, 3, dft_kit_on_created, r);
 }
 
-/* A free-text search parameter of at most 200 bytes: "" when absent; NULL after a 400. */
-static const char *search(dft_req_t *r, const char *name)
-{
-    const dft_str_t *v = dft_req_query(r, name);
-    if (v == NULL)
-        return "";
-    if (v->len > 200 || memchr(v->base, '\0', v->len) != NULL) {
-        dft_respond_field_error(r, name, "invalid", "Search for at most 200 bytes of text.");
-        return NULL;
-    }
-    return h2o_strdup(&r->h2o->pool, v->base, v->len).base;
-}
-
 static void list_dispatches(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char limit[8];
     const char *number, *from, *to, *addressee, *q, *mode, *status, *cursor;
-    if (dft_kit_dept_scope(r, &scope) != 0 || (number = search(r, "number")) == NULL ||
+    if (dft_kit_dept_scope(r, &scope) != 0 || (number = dft_kit_query_text(r, "number")) == NULL ||
         dft_kit_query_date(r, "from", &from) != 0 || dft_kit_query_date(r, "to", &to) != 0 ||
-        (addressee = search(r, "addressee")) == NULL || (q = search(r, "q")) == NULL ||
+        (addressee = dft_kit_query_text(r, "addressee")) == NULL || (q = dft_kit_query_text(r, "q")) == NULL ||
         (mode = dft_kit_query_enum(r, "mode", modes, "")) == NULL ||
         (status = dft_kit_query_enum(r, "status", statuses, "")) == NULL || (cursor = dft_kit_cursor(r)) == NULL ||
         dft_req_limit(r, limit) != 0)

@@ -43,13 +43,7 @@ static void create_delegation(dft_req_t *r)
 
 static void list_delegations(dft_req_t *r)
 {
-    dft_db_scope_t scope;
-    char limit[8];
-    const char *cursor;
-    if (dft_kit_dept_scope(r, &scope) != 0 || dft_req_limit(r, limit) != 0 || (cursor = dft_kit_cursor(r)) == NULL)
-        return;
-    const char *params[] = {cursor, h2o_strdup(&r->h2o->pool, limit, SIZE_MAX).base};
-    dft_db_respond(r, &scope, DFT_DB_READ, "delegations_list", params, 2);
+    dft_kit_list_page(r, "delegations_list");
 }
 
 static void revoke_delegation(dft_req_t *r)

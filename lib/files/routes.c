@@ -42,7 +42,7 @@ static void create_file(dft_req_t *r)
     dft_db_scope_t scope;
     if (dft_kit_dept_scope(r, &scope) != 0)
         return;
-    static const char *const allowed[] = {"subject", "category", "section", "classification", "priority", NULL};
+    static const char *const allowed[] = {"subject", "category", "section", "classification", "priority", "head_id", NULL};
     json_t *body = dft_req_json_object(r, allowed);
     if (body == NULL)
         return;
@@ -56,13 +56,15 @@ static void create_file(dft_req_t *r)
         dft_respond_field_error(r, "section", "invalid", "section is 1-16 of A-Z, 0-9 and '-'.");
         return;
     }
-    const char *key;
+    const char *key, *head = NULL;
+    if (json_object_get(body, "head_id") != NULL && (head = dft_kit_body_uuid(r, body, "head_id")) == NULL)
+        return;
     if (dft_kit_idempotency_key(r, &key) != 0)
         return;
     char hash[65];
     dft_sha256_hex(r->h2o->entity.base, r->h2o->entity.len, hash);
-    const char *params[] = {subject, category, section, classification, priority, key, hash};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "file_create", params, 7, dft_kit_on_created, r);
+    const char *params[] = {subject, category, section, classification, priority, key, hash, head};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "file_create", params, 8, dft_kit_on_created, r);
 }
 
 /* --------------------------------------------------------------- read */

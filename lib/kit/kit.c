@@ -300,6 +300,16 @@ void dft_kit_on_created(void *ctx, const dft_db_reply_t *reply)
     free(out);
 }
 
+const char *dft_kit_body_uuid(dft_req_t *r, json_t *body, const char *name)
+{
+    const char *id = dft_body_string(r, body, name, 36);
+    if (id != NULL && !dft_kit_uuid_valid(id, strlen(id))) {
+        dft_respond_field_error(r, name, "invalid", "This member is an id (a UUID).");
+        return NULL;
+    }
+    return id;
+}
+
 const char *dft_kit_body_uid(dft_req_t *r, json_t *body, const char *name)
 {
     const char *uid = dft_body_string(r, body, name, 16);
@@ -407,4 +417,27 @@ int dft_kit_query_date(dft_req_t *r, const char *name, const char **out)
     }
     *out = h2o_strdup(&r->h2o->pool, v->base, v->len).base;
     return 0;
+}
+
+const char *dft_kit_query_text(dft_req_t *r, const char *name)
+{
+    const dft_str_t *v = dft_req_query(r, name);
+    if (v == NULL)
+        return "";
+    if (v->len > 200 || memchr(v->base, '\0', v->len) != NULL) {
+        dft_respond_field_error(r, name, "invalid", "Search for at most 200 bytes of text.");
+        return NULL;
+    }
+    return h2o_strdup(&r->h2o->pool, v->base, v->len).base;
+}
+
+void dft_kit_list_page(dft_req_t *r, const char *stmt)
+{
+    dft_db_scope_t scope;
+    char limit[8];
+    const char *cursor;
+    if (dft_kit_dept_scope(r, &scope) != 0 || dft_req_limit(r, limit) != 0 || (cursor = dft_kit_cursor(r)) == NULL)
+        return;
+    const char *params[] = {cursor, h2o_strdup(&r->h2o->pool, limit, SIZE_MAX).base};
+    dft_db_respond(r, &scope, DFT_DB_READ, stmt, params, 2);
 }

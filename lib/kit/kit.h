@@ -54,6 +54,8 @@ int dft_kit_page_limit(dft_req_t *r, char limit[8]);
 const char *dft_kit_body_enum(dft_req_t *r, json_t *body, const char *name, const char *const *set, const char *def);
 /* The same for a query parameter (no "required"). */
 const char *dft_kit_query_enum(dft_req_t *r, const char *name, const char *const *set, const char *def);
+/* The UUID member `name` (an id of something); NULL after a 400. */
+const char *dft_kit_body_uuid(dft_req_t *r, json_t *body, const char *name);
 /* The officer UID member `name` (11 digits, check digit); NULL after a 400. */
 const char *dft_kit_body_uid(dft_req_t *r, json_t *body, const char *name);
 /* A whole-number member of min..max as text: `def` when absent (a 400 "required" when def is NULL),
@@ -66,6 +68,8 @@ int dft_kit_query_date(dft_req_t *r, const char *name, const char **out);
 /* A query parameter that is an RFC 3339 date-time (delta sync's `updated_since`): *out "" when absent;
  * 0, or -1 after a 400. */
 int dft_kit_query_time(dft_req_t *r, const char *name, const char **out);
+/* A free-text search query parameter of at most 200 bytes: "" when absent; NULL after a 400. */
+const char *dft_kit_query_text(dft_req_t *r, const char *name);
 /* The version named by If-Match ("<n>", as the ETags of versioned things are) as
  * text: NULL after a 428 (absent, when required) or 412 (not a version of
  * `thing`); "" when absent and not required. */
@@ -80,6 +84,9 @@ void dft_kit_request_hash(dft_req_t *r, char hash[65]);
  * daftar.idempotency_keep (sql/catalog/functions/, the one store of every scope) and answers
  * {"replayed": bool, "<thing>": ...} for dft_kit_on_created. 0, or -1 after a 400. */
 int dft_kit_idempotent(dft_req_t *r, const char *keyed[2]);
+
+/* A department's list of one statement taking the cursor ($1) and limit ($2) only: the whole handler. */
+void dft_kit_list_page(dft_req_t *r, const char *stmt);
 
 /* ------------------------------------------------------------ replies */
 

@@ -1,5 +1,8 @@
--- receipts_list: one page of the receipts the caller may see, newest first.
--- $1 filed ('yes' | 'no' | '' = any), $2 cursor 'micros_uuid' of the last receipt shown ('' = first page), $3 limit.
+-- receipts_list: the receipt register — one page of the receipts the caller may see, newest first, searched.
+-- $1 filed ('yes' | 'no' | '' = any), $2 cursor 'micros_uuid' of the last receipt shown ('' = first page), $3 limit,
+-- $4 status (registered | marked | filed | ''), $5 subject (any part, any case, Hindi in either Unicode form),
+-- $6 diary number (any part), $7 sender (any part), $8 letter number (any part), $9 letter date,
+-- $10 received on or after, $11 received on or before, $12 mode; each '' = any.
 -- Planned for the actual values (lib/db/db.c): with '' = any folded away the plan skips the filter.
 -- plan: custom
 WITH page AS (
@@ -7,6 +10,15 @@ WITH page AS (
     FROM {schema}.receipts x
     WHERE {schema}.may_see_receipt(x)
       AND ($1 = '' OR (x.file_id IS NOT NULL) = ($1 = 'yes'))
+      AND ($4 = '' OR x.status = $4)
+      AND ($5 = '' OR strpos(lower(normalize(x.subject, NFC)), lower(normalize($5, NFC))) > 0)
+      AND ($6 = '' OR strpos(lower(x.receipt_number), lower($6)) > 0)
+      AND ($7 = '' OR strpos(lower(normalize(x.sender, NFC)), lower(normalize($7, NFC))) > 0)
+      AND ($8 = '' OR strpos(lower(x.letter_number), lower($8)) > 0)
+      AND ($9 = '' OR x.letter_date = $9::date)
+      AND ($10 = '' OR x.received_on >= $10::date)
+      AND ($11 = '' OR x.received_on <= $11::date)
+      AND ($12 = '' OR x.mode = $12)
       AND ($2 = '' OR ((extract(epoch FROM x.created_at) * 1000000)::bigint, x.id)
                       < (split_part($2, '_', 1)::bigint, split_part($2, '_', 2)::uuid))
     ORDER BY micros DESC, x.id DESC

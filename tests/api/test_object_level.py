@@ -24,6 +24,8 @@ def routes(w, f, doc, etag):
         ("PUT", u + "/notes/1/signature", {"json": {"signature": "AAAA"}}),
         ("GET", u + "/documents", {}), ("GET", u + "/documents/" + doc, {}),
         ("POST", u + "/documents", {"params": {"filename": "x.pdf"}, "content": PDF, "headers": PDF_HEADERS}),
+        ("GET", u + "/flags", {}), ("POST", u + "/notes/1/flags", {"json": {"kind": "document", "document_id": doc}}),
+        ("GET", u + "/links", {}), ("POST", u + "/links", {"json": {"file_id": f["id"]}}),
     ]
 
 
@@ -94,7 +96,8 @@ def test_every_receipt_route_refuses_outsiders(c, w):
     f, _ = create(c, w, "alice")
     calls = [("GET", u, {}), ("GET", u + "/document", {}),
              ("PUT", u + "/document", {"params": {"filename": "x.pdf"}, "content": PDF, "headers": PDF_HEADERS}),
-             ("POST", u + "/file", {"json": {"file_id": f["id"]}})]
+             ("POST", u + "/file", {"json": {"file_id": f["id"]}}), ("GET", u + "/movements", {}),
+             ("POST", u + "/movements", {"json": {"to": w["bob"]}, "headers": {"If-Match": '"1"'}})]
     for who, status in (("alice", 404), ("low", 404), ("eve", 403)):
         for method, url, kw in calls:
             r = call(c, h(c, w, who), method, url, kw)
@@ -102,4 +105,34 @@ def test_every_receipt_route_refuses_outsiders(c, w):
             assert "Matrix" not in r.text
         listed = c.get("/v1/departments/%s/receipts" % w["a"], headers=h(c, w, who))
         assert listed.status_code == status or x["id"] not in [y["id"] for y in listed.json()["items"]]
-    assert c.get(u, headers=h(c, w, "dave")).json()["file_id"] is None
+        inbox = c.get("/v1/departments/%s/inbox" % w["a"], headers=h(c, w, who))
+        assert inbox.status_code == status or x["id"] not in inbox.text
+    got = c.get(u, headers=h(c, w, "dave")).json()
+    assert got["file_id"] is None and got["holder"] == w["dave"] and got["version"] == 1
+
+
+def test_every_route_of_a_receipt_in_motion_refuses_those_outside_it(c, w):
+    """A receipt marked on: the new receiver and a copy get through where they should; an outsider, an officer
+    below it and another department do not, and the registrar who marked it away no longer acts."""
+    r = c.post("/v1/departments/%s/receipts" % w["a"], headers=h(c, w, "dave"),
+               json={"sender": "Matrix sender", "subject": "Matrix moving", "mode": "hand"})
+    x, etag = r.json(), r.headers["etag"]
+    u = "/v1/departments/%s/receipts/%s" % (w["a"], x["id"])
+    r = c.post(u + "/movements", headers=dict(h(c, w, "dave"), **{"If-Match": etag}), json={"to": w["bob"], "copies": [w["carol"]]})
+    assert r.status_code == 201, r.text
+    etag = r.headers["etag"]
+    f, _ = create(c, w, "alice")
+    calls = [("GET", u, {}), ("GET", u + "/movements", {}),
+             ("POST", u + "/movements", {"json": {"to": w["alice"]}, "headers": {"If-Match": etag}}),
+             ("POST", u + "/file", {"json": {"file_id": f["id"]}})]
+    for who, status in (("alice", 404), ("low", 404), ("eve", 403)):
+        for method, url, kw in calls:
+            r = call(c, h(c, w, who), method, url, kw)
+            assert r.status_code == status, (who, method, url, r.text)
+            assert "Matrix" not in r.text
+    for who in ("dave", "carol"):  # the registrar and the copy read it and its track, and act on nothing
+        assert call(c, h(c, w, who), *calls[0]).status_code == 200 and call(c, h(c, w, who), *calls[1]).status_code == 200
+        for method, url, kw in calls[2:]:
+            assert call(c, h(c, w, who), method, url, kw).status_code in (403, 404), (who, url)
+    got = c.get(u, headers=h(c, w, "bob"))
+    assert got.headers["etag"] == etag and got.json()["holder"] == w["bob"]

@@ -67,7 +67,7 @@ def test_every_department_object_is_its_roles_and_no_function_is_public(db, two)
             "dept_{0}.keeps_records(text)".format(b))
     db.cli("migrate")
     for d, other in ((a, b), (b, a)):
-        # evidence (commented append-only or drafts-only, department 0014, 0018, 0019) is readable and insertable
+        # evidence (commented append-only or drafts-only, department 0014, 0018, 0019, 0021, 0023-0025) is readable and insertable
         # only; every other table is the role's to use
         tables = db.psql("SELECT count(*), count(*) FILTER (WHERE has_table_privilege('dept_{0}', c.oid, 'SELECT') AND "
                          "has_any_column_privilege('dept_{0}', c.oid, 'INSERT') AND (obj_description(c.oid, 'pg_class') "
@@ -79,7 +79,7 @@ def test_every_department_object_is_its_roles_and_no_function_is_public(db, two)
                          "FROM pg_class c WHERE c.relnamespace = 'dept_{0}'::regnamespace AND c.relkind = 'r'"
                          .format(d, other)).stdout.strip()
         n, own, foreign, evidence = map(int, tables.split("|"))
-        assert n > 10 and own == n and foreign == 0 and evidence == 7, tables  # 7th: audit_chains (dept 0021)
+        assert n > 10 and own == n and foreign == 0 and evidence == 12, tables  # audit_chains (dept 0021), issue 27's 5
         funcs = db.psql("SELECT count(*), count(*) FILTER (WHERE has_function_privilege('dept_%s', p.oid, 'EXECUTE')), "
                         "count(*) FILTER (WHERE has_function_privilege('dept_%s', p.oid, 'EXECUTE')), "
                         "count(*) FILTER (WHERE has_function_privilege('daftar_api', p.oid, 'EXECUTE')) "

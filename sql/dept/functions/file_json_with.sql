@@ -12,6 +12,8 @@ LANGUAGE sql STABLE AS $$
                              'created_at', to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                              'updated_at', to_char(f.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                              'overdue_since', to_char(f.overdue_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                             'version', f.version,
+                             'version', f.version, 'head_id', f.head_id,
+                             'parent_id', f.parent_id, 'part_no', f.part_no,
+                             'merged_at', to_char(f.merged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                              'officers', p_officers)
 $$;

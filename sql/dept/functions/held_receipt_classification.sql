@@ -6,7 +6,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     x {schema}.receipts;
 BEGIN
-    SELECT * INTO x FROM {schema}.receipts WHERE id = p_id FOR UPDATE;
+    SELECT * INTO x FROM {schema}.receipts WHERE id = p_id; -- not FOR UPDATE (receipt_mark says why)
     IF NOT FOUND OR NOT {schema}.may_see_receipt(x) THEN
         RAISE EXCEPTION 'No such receipt.' USING ERRCODE = 'DF404';
     END IF;

@@ -6,17 +6,15 @@ DECLARE
     f {schema}.files := {schema}.held_file(p_id);
     x {schema}.notes;
 BEGIN
-    SELECT * INTO x FROM {schema}.notes WHERE file_id = p_id AND n = p_n;
-    IF NOT FOUND OR (x.status = 'draft' AND x.author <> {schema}.me()) THEN
-        RAISE EXCEPTION 'No such note.' USING ERRCODE = 'DF404';
-    END IF;
-    IF x.status = 'final' THEN
-        RAISE EXCEPTION 'A final note never changes.' USING ERRCODE = 'DF409', HINT = 'note-final';
-    END IF;
+    x := {schema}.draft_note(p_id, p_n);
     IF p_body IS NULL THEN
+        -- its flags and the flags that point at it go with it (all on drafts: a flag points back only)
+        DELETE FROM {schema}.note_flags WHERE file_id = p_id AND (n = p_n OR note_n = p_n);
         DELETE FROM {schema}.notes WHERE file_id = p_id AND n = p_n;
         SET CONSTRAINTS {schema}.notes_pkey DEFERRED;
         UPDATE {schema}.notes SET n = n - 1 WHERE file_id = p_id AND n > p_n;  -- drafts only follow finals
+        UPDATE {schema}.note_flags SET n = n - 1, note_n = CASE WHEN note_n > p_n THEN note_n - 1 ELSE note_n END
+        WHERE file_id = p_id AND n > p_n;
         SET CONSTRAINTS {schema}.notes_pkey IMMEDIATE;
         PERFORM {schema}.notes_rechain(p_id);
         PERFORM {schema}.audit('note.delete', p_id, json_build_object('n', p_n));

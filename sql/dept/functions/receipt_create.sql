@@ -20,6 +20,10 @@ BEGIN
     IF {schema}.clearance_rank(p_classification) > current_setting('daftar.clearance')::int THEN
         RAISE EXCEPTION 'You cannot register a receipt above your clearance.' USING ERRCODE = 'DF403';
     END IF;
+    IF NOT {schema}.cleared_for(p_classification) THEN -- its holder could not read it back (receipts_policies)
+        RAISE EXCEPTION 'Confidential and secret receipts are registered with a second factor from a trusted network.'
+            USING ERRCODE = 'DF403';
+    END IF;
     IF coalesce(p_received_on, v_today) > v_today OR p_letter_date > coalesce(p_received_on, v_today) THEN
         RAISE EXCEPTION 'A letter cannot be dated or received in the future, or received before it was written.'
             USING ERRCODE = 'DF422';

@@ -6,8 +6,10 @@ LANGUAGE sql STABLE AS $$
                              'letter_number', x.letter_number, 'letter_date', x.letter_date,
                              'received_on', x.received_on, 'mode', x.mode, 'subject', x.subject,
                              'classification', x.classification, 'registered_by', x.registered_by,
+                             'holder', x.holder, 'status', x.status, 'version', x.version,
                              'file_id', x.file_id, 'filed_by', x.filed_by,
                              'filed_at', to_char(x.filed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                              'created_at', to_char(x.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                             'updated_at', to_char(x.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                              'document', (SELECT {schema}.document_json(d) FROM {schema}.documents d WHERE d.receipt_id = x.id))
 $$;
