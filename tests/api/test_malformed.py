@@ -194,8 +194,9 @@ def body_cases(w, op):
             if label == "empty" and resolve(prop).get("type") != "string":
                 continue
             if (label == "int" and resolve(prop).get("type") in ("integer", "number")) or \
-                    (label == "float" and resolve(prop).get("type") == "number"):
-                continue  # a number where one is asked for; out-of-range ones are the cases around it
+                    (label == "float" and resolve(prop).get("type") == "number") or \
+                    (label == "true" and resolve(prop).get("type") == "boolean"):
+                continue  # a number (or boolean) where one is asked for; out-of-range ones are the cases around it
             if label == "empty" and not constrained(prop) and resolve(prop).get("minLength", 0) == 0:
                 continue  # an empty optional free text is a valid value
             raw = j(dict(body, **{name: value})).replace(b'"HUGEFLOAT"', b"1e99999")

@@ -59,5 +59,7 @@ def test_a_part_file_opened_worked_and_merged_with_the_chain_intact(c, w, db):
     assert c.get(notes_url(w, main) + "/verify", headers=h(c, w, "carol")).json()["checked"] == 3
     # the part cannot be merged twice nor written on
     assert_problem(c.post(notes_url(w, part), headers=h(c, w, "carol"), json={"body": "late"}), 409)
+    pe = c.get(files_url(w) + "/" + part["id"], headers=h(c, w, "carol")).headers["etag"]
+    assert_problem(move(c, w, "carol", part, pe, action="reopen"), 409, "file-closed")
     rows = db.psql("SELECT count(*) FROM dept_%s.part_merges WHERE part_id = '%s'" % (w["a"], part["id"])).stdout.strip()
     assert rows == "2"
