@@ -18,13 +18,13 @@ static void create_handover(dft_req_t *r)
         return;
     static const char *const allowed[] = {"from", "to", "reason", "remarks", NULL};
     json_t *body = dft_req_json_object(r, allowed);
-    const char *from, *to, *reason, *remarks;
+    const char *from, *to, *reason, *remarks, *idem[2];
     if (body == NULL || (from = dft_kit_body_uid(r, body, "from")) == NULL || (to = dft_kit_body_uid(r, body, "to")) == NULL ||
         (reason = dft_kit_body_enum(r, body, "reason", reasons, NULL)) == NULL ||
-        (remarks = dft_body_text(r, body, "remarks", 500, 0)) == NULL)
+        (remarks = dft_body_text(r, body, "remarks", 500, 0)) == NULL || dft_kit_idempotent(r, idem) != 0)
         return;
-    const char *params[] = {from, to, reason, remarks};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "handover", params, 4, dft_kit_on_json_created, r);
+    const char *params[] = {from, to, reason, remarks, idem[0], idem[1]};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "handover", params, 6, dft_kit_on_created, r);
 }
 
 static void list_handovers(dft_req_t *r)

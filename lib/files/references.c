@@ -40,10 +40,11 @@ static void add_flag(dft_req_t *r)
         target = dft_kit_body_uuid(r, body, "document_id");
     else
         note = dft_kit_body_int(r, body, "note", 1, 1000000, NULL);
-    if (target == NULL && note == NULL)
+    const char *idem[2];
+    if ((target == NULL && note == NULL) || dft_kit_idempotent(r, idem) != 0)
         return;
-    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, n, kind, target, note, label};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "note_flag_add", params, 6, dft_kit_on_json_created, r);
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, n, kind, target, note, label, idem[0], idem[1]};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "note_flag_add", params, 8, dft_kit_on_created, r);
 }
 
 static void list_of_file(dft_req_t *r, const char *stmt)
@@ -69,12 +70,12 @@ static void add_link(dft_req_t *r)
         return;
     static const char *const allowed[] = {"file_id", "remarks", NULL};
     json_t *body = dft_req_json_object(r, allowed);
-    const char *other, *remarks;
+    const char *other, *remarks, *idem[2];
     if (body == NULL || (other = dft_kit_body_uuid(r, body, "file_id")) == NULL ||
-        (remarks = dft_body_text(r, body, "remarks", 500, 0)) == NULL)
+        (remarks = dft_body_text(r, body, "remarks", 500, 0)) == NULL || dft_kit_idempotent(r, idem) != 0)
         return;
-    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, other, remarks};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "file_link", params, 3, dft_kit_on_json_created, r);
+    const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, other, remarks, idem[0], idem[1]};
+    dft_db_run(r, &scope, DFT_DB_WRITE, "file_link", params, 5, dft_kit_on_created, r);
 }
 
 static void list_links(dft_req_t *r)

@@ -260,6 +260,7 @@ NO_KEY = {
     "enrolSecondFactor": "a retry replaces the unconfirmed secret (one an officer); nothing is made twice",
     "addHoliday": "the department's day is written again (one holiday a day)",
     "moveFile": "If-Match is required: a retry after the move is 412, not a second move",
+    "markReceipt": "If-Match is required: a retry after the mark is 412, not a second mark",
     "approveDraft": "If-Match is required: a retry after the approval is 412",
     "registerCertificate": "one registration a certificate (its fingerprint): a retry answers it again",
     "updateDispatchStatus": "a status reached is not reached again: a retry is 409",

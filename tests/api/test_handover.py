@@ -23,9 +23,13 @@ def test_a_handover_leaves_nothing_pending_with_the_old_officer(c, w, db):
     assert_problem(handover(c, w, "carol", to=w["eve"], reason="transfer", **{"from": w["dave"]}), 422)
     assert_problem(handover(c, w, "carol", to=w["low"], reason="transfer", **{"from": w["dave"]}), 422)
     assert_problem(handover(c, w, "carol", to=w["bob"], reason="holiday", **{"from": w["dave"]}), 400)
-    r = handover(c, w, "carol", to=w["bob"], reason="transfer", remarks="Posted out", **{"from": w["dave"]})
+    body = {"from": w["dave"], "to": w["bob"], "reason": "transfer", "remarks": "Posted out"}
+    keyed = dict(h(c, w, "carol"), **{"Idempotency-Key": "handover-dave"})
+    r = c.post("/v1/departments/%s/handovers" % w["a"], headers=keyed, json=body)
     assert r.status_code == 201, r.text
     out = r.json()
+    again = c.post("/v1/departments/%s/handovers" % w["a"], headers=keyed, json=body)  # a lost answer, retried
+    assert again.headers["idempotent-replayed"] == "true" and again.json() == out
     assert {f["id"] for f in out["files"]} == {f1["id"], f2["id"], f3["id"]}
     assert [y["id"] for y in out["receipts"]] == [x["id"]] and out["ordered_by"] == w["carol"]
     # nothing pending with dave: no file held that is not closed, no receipt held that is not filed
