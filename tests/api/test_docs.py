@@ -116,9 +116,40 @@ SET_BODY = """(function (sel, text) {
 })(%s, %s)"""
 
 
+# Swagger UI 5.35 virtualizes the operation list once it has 150 items or more (tags and operations together,
+# with every tag open): only the operations near the viewport are in the DOM. So the page is read by scrolling
+# it from top to bottom, as a reader would, and an operation is brought into view the way a deep link does.
+LISTED_WHILE_SCROLLING = """(async function () {
+    var seen = {}, y = 0, wait = function (ms) { return new Promise(function (r) { setTimeout(r, ms); }); };
+    for (;;) {
+        window.scrollTo(0, y);
+        await wait(60);
+        document.querySelectorAll(".opblock").forEach(function (e) { seen[e.id] = true; });
+        if (y >= document.documentElement.scrollHeight - window.innerHeight) break;
+        y += Math.floor(window.innerHeight / 2);
+    }
+    window.scrollTo(0, 0);
+    return Object.keys(seen);
+})()"""
+
+
+def listed_operations(b):
+    """The ids of every .opblock the page shows from top to bottom."""
+    return set(b.eval(LISTED_WHILE_SCROLLING))
+
+
+def reveal(b, op_id):
+    """Brings an operation's block into the DOM (Swagger UI's own scroll for a virtualized list) and into view."""
+    tag, name = op_id[len("operations-"):].split("-", 1)
+    if not b.eval("!!document.getElementById(%s)" % json.dumps(op_id)):
+        b.eval("window.ui.layoutActions.scrollToVirtualizedOperation(%s)" % json.dumps(["operations", tag, name]))
+    b.wait("!!document.getElementById(%s)" % json.dumps(op_id))
+
+
 def try_it(b, op_id, body=None):
     """Opens an operation, sets its JSON body, presses Execute; returns (status, response body text)."""
     block = "#" + op_id
+    reveal(b, op_id)
     b.eval("document.querySelector(%s).scrollIntoView()" % json.dumps(block + " .opblock-summary"))
     if not b.eval("!!document.querySelector(%s)" % json.dumps(block + ".is-open")):
         b.eval("document.querySelector(%s).click()" % json.dumps(block + " .opblock-summary-control"))
@@ -139,9 +170,9 @@ def test_docs_page_lists_every_operation_and_tries_calls_with_a_token(w, browser
     want = {"operations-%s-%s" % (op["tags"][0], op["operationId"])
             for item in spec["paths"].values() for m, op in item.items() if isinstance(op, dict) and "operationId" in op}
     b.call("Page.navigate", url=s.url + "/docs")
-    b.wait("document.querySelectorAll('.opblock').length >= %d" % len(want))
-    listed = set(b.eval("Array.from(document.querySelectorAll('.opblock')).map(function (e) { return e.id; })"))
-    assert listed == want
+    b.wait("window.ui && window.ui.specSelectors.taggedOperations().size > 0 && !!document.querySelector('.opblock')")
+    listed = listed_operations(b)
+    assert listed == want, (sorted(want - listed)[:10], sorted(listed - want)[:10])
 
     status, text = try_it(b, "operations-identity-createToken",
                           {"grant_type": "password", "uid": w["uid"], "password": PASSWORD})
