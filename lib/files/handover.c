@@ -2,7 +2,7 @@
  * handover.c — /v1/departments/{dept}/handovers: an officer leaving a post
  * hands over their pending files and receipts to the successor the section
  * officer (or dept_admin) names, in one audited step; the list of them.
- * Rules: sql/dept/0028_handover.sql, functions/handover.sql.
+ * Rules: sql/dept/0029_handover.sql, functions/handover.sql.
  */
 #include "files.h"
 #include "../kit/kit.h"

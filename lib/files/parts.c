@@ -4,7 +4,7 @@
  * (GET .../files/{file_id}/parts), merged back into it once it returns
  * (POST .../files/{file_id}/merge on the part, If-Match): the part's notes
  * join the main notesheet in order, sealed into its chain. Rules:
- * sql/dept/0027_part_files.sql, functions/part_open.sql, part_merge.sql.
+ * sql/dept/0028_part_files.sql, functions/part_open.sql, part_merge.sql.
  */
 #include "files.h"
 #include "../kit/kit.h"

@@ -5,7 +5,7 @@
  * read its track, put it into a file the caller holds; /inbox shows files and
  * receipts waiting with the caller side by side. Its document is uploaded and
  * read through documents.c. Who may see what: sql/dept/0006_receipts.sql,
- * 0024_dak_marking.sql and functions/receipts_policies.sql (row-level security).
+ * 0025_dak_marking.sql and functions/receipts_policies.sql (row-level security).
  */
 #include "files.h"
 #include "../kit/kit.h"

@@ -5,7 +5,7 @@
  *   GET  .../files/{file_id}/flags             every flag the caller may read, with where to follow it
  *   POST .../files/{file_id}/links             the holder links the file to another they may see
  *   GET  .../files/{file_id}/links             the linked files the caller may see
- * Rules: sql/dept/0026_references.sql, functions/note_flag_*.sql, file_link.sql and their policies.
+ * Rules: sql/dept/0027_references.sql, functions/note_flag_*.sql, file_link.sql and their policies.
  */
 #include "files.h"
 #include "../kit/kit.h"

@@ -3,7 +3,7 @@
  * scheme (main heads and sub-heads, their retention category), which new
  * files' numbers are built from (DEPT/HEAD/SUB-HEAD/YEAR/NNNNN). Every member
  * reads it; the records officer or dept_admin keeps it (Idempotency-Key to
- * add, If-Match to change). Rules: sql/dept/0025_filing_scheme.sql,
+ * add, If-Match to change). Rules: sql/dept/0026_filing_scheme.sql,
  * functions/filing_head_*.sql, filing_heads_policies.sql.
  */
 #include "files.h"

@@ -67,7 +67,7 @@ def test_every_department_object_is_its_roles_and_no_function_is_public(db, two)
             "dept_{0}.keeps_records(text)".format(b))
     db.cli("migrate")
     for d, other in ((a, b), (b, a)):
-        # evidence (commented append-only or drafts-only, department 0014, 0018, 0019, 0024, 0026-0028) is readable and insertable
+        # evidence (commented append-only or drafts-only, department 0014, 0018, 0019, 0025, 0027-0029) is readable and insertable
         # only; every other table is the role's to use
         tables = db.psql("SELECT count(*), count(*) FILTER (WHERE has_table_privilege('dept_{0}', c.oid, 'SELECT') AND "
                          "has_any_column_privilege('dept_{0}', c.oid, 'INSERT') AND (obj_description(c.oid, 'pg_class') "

@@ -32,22 +32,22 @@ CREATE OR REPLACE TRIGGER dispatch_events_append_only BEFORE UPDATE OR DELETE ON
     FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
 CREATE OR REPLACE TRIGGER dispatch_events_no_truncate BEFORE TRUNCATE ON {schema}.dispatch_events
     FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
--- Dak: a receipt's track and who held or was copied it (0024).
+-- Dak: a receipt's track and who held or was copied it (0025).
 CREATE OR REPLACE TRIGGER receipt_movements_append_only BEFORE UPDATE OR DELETE ON {schema}.receipt_movements
     FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
 CREATE OR REPLACE TRIGGER receipt_movements_no_truncate BEFORE TRUNCATE ON {schema}.receipt_movements
     FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
--- Links between files (0026).
+-- Links between files (0027).
 CREATE OR REPLACE TRIGGER file_links_append_only BEFORE UPDATE OR DELETE ON {schema}.file_links
     FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
 CREATE OR REPLACE TRIGGER file_links_no_truncate BEFORE TRUNCATE ON {schema}.file_links
     FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
--- Which note of a part file became which note of its main file (0027).
+-- Which note of a part file became which note of its main file (0028).
 CREATE OR REPLACE TRIGGER part_merges_append_only BEFORE UPDATE OR DELETE ON {schema}.part_merges
     FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
 CREATE OR REPLACE TRIGGER part_merges_no_truncate BEFORE TRUNCATE ON {schema}.part_merges
     FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
--- Hand-overs of pending work (0028).
+-- Hand-overs of pending work (0029).
 CREATE OR REPLACE TRIGGER handovers_append_only BEFORE UPDATE OR DELETE ON {schema}.handovers
     FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
 CREATE OR REPLACE TRIGGER handovers_no_truncate BEFORE TRUNCATE ON {schema}.handovers

@@ -1,6 +1,6 @@
 -- file_create: the function in force. `daftar migrate` re-applies this file
 -- when it changes; earlier bodies are history in sql/dept/ 0002.
--- A file may name a head or sub-head of the filing scheme (department 0025): its number is then
+-- A file may name a head or sub-head of the filing scheme (department 0026): its number is then
 -- DEPT/HEAD[/SUB-HEAD]/YEAR/NNNNN, the serial per head and year without gaps (the counter row stays
 -- locked until this transaction ends); without one, DEPT/SECTION/YEAR/NNNNN as before.
 DROP FUNCTION IF EXISTS {schema}.file_create(text, text, text, text, text, text, text);

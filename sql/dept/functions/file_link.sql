@@ -1,6 +1,6 @@
 -- file_link: the holder of a file links it to another file they may see
 -- (both ways for the reader; once). 404 for a file not there for the
--- caller, 409 when linked already. Department 0026.
+-- caller, 409 when linked already. Department 0027.
 CREATE OR REPLACE FUNCTION {schema}.file_link(p_id uuid, p_other uuid, p_remarks text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE

@@ -83,7 +83,7 @@ BEGIN
             IF f.status = 'open' THEN
                 RAISE EXCEPTION 'The file is open already.' USING ERRCODE = 'DF409', HINT = 'file-open-already';
             END IF;
-            IF f.merged_at IS NOT NULL THEN -- a part file merged into its main (department 0027) stays closed
+            IF f.merged_at IS NOT NULL THEN -- a part file merged into its main (department 0028) stays closed
                 RAISE EXCEPTION 'This part file is merged into its main file; write on the main file.'
                     USING ERRCODE = 'DF409', HINT = 'file-closed';
             END IF;

@@ -1,6 +1,6 @@
 -- filing_heads_policies: every member reads the department's filing scheme;
 -- only a records officer or dept_admin adds or changes a head (department
--- 0025), and nobody deletes one (no policy: files name it).
+-- 0026), and nobody deletes one (no policy: files name it).
 DROP POLICY IF EXISTS filing_heads_read ON {schema}.filing_heads;
 CREATE POLICY filing_heads_read ON {schema}.filing_heads FOR SELECT USING (true);
 DROP POLICY IF EXISTS filing_heads_add ON {schema}.filing_heads;

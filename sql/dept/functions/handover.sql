@@ -1,5 +1,5 @@
 -- handover: the section officer or dept_admin hands a leaving officer's
--- pending work to a successor in one step (department 0028): every file
+-- pending work to a successor in one step (department 0029): every file
 -- p_from holds that is not closed and every receipt they hold that is not
 -- filed moves to p_to, an active member of the department cleared for the
 -- highest of them (422 otherwise, and nothing moves). Each gets a

@@ -1,7 +1,7 @@
 -- note_flag_add: the author of a draft note, holding the file, flags on it
 -- a receipt put into the file, a document of the file, or an earlier note
 -- of it (final, or the author's own draft). 404 for a note or thing that is
--- not there for the caller, 409 on a final note. Department 0026.
+-- not there for the caller, 409 on a final note. Department 0027.
 CREATE OR REPLACE FUNCTION {schema}.note_flag_add(p_id uuid, p_n integer, p_kind text, p_target uuid, p_note integer,
                                                   p_label text) RETURNS json
 LANGUAGE plpgsql AS $$

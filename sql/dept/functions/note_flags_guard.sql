@@ -1,5 +1,5 @@
 -- note_flags_guard: a flag on a final note never changes nor goes, whoever
--- tries (the flags survive the note becoming final; department 0026).
+-- tries (the flags survive the note becoming final; department 0027).
 CREATE OR REPLACE FUNCTION {schema}.note_flags_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN

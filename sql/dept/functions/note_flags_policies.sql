@@ -1,7 +1,7 @@
 -- note_flags_policies: a flag is read by whoever may see its file, and a
 -- flag on a draft by the draft's author only (as the draft itself); it is
 -- added, changed or removed only by its author (note_flags_guard refuses
--- any change once the note is final). Department 0026.
+-- any change once the note is final). Department 0027.
 DROP POLICY IF EXISTS note_flags_read ON {schema}.note_flags;
 CREATE POLICY note_flags_read ON {schema}.note_flags FOR SELECT
     USING ({schema}.file_visible(file_id)

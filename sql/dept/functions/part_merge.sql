@@ -5,7 +5,7 @@
 -- into the main chain (notes_seal), so notes/verify verifies both files;
 -- part_merges records which note became which. The main must have no draft
 -- notes (409: they would be sealed with the merge). If-Match the part's
--- version. Returns the main file and the mapping. Department 0027.
+-- version. Returns the main file and the mapping. Department 0028.
 CREATE OR REPLACE FUNCTION {schema}.part_merge(p_part uuid, p_version integer) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE

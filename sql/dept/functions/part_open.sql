@@ -2,7 +2,7 @@
 -- caller may see it but does not hold it; an open main file, itself no
 -- part). It is a file of its own, held by the caller: number MAIN/P<n>, the
 -- main's classification, section, category and head, the subject given or
--- the main's. Idempotency-Key as for files. Department 0027.
+-- the main's. Idempotency-Key as for files. Department 0028.
 CREATE OR REPLACE FUNCTION {schema}.part_open(p_main uuid, p_subject text, p_key text, p_request_hash text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE

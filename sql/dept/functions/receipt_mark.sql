@@ -1,4 +1,4 @@
--- receipt_mark: dak that moves (department 0024). Whoever acts for a
+-- receipt_mark: dak that moves (department 0025). Whoever acts for a
 -- receipt's holder (its main receiver, or the holder's acting charge) marks
 -- it, before it is filed, to another officer of the department cleared for
 -- it, with remarks, and optionally copies to others for information: they

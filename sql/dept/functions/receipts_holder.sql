@@ -1,4 +1,4 @@
--- receipts_holder: a receipt's first holder is whoever registered it (department 0024).
+-- receipts_holder: a receipt's first holder is whoever registered it (department 0025).
 CREATE OR REPLACE FUNCTION {schema}.receipts_holder() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN

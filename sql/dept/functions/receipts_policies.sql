@@ -1,5 +1,5 @@
 -- receipts_policies: which rows of receipts, their track and access rows the
--- department's role reaches (department 0024); the owner (migrations, the
+-- department's role reaches (department 0025); the owner (migrations, the
 -- SECURITY DEFINER hand-over) is not subject to them. A receipt: who may see
 -- it (may_see_receipt), registered only as oneself, changed only by whoever
 -- acts for its holder, and always left with a member of the department

@@ -1,4 +1,4 @@
--- 0024_dak_marking: dak that moves (issue 27). A receipt is held by one
+-- 0025_dak_marking: dak that moves (issue 27). A receipt is held by one
 -- officer at a time, its main receiver (at first whoever registered it), who
 -- marks it on to another with remarks, and may mark copies to others for
 -- information (they see it, never act on it). Every mark is a row of the

@@ -1,4 +1,4 @@
--- 0025_filing_scheme: the department's filing scheme (issue 27). Main heads
+-- 0026_filing_scheme: the department's filing scheme (issue 27). Main heads
 -- and their sub-heads (code, name in English and Hindi, retention
 -- category: A keep for ever, B 10 years, C 1-3 years), kept by the records
 -- officer (or dept_admin). A new file may name a head or sub-head: its

@@ -1,4 +1,4 @@
--- 0028_handover: an officer leaving a post (transfer, retirement, long
+-- 0029_handover: an officer leaving a post (transfer, retirement, long
 -- leave) hands over their pending work in one audited step (issue 27): the
 -- section officer or dept_admin names the successor, and every file the
 -- officer holds that is not closed, and every receipt they hold that is not

@@ -1,4 +1,4 @@
--- 0026_references: references (flags) on notes and links between files
+-- 0027_references: references (flags) on notes and links between files
 -- (issue 27). A note's author flags, while the note is a draft and they
 -- hold the file, a receipt or document of the file or an earlier note of
 -- it; the reader follows the flag to the thing. Flags stay when the note

@@ -1,4 +1,4 @@
--- 0027_part_files: part files (issue 27). While a main file is away, an
+-- 0028_part_files: part files (issue 27). While a main file is away, an
 -- officer who may see it opens a part file from it: a file of its own (its
 -- number the main's with /P1, /P2, ...; the main's classification and head)
 -- with its own notes and movements, seen also by whoever may see the main.
