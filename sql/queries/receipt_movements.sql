@@ -1,5 +1,6 @@
 -- receipt_movements: the track of a receipt the caller may see: who marked it to whom, the copies, when, until
 -- when; `officers` names each UID. No row when the caller may not see it (rows reached under row-level security).
+-- Reading a confidential or secret receipt's track appends audit event receipt.track (visible_receipt).
 SELECT json_build_object(
        'items', json_agg(json_build_object(
            'seq', t.seq, 'action', t.action, 'from', t.from_uid, 'to', t.to_uid, 'copies', t.copies,
@@ -11,6 +12,6 @@ SELECT json_build_object(
                                           || (SELECT array_agg(c) FROM {schema}.receipt_movements m, unnest(m.copies) c
                                               WHERE m.receipt_id = $1::uuid)))
 FROM (SELECT m.*, lead(m.at) OVER (ORDER BY m.seq) AS until
-      FROM {schema}.receipts x JOIN {schema}.receipt_movements m ON m.receipt_id = x.id
-      WHERE x.id = $1::uuid AND {schema}.may_see_receipt(x)) t
+      FROM {schema}.visible_receipt($1::uuid, 'receipt.track') x JOIN {schema}.receipt_movements m ON m.receipt_id = x.id
+      WHERE x.id IS NOT NULL) t
 HAVING count(*) > 0

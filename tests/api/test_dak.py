@@ -4,7 +4,7 @@ inbox beside files, its track kept like a file's, the register searched; and the
 import threading
 
 from conftest import assert_problem
-from test_files import c, create, h, move, w  # noqa: F401 (fixtures)
+from test_files import TRUSTED, c, client, create, h, move, otp_token, w  # noqa: F401 (fixtures)
 from test_receipts import receipts_url, register
 
 
@@ -67,6 +67,24 @@ def test_dak_marked_with_copies_moves_and_shows_in_the_inbox_beside_files(c, w):
     # an officer outside it sees neither the receipt nor its track
     assert_problem(c.get(receipts_url(w) + "/%s/movements" % x["id"], headers=h(c, w, "low")), 404)
     assert_problem(c.get(receipts_url(w) + "/%s/movements" % x["id"], headers=h(c, w, "eve")), 403)
+
+
+def test_reading_a_confidential_receipts_track_is_audited(c, w, db):
+    """Reading a confidential receipt is audited (receipt.read); reading its track says as much (who marked it
+    to whom, the remarks), so it is audited too (receipt.track, as a file's is file.track); an open one's is not."""
+    reads = lambda x: db.psql("SELECT count(*) FROM dept_%s.audit_events WHERE action = 'receipt.track' AND object_id = '%s'"  # noqa: E731
+                              % (w["a"], x["id"])).stdout.strip()
+    with client(w, TRUSTED) as t:
+        ho = otp_token(t, w, "conf")
+        x = register(t, w, "conf", auth=ho, classification="confidential", subject="Vigilance: who moved it")
+        assert x.status_code == 201, x.text
+        x = x.json()
+        r = t.get(receipts_url(w) + "/%s/movements" % x["id"], headers=ho)
+        assert r.status_code == 200 and [m["action"] for m in r.json()["items"]] == ["register"], r.text
+        assert reads(x) == "1", "reading a confidential receipt's track was not audited"
+    y = register(c, w, "dave", subject="Open letter").json()
+    assert c.get(receipts_url(w) + "/%s/movements" % y["id"], headers=h(c, w, "dave")).status_code == 200
+    assert reads(y) == "0"
 
 
 def test_two_concurrent_marks_with_the_same_etag_exactly_one_wins(c, w):
