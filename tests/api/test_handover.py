@@ -46,6 +46,11 @@ def test_a_handover_leaves_nothing_pending_with_the_old_officer(c, w, db):
     assert (track[-1]["action"], track[-1]["from"], track[-1]["to"], track[-1]["on_behalf_of"]) == (
         "handover", w["carol"], w["bob"], w["dave"])
     assert [n["status"] for n in c.get(notes_url(w, f1), headers=h(c, w, "bob")).json()["items"]] == ["final"]
+    # bob's inbox says the files came by hand-over, from the section officer, for dave, not yet opened by him
+    inbox = {i["id"]: i for i in c.get(files_url(w) + "?box=inbox", headers=h(c, w, "bob")).json()["items"]}
+    got2 = inbox[f2["id"]].get("received")
+    assert got2 is not None and (got2["action"], got2["from"], got2["on_behalf_of"], got2["opened"]) == (
+        "handover", w["carol"], w["dave"], False), inbox[f2["id"]]
     assert move(c, w, "bob", f1, got.headers["etag"], action="forward", to=w["alice"]).status_code == 201
     rt = c.get(receipts_url(w) + "/%s/movements" % x["id"], headers=h(c, w, "bob")).json()["items"]
     assert (rt[-1]["action"], rt[-1]["to"], rt[-1]["on_behalf_of"]) == ("handover", w["bob"], w["dave"])

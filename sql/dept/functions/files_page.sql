@@ -8,7 +8,8 @@
 -- (issue 26): the movement that brought the file to its holder (who, on whose behalf, what, when, the
 -- remarks, the due date) and whether the holder has opened it since (file_opens); read for the whole
 -- page in one join, not once a file; the sender is in the `officers` map. Other items carry none:
--- another officer's reading is not the caller's to see.
+-- another officer's reading is not the caller's to see. A file handed over (issue 27) came by its
+-- 'handover' line: from the section officer who ordered it, on behalf of the officer who left.
 -- `synced_at` (issue 26, delta sync): what the client passes as `updated_since` next: the newest change
 -- shown less the longest a writing transaction can take (statement_timeout, and a second): a change not
 -- yet committed when this was read began after it, so the next delta has it (and repeats the last
@@ -31,7 +32,7 @@ BEGIN
     FROM unnest(v_shown) f
     CROSS JOIN LATERAL (SELECT * FROM {schema}.movements mv
                         WHERE mv.file_id = f.id AND mv.to_uid = f.holder
-                          AND mv.action IN ('create', 'forward', 'return', 'recall', 'reopen')
+                          AND mv.action IN ('create', 'forward', 'return', 'recall', 'reopen', 'handover')
                         ORDER BY mv.seq DESC LIMIT 1) m
     LEFT JOIN {schema}.file_opens o ON o.file_id = f.id AND o.uid = f.holder AND o.seq >= m.seq
     WHERE {schema}.acts_for(f.holder);
