@@ -257,3 +257,51 @@ int dft_thread_start_detached(void *(*fn)(void *), void *arg)
     pthread_attr_destroy(&attr);
     return rc;
 }
+
+/* 1 when d[0..len) is "YYYY-MM-DD", a real day. */
+int dft_date_valid(const char *d, size_t len)
+{
+    int64_t y, m, day;
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return len == 10 && d[4] == '-' && d[7] == '-' && dft_parse_int64(d, 4, 1900, 2999, &y) == 0 &&
+           dft_parse_int64(d + 5, 2, 1, 12, &m) == 0 && dft_parse_int64(d + 8, 2, 1, days[m - 1], &day) == 0 &&
+           !(m == 2 && day == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)));
+}
+
+/* RFC 3339 date-time (section 5.6): YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM), T and Z in either
+ * case; a real day, hours 00-23, minutes 00-59, seconds 00-60 (a leap second), at most 9 fraction digits. */
+int dft_time_valid(const char *t, size_t len)
+{
+    int64_t v;
+    if (len < 20 || len > 35 || !dft_date_valid(t, 10) || (t[10] != 'T' && t[10] != 't') || t[13] != ':' || t[16] != ':' ||
+        dft_parse_int64(t + 11, 2, 0, 23, &v) != 0 || dft_parse_int64(t + 14, 2, 0, 59, &v) != 0 ||
+        dft_parse_int64(t + 17, 2, 0, 60, &v) != 0)
+        return 0;
+    size_t i = 19;
+    if (t[i] == '.') {
+        size_t digits = strspn(t + i + 1, "0123456789");
+        if (digits == 0 || digits > 9)
+            return 0;
+        i += 1 + digits;
+    }
+    if (i < len && (t[i] == 'Z' || t[i] == 'z'))
+        return i + 1 == len;
+    return i + 6 == len && (t[i] == '+' || t[i] == '-') && t[i + 3] == ':' && dft_parse_int64(t + i + 1, 2, 0, 23, &v) == 0 &&
+           dft_parse_int64(t + i + 4, 2, 0, 59, &v) == 0;
+}
+
+int dft_uuid_valid(const char *s, size_t len)
+{
+    if (len != 36)
+        return 0;
+    for (size_t i = 0; i < 36; ++i) {
+        char c = s[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-')
+                return 0;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            return 0;
+        }
+    }
+    return 1;
+}

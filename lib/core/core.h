@@ -53,5 +53,11 @@ void dft_buf_dispose(dft_buf_t *b);
 
 /* Characters (code points) in s when it is valid UTF-8 without NUL; SIZE_MAX when it is not. */
 size_t dft_utf8_chars(const char *s, size_t n);
+/* 1 when d[0..len) is a date "YYYY-MM-DD" (a real day, years 1900-2999). */
+int dft_date_valid(const char *d, size_t len);
+/* 1 when t[0..len) is an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)). */
+int dft_time_valid(const char *t, size_t len);
+/* 1 when s[0..len) is a UUID in text form. */
+int dft_uuid_valid(const char *s, size_t len);
 
 #endif

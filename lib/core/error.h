@@ -35,9 +35,13 @@ typedef enum dft_code_t {
 } dft_code_t;
 
 typedef struct dft_field_error_t {
-    const char *field;   /* JSON pointer-ish name: "subject", "items/2/name" */
+    const char *field;   /* the member, parameter or header: "subject", "items/2/name", "limit" */
     const char *reason;  /* stable machine word: "required", "too_long", ... */
-    const char *message; /* human English sentence */
+    const char *message; /* human English sentence (the problem's `detail` of the field) */
+    /* RFC 6901 JSON Pointer into the body ("/subject", "/items/2/name", "" for the whole body);
+     * NULL when the field is not in the body (a query parameter, a header). */
+    const char *pointer;
+    const char *message_hi; /* the same in Hindi; NULL: the reason's Hindi sentence (problem.c) */
 } dft_field_error_t;
 
 typedef struct dft_error_t {

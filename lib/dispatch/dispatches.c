@@ -37,7 +37,7 @@ static void issue_dispatch(dft_req_t *r)
     const char *draft, *key;
     if (body == NULL || (draft = dft_body_string(r, body, "draft_id", 36)) == NULL)
         return;
-    if (!dft_kit_uuid_valid(draft, strlen(draft))) {
+    if (!dft_uuid_valid(draft, strlen(draft))) {
         dft_respond_field_error(r, "draft_id", "invalid", "draft_id is a draft's id (a UUID).");
         return;
     }

@@ -113,7 +113,7 @@ static const char *list_member(dft_req_t *r, json_t *body, const char *name, siz
 
 static int enclosure_valid(dft_req_t *r, json_t *x)
 {
-    if (json_is_string(x) && dft_kit_uuid_valid(json_string_value(x), json_string_length(x)))
+    if (json_is_string(x) && dft_uuid_valid(json_string_value(x), json_string_length(x)))
         return 0;
     dft_respond_field_error(r, "enclosures", "invalid", "enclosures are ids of the file's documents.");
     return -1;

@@ -62,7 +62,7 @@ static void apply_leave(dft_req_t *r)
         dft_respond_field_error(r, from == NULL ? "from_date" : "to_date", "required", "Send the first and last day.");
         return;
     }
-    if (json_object_get(body, "extends") != NULL && !dft_kit_uuid_valid(extends, strlen(extends))) {
+    if (json_object_get(body, "extends") != NULL && !dft_uuid_valid(extends, strlen(extends))) {
         dft_respond_field_error(r, "extends", "invalid", "extends is the id of an application.");
         return;
     }

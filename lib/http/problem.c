@@ -73,6 +73,34 @@ static const dft_refusal_t refusals[] = {
     {"not-the-receiver", "प्राप्ति पर केवल उसका मुख्य प्राप्तकर्ता कार्य कर सकता है; प्रतिलिपि केवल सूचना के लिए है।"},
 };
 
+/* A field error's Hindi sentence when its maker gave none, by its reason. */
+static const char *const field_hindi[][2] = {
+    {"required", "यह आवश्यक है।"},
+    {"invalid", "यह मान यहाँ मान्य नहीं है।"},
+    {"too_long", "यह अनुमत लंबाई से अधिक है।"},
+    {"too_short", "यह अनुमत लंबाई से छोटा है।"},
+    {"too_many", "इसमें अनुमत संख्या से अधिक प्रविष्टियाँ हैं।"},
+    {"too_few", "इसमें अनुमत संख्या से कम प्रविष्टियाँ हैं।"},
+    {"unknown_field", "यह सदस्य यहाँ स्वीकार नहीं किया जाता।"},
+    {"unknown_parameter", "यह पैरामीटर यहाँ स्वीकार नहीं किया जाता।"},
+    {"malformed", "यह सही रूप में नहीं है।"},
+    {"check_digit", "यह मान्य UID नहीं है।"},
+    {"out_of_range", "यह अनुमत सीमा से बाहर है।"},
+    {"duplicate_key", "JSON में एक ही कुंजी दो बार है।"},
+    {"too_deep", "JSON अनुमत से अधिक गहराई तक नेस्टेड है।"},
+    {"not_object", "अनुरोध का मुख्य भाग JSON ऑब्जेक्ट होना चाहिए।"},
+};
+
+static const char *field_error_hindi(const dft_field_error_t *f)
+{
+    if (f->message_hi != NULL)
+        return f->message_hi;
+    for (size_t i = 0; i < DFT_ARRAY_SIZE(field_hindi); ++i)
+        if (strcmp(field_hindi[i][0], f->reason) == 0)
+            return field_hindi[i][1];
+    return field_hindi[1][1];
+}
+
 const char *dft_problem_refusal(const char *slug)
 {
     for (size_t i = 0; i < DFT_ARRAY_SIZE(refusals); ++i)
@@ -140,8 +168,14 @@ void dft_problem_render(dft_buf_t *out, const dft_error_t *err, const char *inst
             dft_buf_json_escape(out, f->field, strlen(f->field));
             dft_buf_puts(out, "\"");
             put_string_field(out, "reason", f->reason, strlen(f->reason));
-            if (f->message != NULL)
+            if (f->pointer != NULL)
+                put_string_field(out, "pointer", f->pointer, strlen(f->pointer));
+            if (f->message != NULL) {
+                put_string_field(out, "detail", f->message, strlen(f->message));
                 put_string_field(out, "message", f->message, strlen(f->message));
+            }
+            const char *f_hi = field_error_hindi(f);
+            put_string_field(out, "detail_hi", f_hi, strlen(f_hi));
             dft_buf_puts(out, "}");
         }
         dft_buf_puts(out, "]");

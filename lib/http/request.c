@@ -18,6 +18,7 @@
 #include "../core/cidr.h"
 #include "compress.h"
 #include "problem.h"
+#include "schema.h"
 
 #include <arpa/inet.h>
 #include <openssl/evp.h>
@@ -418,10 +419,32 @@ const dft_str_t *dft_req_query(dft_req_t *r, const char *name)
     return dft_param_get(r->query.items, r->query.count, name);
 }
 
+/* Whether `field` names a member of the request's JSON body (see dft_respond_field_error). */
+static int body_member(dft_req_t *r, const char *field)
+{
+    if (!r->json_body)
+        return 0;
+    for (const char *p = field; *p != '\0'; ++p)
+        if (*p >= 'A' && *p <= 'Z')
+            return 0;
+    for (const char *const *q = r->route != NULL ? r->route->query : NULL; q != NULL && *q != NULL; ++q)
+        if (strcmp(*q, field) == 0)
+            return 0;
+    return 1;
+}
+
 static void field_error(dft_req_t *r, dft_error_t *err, const char *field, const char *reason, const char *message)
 {
     dft_field_error_t *f = h2o_mem_alloc_pool(&r->h2o->pool, sizeof(*f));
-    *f = (dft_field_error_t){field, reason, message};
+    const char *pointer = NULL;
+    if (body_member(r, field)) {
+        size_t len = strlen(field);
+        char *p = h2o_mem_alloc_pool(&r->h2o->pool, len + 2);
+        p[0] = '/';
+        memcpy(p + 1, field, len + 1);
+        pointer = len == 0 ? "" : p;
+    }
+    *f = (dft_field_error_t){field, reason, message, pointer, NULL};
     *err = (dft_error_t){.code = DFT_E_INVALID, .detail = message, .fields = f, .num_fields = 1};
 }
 
@@ -455,6 +478,16 @@ json_t *dft_req_json_object(dft_req_t *r, const char *const *allowed)
     dft_error_t err;
     json_t *body = dft_req_json_body(r, &err);
     if (body == NULL) {
+        dft_respond_error(r, &err);
+        return NULL;
+    }
+    dft_field_error_t *wrong;
+    size_t n = dft_schema_check(r->thread->server->schema, r->route_index, body, &r->h2o->pool, &wrong);
+    if (n != 0) {
+        char detail[96];
+        snprintf(detail, sizeof(detail), "%zu member%s of the body %s not valid: see errors.", n, n == 1 ? "" : "s",
+                 n == 1 ? "is" : "are");
+        err = (dft_error_t){.code = DFT_E_INVALID, .detail = n == 1 ? wrong[0].message : h2o_strdup(&r->h2o->pool, detail, SIZE_MAX).base, .fields = wrong, .num_fields = n};
         dft_respond_error(r, &err);
         return NULL;
     }
@@ -536,6 +569,7 @@ json_t *dft_req_json_body(dft_req_t *r, dft_error_t *err)
         *err = (dft_error_t){.code = DFT_E_UNSUPPORTED_MEDIA, .detail = "Send the body as application/json."};
         return NULL;
     }
+    r->json_body = 1;
     if (req->entity.base == NULL || req->entity.len == 0) {
         field_error(r, err, "", "required", "A JSON object body is required.");
         return NULL;

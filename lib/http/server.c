@@ -22,6 +22,7 @@
 #include "../core/cidr.h"
 #include "../core/log.h"
 #include "ops.h"
+#include "schema.h"
 #include "worker.h"
 
 #include <arpa/inet.h>
@@ -264,6 +265,7 @@ dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *cons
     if (s->num_threads > DFT_ARRAY_SIZE(s->fds_plain))
         s->num_threads = DFT_ARRAY_SIZE(s->fds_plain);
     s->router = dft_router_new(tables, num_tables);
+    s->schema = dft_schema_new(dft_openapi_json, dft_openapi_json_len, s->router);
     dft_static_init(&s->openapi, "application/json", dft_openapi_json, dft_openapi_json_len);
 
     if (config->listen[0] == '\0' && config->tls_listen[0] == '\0') {

@@ -69,6 +69,7 @@ struct dft_thread_t {
 struct dft_server_t {
     dft_config_t *config;
     dft_router_t *router;         /* the API's routes */
+    struct dft_schema_t *schema;  /* each route's request body schema from the contract (schema.h) */
     dft_router_t *metrics_router; /* the metrics listener's: /metrics alone */
     h2o_globalconf_t h2o;
     h2o_hostconf_t *api_hosts[2], *metrics_hosts[2]; /* each listener sees only its own host */
@@ -95,6 +96,7 @@ struct dft_req_t {
     unsigned hindi : 1;
     unsigned responded : 1;
     unsigned metrics_listener : 1; /* came in on metrics_listen */
+    unsigned json_body : 1;        /* the body was read as JSON: a field error names a member (its pointer) */
     h2o_iovec_t cors_origin; /* echoed when the Origin is allowed */
     void *pending;           /* async work in flight (e.g. a db job), detached on dispose */
     void (*detach)(void *pending);
@@ -155,9 +157,12 @@ void dft_respond_stream(dft_req_t *r, int status, const char *content_type, h2o_
  * The result is released with the request. */
 json_t *dft_req_json_body(dft_req_t *r, dft_error_t *err);
 
-/* 400 with one field error; strings must outlive the request (static or pool). */
+/* 400 with one field error; strings must outlive the request (static or pool). The error has a JSON
+ * Pointer ("/" field) when the request's body was read as JSON and the field is not one of the route's
+ * query parameters nor a header (a name with a capital). */
 void dft_respond_field_error(dft_req_t *r, const char *field, const char *reason, const char *message);
-/* dft_req_json_body, then dft_body_only_fields: the body, or NULL after responding. */
+/* dft_req_json_body, then the route's request schema in the contract (every wrong member reported,
+ * schema.h), then dft_body_only_fields: the body, or NULL after responding. */
 json_t *dft_req_json_object(dft_req_t *r, const char *const *allowed);
 /* Refuses members of body not in allowed (NULL-terminated): 0, or -1 after a 400. */
 int dft_body_only_fields(dft_req_t *r, json_t *body, const char *const *allowed);

@@ -68,26 +68,10 @@ const char *dft_kit_if_match(dft_req_t *r, const char *thing, int required)
     return h2o_strdup(&r->h2o->pool, m.base + 1, m.len - 2).base;
 }
 
-int dft_kit_uuid_valid(const char *s, size_t len)
-{
-    if (len != 36)
-        return 0;
-    for (size_t i = 0; i < 36; ++i) {
-        char c = s[i];
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != '-')
-                return 0;
-        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 int dft_kit_path_uuid(dft_req_t *r, const char *name, const char *missing, char out[37])
 {
     const dft_str_t *id = dft_req_param(r, name);
-    if (!dft_kit_uuid_valid(id->base, id->len)) {
+    if (!dft_uuid_valid(id->base, id->len)) {
         dft_respond_code(r, DFT_E_NOT_FOUND, missing);
         return -1;
     }
@@ -117,7 +101,7 @@ const char *dft_kit_cursor(dft_req_t *r)
     const char *us = memchr(cursor->base, '_', cursor->len);
     size_t digits = us ? (size_t)(us - cursor->base) : 0;
     if (us == NULL || digits == 0 || digits > 19 || strspn(cursor->base, "0123456789") < digits ||
-        !dft_kit_uuid_valid(us + 1, cursor->len - digits - 1)) {
+        !dft_uuid_valid(us + 1, cursor->len - digits - 1)) {
         dft_respond_field_error(r, "cursor", "malformed", "cursor must be a next_cursor value from a previous page.");
         return NULL;
     }
@@ -303,7 +287,7 @@ void dft_kit_on_created(void *ctx, const dft_db_reply_t *reply)
 const char *dft_kit_body_uuid(dft_req_t *r, json_t *body, const char *name)
 {
     const char *id = dft_body_string(r, body, name, 36);
-    if (id != NULL && !dft_kit_uuid_valid(id, strlen(id))) {
+    if (id != NULL && !dft_uuid_valid(id, strlen(id))) {
         dft_respond_field_error(r, name, "invalid", "This member is an id (a UUID).");
         return NULL;
     }
@@ -339,45 +323,13 @@ const char *dft_kit_body_int(dft_req_t *r, json_t *body, const char *name, int64
     return h2o_strdup(&r->h2o->pool, buf, SIZE_MAX).base;
 }
 
-/* 1 when d[0..len) is "YYYY-MM-DD", a real day. */
-static int date_valid(const char *d, size_t len)
-{
-    int64_t y, m, day;
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return len == 10 && d[4] == '-' && d[7] == '-' && dft_parse_int64(d, 4, 1900, 2999, &y) == 0 &&
-           dft_parse_int64(d + 5, 2, 1, 12, &m) == 0 && dft_parse_int64(d + 8, 2, 1, days[m - 1], &day) == 0 &&
-           !(m == 2 && day == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)));
-}
-
-/* RFC 3339 date-time (section 5.6): YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM), T and Z in either
- * case; a real day, hours 00-23, minutes 00-59, seconds 00-60 (a leap second), at most 9 fraction digits. */
-static int time_valid(const char *t, size_t len)
-{
-    int64_t v;
-    if (len < 20 || len > 35 || !date_valid(t, 10) || (t[10] != 'T' && t[10] != 't') || t[13] != ':' || t[16] != ':' ||
-        dft_parse_int64(t + 11, 2, 0, 23, &v) != 0 || dft_parse_int64(t + 14, 2, 0, 59, &v) != 0 ||
-        dft_parse_int64(t + 17, 2, 0, 60, &v) != 0)
-        return 0;
-    size_t i = 19;
-    if (t[i] == '.') {
-        size_t digits = strspn(t + i + 1, "0123456789");
-        if (digits == 0 || digits > 9)
-            return 0;
-        i += 1 + digits;
-    }
-    if (i < len && (t[i] == 'Z' || t[i] == 'z'))
-        return i + 1 == len;
-    return i + 6 == len && (t[i] == '+' || t[i] == '-') && t[i + 3] == ':' && dft_parse_int64(t + i + 1, 2, 0, 23, &v) == 0 &&
-           dft_parse_int64(t + i + 4, 2, 0, 59, &v) == 0;
-}
-
 int dft_kit_query_time(dft_req_t *r, const char *name, const char **out)
 {
     const dft_str_t *v = dft_req_query(r, name);
     *out = "";
     if (v == NULL)
         return 0;
-    if (!time_valid(v->base, v->len)) {
+    if (!dft_time_valid(v->base, v->len)) {
         dft_respond_field_error(r, name, "invalid", "A time is RFC 3339: YYYY-MM-DDTHH:MM:SSZ or with an offset (+05:30).");
         return -1;
     }
@@ -397,7 +349,7 @@ int dft_kit_body_date(dft_req_t *r, json_t *body, const char *name, const char *
     const char *d = dft_body_string(r, body, name, 10);
     if (d == NULL)
         return -1;
-    if (!date_valid(d, strlen(d))) {
+    if (!dft_date_valid(d, strlen(d))) {
         dft_respond_field_error(r, name, "invalid", "A date is YYYY-MM-DD.");
         return -1;
     }
@@ -411,7 +363,7 @@ int dft_kit_query_date(dft_req_t *r, const char *name, const char **out)
     *out = "";
     if (v == NULL)
         return 0;
-    if (!date_valid(v->base, v->len)) {
+    if (!dft_date_valid(v->base, v->len)) {
         dft_respond_field_error(r, name, "invalid", "A date is YYYY-MM-DD.");
         return -1;
     }

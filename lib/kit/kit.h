@@ -29,8 +29,6 @@ int dft_kit_dept_scope(dft_req_t *r, dft_db_scope_t *scope);
 int dft_kit_state_scope(dft_req_t *r, const char *name, int with_dept, dft_db_scope_t *scope);
 /* The officer UID path parameter `name` (11 digits, check digit) in out[12]; else 404 `missing`. */
 int dft_kit_path_uid(dft_req_t *r, const char *name, const char *missing, char out[12]);
-/* 1 when s is a UUID in text form. */
-int dft_kit_uuid_valid(const char *s, size_t len);
 /* The UUID path parameter `name` as text in out[37]; a malformed id names nothing (404 `missing`). */
 int dft_kit_path_uuid(dft_req_t *r, const char *name, const char *missing, char out[37]);
 /* The path parameter `name`, a number 1..max, as text; NULL after a 404 `missing`. */

@@ -275,11 +275,11 @@ static void enrol_officers(dft_req_t *r)
     const dft_str_t *q = dft_req_query(r, "course_id"), *qb = dft_req_query(r, "batch_id");
     const char *course, *batch = NULL;
     if (is_csv(r)) {
-        if (q == NULL || !dft_kit_uuid_valid(q->base, q->len)) {
+        if (q == NULL || !dft_uuid_valid(q->base, q->len)) {
             dft_respond_field_error(r, "course_id", q == NULL ? "required" : "invalid", "?course_id= names the course.");
             return;
         }
-        if (qb != NULL && !dft_kit_uuid_valid(qb->base, qb->len)) {
+        if (qb != NULL && !dft_uuid_valid(qb->base, qb->len)) {
             dft_respond_field_error(r, "batch_id", "invalid", "?batch_id= names a batch of the course.");
             return;
         }

@@ -34,7 +34,7 @@ const char *dft_training_body_uuid(dft_req_t *r, json_t *body, const char *name)
         dft_respond_field_error(r, name, "required", "This member is required.");
         return NULL;
     }
-    if (!json_is_string(v) || !dft_kit_uuid_valid(json_string_value(v), json_string_length(v))) {
+    if (!json_is_string(v) || !dft_uuid_valid(json_string_value(v), json_string_length(v))) {
         dft_respond_field_error(r, name, "invalid", "An id (UUID).");
         return NULL;
     }

@@ -72,8 +72,9 @@ def test_wrong_method_is_405_with_allow(client, request):
 def test_unknown_query_parameter_is_400(client, request):
     c = request.getfixturevalue(client)
     body = assert_problem(c.get("/healthz?debug=1"), 400, "invalid-request")
-    assert body["errors"] == [{"field": "debug", "reason": "unknown_parameter",
-                               "message": "This query parameter is not accepted here."}]
+    said = "This query parameter is not accepted here."
+    assert body["errors"] == [{"field": "debug", "reason": "unknown_parameter", "detail": said, "message": said,
+                               "detail_hi": "यह पैरामीटर यहाँ स्वीकार नहीं किया जाता।"}]  # no pointer: not in a body
 
 
 def test_bad_percent_encoding_is_400(h1):
@@ -224,7 +225,9 @@ def test_problem_body_is_valid_json_for_a_path_with_invalid_utf8(server):
     assert head.startswith(b"HTTP/1.1 400")  # a path segment that is not UTF-8 is malformed
     problem = json.loads(body.decode("utf-8"))  # strict: raises on invalid UTF-8
     assert problem["status"] == 400 and "\ufffd" in problem["instance"]
-    assert problem["errors"] == [{"field": "path", "reason": "malformed", "message": "The path is not validly encoded."}]
+    said = "The path is not validly encoded."
+    assert problem["errors"] == [{"field": "path", "reason": "malformed", "detail": said, "message": said,
+                                  "detail_hi": "यह सही रूप में नहीं है।"}]
 
 
 def test_metrics_are_served_on_their_own_listener_only(tls_files):
