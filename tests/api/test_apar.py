@@ -86,7 +86,8 @@ def test_a_form_from_cycle_to_closure(c, w):
     assert r.status_code == 201, r.text
     cycle = r.json()
     assert cycle["forms"] == 7 and cycle["self_due"] == "%d-05-15" % (YEAR + 1)
-    assert c.post(dept(w, "/cycles"), json={"year": YEAR}, headers=t["cu"]).status_code == 409
+    again = c.post(dept(w, "/cycles"), json={"year": YEAR}, headers=t["cu"])
+    assert again.status_code == 409 and again.json()["type"] == "urn:daftar:problem:apar-cycle-open-already", again.text
     comp = c.get(dept(w, "/cycles/%s/completeness" % cycle["id"]), headers=t["cu"]).json()
     assert len(comp["without_chain"]) == 7 and comp["without_form"] == []
     w["cycle"] = cycle["id"]
@@ -362,8 +363,13 @@ def test_visibility_matrix(c, w):
     check("self")
     step("q", "reporting", "self", targets="Settle 50 pension cases", achievements="Settled 61 cases")
     check("reporting")
-    for who in ("q", "r2", "r4"):  # not their turn
-        assert submit(c, w, who, fid, agree=True).status_code == 409, who
+    for who in ("q", "r2", "r4"):  # not their turn: a type of its own, and a Hindi detail
+        r = submit(c, w, who, fid, agree=True)
+        assert r.status_code == 409 and r.json()["type"] == "urn:daftar:problem:apar-not-your-stage", (who, r.text)
+    etag = get(c, w, "r2", fid).headers.get("etag", '"1"')
+    hi = c.post("/v1/apar/forms/%s/submissions" % fid, json={"agree": True},
+                headers=dict(t["r2"], **{"If-Match": etag, "Accept-Language": "hi"}))
+    assert hi.json()["type"] == "urn:daftar:problem:apar-not-your-stage" and "स्तर" in hi.json()["detail"], hi.text
     # an overall grade under 4 needs a justification, as 8 and above does
     low = dict(work_output=3, personal_attributes=3, functional_competency=4, pen_picture="Sharp decline", integrity="Good")
     r = submit(c, w, "r1", fid, **low)
@@ -379,11 +385,13 @@ def test_visibility_matrix(c, w):
     r = c.post(sig_url, json={"signature": signer.sign(part["hash"])}, headers=t["r1"])
     assert r.status_code == 201 and r.json()["signer"] == w["r1"] and r.json()["hash"] == part["hash"], r.text
     assert "Reporting Officer R1" in r.json()["subject"] and r.json()["fingerprint"] == signer.fingerprint()
-    assert c.post(sig_url, json={"signature": signer.sign(part["hash"])}, headers=t["r1"]).status_code == 409
+    r = c.post(sig_url, json={"signature": signer.sign(part["hash"])}, headers=t["r1"])
+    assert r.status_code == 409 and r.json()["type"] == "urn:daftar:problem:apar-part-signed-already", r.text
     assert get(c, w, "r2", fid).json()["submissions"][1]["signature"]["fingerprint"] == signer.fingerprint()
     state["signed"] = True
     check("reviewing")
-    assert c.post("/v1/apar/forms/%s/recusal" % fid, json={"reason": "late"}, headers=t["r1"]).status_code == 409
+    r = c.post("/v1/apar/forms/%s/recusal" % fid, json={"reason": "late"}, headers=t["r1"])
+    assert r.status_code == 409 and r.json()["type"] == "urn:daftar:problem:apar-level-reported", r.text
     r = submit(c, w, "r2", fid, agree=False, work_output=5, personal_attributes=5, functional_competency=5,
                pen_picture="Average", integrity="Good")
     assert r.status_code == 422 and "reasons" in r.json()["detail"], r.text

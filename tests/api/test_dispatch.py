@@ -345,7 +345,7 @@ def test_issue_numbers_statuses_register_and_report(c, w):
     queue = c.get("/v1/departments/%s/dispatch-queue" % w["a"], headers=h(c, w, "clerk")).json()["items"]
     assert d["id"] in [q["id"] for q in queue]
     assert_problem(c.get("/v1/departments/%s/dispatch-queue" % w["a"], headers=h(c, w, "alice")), 403)
-    assert_problem(issue(c, w, "carol", d), 403)  # the approver is not the dispatch section
+    assert_problem(issue(c, w, "carol", d), 403, "needs-dispatch-clerk")  # the approver is not the dispatch section
     r = issue(c, w, "clerk", d, key="issue-1")
     assert r.status_code == 201, r.text
     items = r.json()["items"]
@@ -359,7 +359,7 @@ def test_issue_numbers_statuses_register_and_report(c, w):
                                                                        serial(items[0]["dispatch_number"]) + 3))
     again = issue(c, w, "clerk", d, key="issue-1")
     assert again.status_code == 201 and again.json() == r.json() and again.headers["idempotent-replayed"] == "true"
-    assert "issued already" in assert_problem(issue(c, w, "clerk", d), 409)["detail"]
+    assert "issued already" in assert_problem(issue(c, w, "clerk", d), 409, "draft-issued-already")["detail"]
     assert d["id"] not in [q["id"] for q in c.get("/v1/departments/%s/dispatch-queue" % w["a"],
                                                   headers=h(c, w, "clerk")).json()["items"]]
     # an issued draft never changes, even for its author holding the file
@@ -367,7 +367,7 @@ def test_issue_numbers_statuses_register_and_report(c, w):
     # statuses: post needs its consignment number; cancel only before sent
     post, hand, copy = items
     assert "consignment" in assert_problem(set_status(c, w, "clerk", post, '"1"', status="sent"), 422)["detail"]
-    assert_problem(set_status(c, w, "clerk", post, '"1"', status="delivered"), 409)
+    assert_problem(set_status(c, w, "clerk", post, '"1"', status="delivered"), 409, "dispatch-not-sent")
     assert_problem(set_status(c, w, "alice", post, '"1"', status="cancelled"), 403)  # sees it, is not the section
     r = set_status(c, w, "clerk", post, '"1"', status="sent", consignment="EM123456789IN")
     assert r.status_code == 201 and r.json()["status"] == "sent" and r.headers["etag"] == '"2"', r.text

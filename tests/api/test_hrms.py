@@ -459,19 +459,24 @@ def test_leave_rules_refuse_with_the_reason(c, w, t):
     cl = r.json()
     cases = [
         ({"type": "CL", "from_date": iso(mon - datetime.timedelta(days=1)), "to_date": iso(mon - datetime.timedelta(days=1))},
-         422, "working days"),                                        # a Sunday
+         422, "working days", "leave-on-holidays"),                   # a Sunday
         ({"type": "EL", "from_date": iso(mon + datetime.timedelta(days=4)), "to_date": iso(mon + datetime.timedelta(days=8))},
-         409, "this period"),                                         # overlaps
+         409, "this period", "leave-overlaps"),                       # overlaps
         ({"type": "EL", "from_date": iso(mon + datetime.timedelta(days=5)), "to_date": iso(mon + datetime.timedelta(days=8))},
-         422, "not combined"),                                        # next to casual leave
-        ({"type": "EL", "from_date": iso(monday(20)), "to_date": iso(monday(20) + datetime.timedelta(days=40))}, 422, "balance"),
-        ({"type": "ML", "from_date": iso(monday(30)), "to_date": iso(monday(30) + datetime.timedelta(days=200))}, 422, "180"),
-        ({"type": "XX", "from_date": iso(monday(30)), "to_date": iso(monday(30))}, 422, "type"),
-        ({"type": "EL", "from_date": iso(monday(31)), "to_date": iso(monday(30))}, 422, "before"),
+         422, "not combined", "casual-leave-combined"),               # next to casual leave
+        ({"type": "EL", "from_date": iso(monday(20)), "to_date": iso(monday(20) + datetime.timedelta(days=40))}, 422, "balance",
+         "leave-balance-short"),
+        ({"type": "ML", "from_date": iso(monday(30)), "to_date": iso(monday(30) + datetime.timedelta(days=200))}, 422, "180",
+         "leave-over-per-occasion"),
+        ({"type": "XX", "from_date": iso(monday(30)), "to_date": iso(monday(30))}, 422, "type", "leave-type-unknown"),
+        ({"type": "EL", "from_date": iso(monday(31)), "to_date": iso(monday(30))}, 422, "before", "leave-dates-reversed"),
     ]
-    for body, status, words in cases:
+    for body, status, words, slug in cases:  # each refusal its own type, and a Hindi detail
         r = c.post(leave(a, "/applications"), json=body, headers=t["lv"])
         assert r.status_code == status and words in r.json().get("detail", ""), (body, r.status_code, r.text)
+        assert r.json()["type"] == "urn:daftar:problem:" + slug, (body, r.text)
+        hi = c.post(leave(a, "/applications"), json=body, headers=dict(t["lv"], **{"Accept-Language": "hi"})).json()
+        assert hi["type"] == r.json()["type"] and any("\u0900" <= ch <= "\u097f" for ch in hi["detail"]), hi
     for body, field in (({"type": "cl", "from_date": iso(mon), "to_date": iso(mon)}, "type"),
                         ({"type": "CL", "to_date": iso(mon)}, "from_date"),
                         ({"type": "CL", "from_date": iso(mon), "to_date": iso(mon), "extends": "x"}, "extends")):
@@ -612,3 +617,4 @@ def test_the_state_role_changes_memberships_only_through_the_posting_function(db
     p = db.psql("BEGIN; SET LOCAL ROLE dept_%s; SELECT daftar.posting_membership('%s', '%s', NULL, NULL)"
                 % (w["a"], w["p"], w["a"]), user="daftar_api", check=False)
     assert p.returncode != 0 and "permission denied" in p.stderr
+

@@ -163,7 +163,7 @@ def test_training_admin_makes_publishes_and_retires_a_course(c, w, t):
     r = c.patch(url, json={"status": "retired"}, headers=dict(t["admin"], **{"If-Match": '"3"'}))
     assert r.status_code == 200 and r.json()["status"] == "retired"
     # codes are unique
-    assert_problem(c.post("/v1/courses", json=COURSE, headers=t["admin"]), 409)
+    assert_problem(c.post("/v1/courses", json=COURSE, headers=t["admin"]), 409, "course-code-taken")
 
 
 def test_only_training_admin_of_the_named_department_manages_the_catalogue(c, w, t):
@@ -422,7 +422,7 @@ def test_classroom_batches_seat_to_capacity_then_waitlist_and_a_seat_given_up_go
     again = c.post("/v1/me/training/enrolments", json={"course_id": cr["id"], "batch_id": b["id"]}, headers=t["p"])
     assert again.status_code == 200 and again.json()["batch"]["status"] == "seated"
     assert_problem(c.post("/v1/me/training/enrolments", json={"course_id": cr["id"], "batch_id": other["id"]},
-                          headers=t["p"]), 409)  # one place an enrolment
+                          headers=t["p"]), 409, "batch-booked-already")  # one place an enrolment
     assert_problem(c.post("/v1/me/training/enrolments", json={"course_id": cr["id"], "batch_id": "x"}, headers=t["p"]), 400)
     # the nodal officer's list: q seated (the last seat), then two waiting in row order; p already; outsider refused
     x1, x2 = w["off"].add(a, "officer")[0], w["off"].add(a, "officer")[0]
@@ -562,7 +562,7 @@ def flags(db, uid, kind):
 def test_progress_counts_on_the_server_clock_and_assessments_are_scored_there(db, c, w, t):
     cr = course(c, t, "HONEST-1")
     e = enrol(c, t, "p", cr["id"])
-    assert_problem(event(c, t, "p", e, 1, "finished"), 409)              # never started
+    assert_problem(event(c, t, "p", e, 1, "finished"), 409, "module-not-started")  # never started
     assert_problem(event(c, t, "p", e, 1, "answers", [1, 1]), 409)        # not counted yet
     assert_problem(event(c, t, "p", e, 3, "started"), 422)                # no such module
     assert_problem(event(c, t, "q", e, 1, "started"), 404)                # not theirs
@@ -648,7 +648,7 @@ def test_an_honest_completion_issues_a_certificate_anyone_can_verify(api, db, c,
     assert done["score"] == 100 and done["completed_on"] == today.isoformat() and done["revoked_at"] is None
     if not (today.month == 2 and today.day == 29):
         assert done["valid_until"] == today.replace(year=today.year + 1).isoformat()
-    assert_problem(event(c, t, "q", enrol_id(db, w["q"], cr["id"]), 1, "started"), 409)  # complete: no more events
+    assert_problem(event(c, t, "q", enrol_id(db, w["q"], cr["id"]), 1, "started"), 409, "course-complete")  # no more events
     r = c.get("/v1/me/training/certificates/" + done["id"], headers=t["q"])
     assert r.status_code == 200, r.text
     jws, claims = r.json()["certificate"], r.json()["claims"]

@@ -7,10 +7,10 @@ DECLARE
     x {schema}.dispatches := {schema}.held_dispatch(p_id);
 BEGIN
     IF x.document_id IS NOT NULL THEN
-        RAISE EXCEPTION 'The dispatch has its letter already.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'The dispatch has its letter already.' USING ERRCODE = 'DF409', HINT = 'dispatch-has-letter';
     END IF;
     IF x.status <> 'issued' THEN
-        RAISE EXCEPTION 'The letter is attached before it is sent; this one is %.', x.status USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'The letter is attached before it is sent; this one is %.', x.status USING ERRCODE = 'DF409', HINT = 'dispatch-letter-after-sending';
     END IF;
     RETURN x.classification;
 END

@@ -10,10 +10,10 @@ DECLARE
     d {schema}.documents;
 BEGIN
     IF p_type <> 'application/pdf' THEN
-        RAISE EXCEPTION 'A letter is a PDF.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'A letter is a PDF.' USING ERRCODE = 'DF422', HINT = 'letter-not-pdf';
     END IF;
     IF v_class IN ('confidential', 'secret') AND NOT p_encrypted THEN
-        RAISE EXCEPTION 'Confidential documents must be encrypted.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'Confidential documents must be encrypted.' USING ERRCODE = 'DF422', HINT = 'confidential-not-encrypted';
     END IF;
     SELECT * INTO x FROM {schema}.dispatches WHERE id = p_id;
     INSERT INTO {schema}.documents (file_id, filename, content_type, size, sha256, encrypted, content, uploaded_by)

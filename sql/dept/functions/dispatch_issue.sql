@@ -38,14 +38,14 @@ BEGIN
         RAISE EXCEPTION 'No such draft.' USING ERRCODE = 'DF404';
     END IF;
     IF d.issued_at IS NOT NULL THEN
-        RAISE EXCEPTION 'This draft is issued already: one draft, one issue.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'This draft is issued already: one draft, one issue.' USING ERRCODE = 'DF409', HINT = 'draft-issued-already';
     END IF;
     IF d.approved_version IS NULL THEN
-        RAISE EXCEPTION 'The draft is not approved.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'The draft is not approved.' USING ERRCODE = 'DF422', HINT = 'draft-not-approved';
     END IF;
     IF d.approved_version <> d.version OR d.hash IS DISTINCT FROM (
            SELECT a.hash FROM {schema}.draft_approvals a WHERE a.draft_id = d.id AND a.version = d.version) THEN
-        RAISE EXCEPTION 'The draft was edited after its approval; it needs approving again.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'The draft was edited after its approval; it needs approving again.' USING ERRCODE = 'DF422', HINT = 'draft-changed-after-approval';
     END IF;
     v_all := (SELECT jsonb_agg(a || jsonb_build_object('copy', false)) FROM jsonb_array_elements(d.addressees) a)
              || coalesce((SELECT jsonb_agg(a || jsonb_build_object('copy', true)) FROM jsonb_array_elements(d.copies_to) a),
@@ -53,11 +53,11 @@ BEGIN
     IF d.document_id IS NULL AND EXISTS (SELECT 1 FROM jsonb_array_elements(v_all) a
                                          WHERE a ->> 'mode' IN ('email', 'department')) THEN
         RAISE EXCEPTION 'A letter by e-mail or to a department goes as its PDF: upload it to the draft, and have it approved.'
-            USING ERRCODE = 'DF422';
+            USING ERRCODE = 'DF422', HINT = 'letter-needs-pdf';
     END IF;
     IF v_class IN ('confidential', 'secret') AND EXISTS (SELECT 1 FROM jsonb_array_elements(v_all) a
                                                          WHERE a ->> 'mode' IN ('email', 'department')) THEN
-        RAISE EXCEPTION 'A confidential or secret letter goes by post or by hand.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'A confidential or secret letter goes by post or by hand.' USING ERRCODE = 'DF422', HINT = 'confidential-by-post-or-hand';
     END IF;
     v_count := jsonb_array_length(v_all);
     INSERT INTO {schema}.dispatch_counters AS c (year, last) VALUES (v_year, v_count)

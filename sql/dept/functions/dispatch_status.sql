@@ -16,21 +16,21 @@ BEGIN
         RAISE EXCEPTION 'The dispatch has changed since you read it.' USING ERRCODE = 'DF412';
     END IF;
     IF p_status = 'cancelled' AND x.status <> 'issued' THEN
-        RAISE EXCEPTION 'Only a letter not yet sent can be cancelled; this one is %.', x.status USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'Only a letter not yet sent can be cancelled; this one is %.', x.status USING ERRCODE = 'DF409', HINT = 'dispatch-cancel-after-sending';
     ELSIF p_status = 'sent' AND x.status <> 'issued' THEN
-        RAISE EXCEPTION 'Only an issued letter is sent; this one is %.', x.status USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'Only an issued letter is sent; this one is %.', x.status USING ERRCODE = 'DF409', HINT = 'dispatch-not-issued';
     ELSIF p_status IN ('delivered', 'returned') AND x.status <> 'sent' THEN
-        RAISE EXCEPTION 'Only a sent letter is delivered or returned; this one is %.', x.status USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'Only a sent letter is delivered or returned; this one is %.', x.status USING ERRCODE = 'DF409', HINT = 'dispatch-not-sent';
     END IF;
     IF p_status <> 'cancelled' AND x.mode = 'email' AND p_status = 'sent' THEN
-        RAISE EXCEPTION 'E-mail letters are sent by the server.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'E-mail letters are sent by the server.' USING ERRCODE = 'DF409', HINT = 'dispatch-sent-by-server';
     END IF;
     IF p_status <> 'cancelled' AND x.mode = 'department' THEN
         RAISE EXCEPTION 'A letter to a department is sent through the exchange and delivered by its acknowledgement.'
-            USING ERRCODE = 'DF409';
+            USING ERRCODE = 'DF409', HINT = 'dispatch-through-exchange';
     END IF;
     IF p_status = 'sent' AND x.mode = 'post' AND p_consignment IS NULL THEN
-        RAISE EXCEPTION 'A letter sent by post needs its consignment number.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'A letter sent by post needs its consignment number.' USING ERRCODE = 'DF422', HINT = 'consignment-required';
     END IF;
     UPDATE {schema}.dispatches y SET status = p_status, consignment = coalesce(p_consignment, y.consignment), status_at = now(),
                                      version = y.version + 1

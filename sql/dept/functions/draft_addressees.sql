@@ -15,14 +15,14 @@ BEGIN
     FOR a IN SELECT x FROM jsonb_array_elements(coalesce(p, '[]')) x LOOP
         IF a ? 'department' THEN
             IF NOT daftar.department_known(a ->> 'department') THEN
-                RAISE EXCEPTION 'No department has the code %.', a ->> 'department' USING ERRCODE = 'DF422';
+                RAISE EXCEPTION 'No department has the code %.', a ->> 'department' USING ERRCODE = 'DF422', HINT = 'addressee-department-unknown';
             END IF;
             IF a ->> 'department' = (SELECT code FROM daftar.dept_key) THEN
                 RAISE EXCEPTION 'A letter to this department itself is a note on the file, not a dispatch.'
-                    USING ERRCODE = 'DF422';
+                    USING ERRCODE = 'DF422', HINT = 'addressee-own-department';
             END IF;
             IF coalesce(a ->> 'mode', 'department') <> 'department' THEN
-                RAISE EXCEPTION 'A letter to a department goes by mode department.' USING ERRCODE = 'DF422';
+                RAISE EXCEPTION 'A letter to a department goes by mode department.' USING ERRCODE = 'DF422', HINT = 'addressee-department-mode';
             END IF;
             v_out := v_out || jsonb_build_array(jsonb_build_object(
                 'kind', 'department', 'department', a ->> 'department', 'section', coalesce(a ->> 'section', ''),
@@ -30,10 +30,10 @@ BEGIN
         ELSE
             v_mode := coalesce(a ->> 'mode', 'post');
             IF v_mode NOT IN ('post', 'hand', 'email') THEN
-                RAISE EXCEPTION 'An outside addressee is sent to by post, hand or email.' USING ERRCODE = 'DF422';
+                RAISE EXCEPTION 'An outside addressee is sent to by post, hand or email.' USING ERRCODE = 'DF422', HINT = 'addressee-outside-mode';
             END IF;
             IF v_mode = 'email' AND coalesce(a ->> 'email', '') = '' THEN
-                RAISE EXCEPTION 'Addressee % has no e-mail address for mode email.', a ->> 'name' USING ERRCODE = 'DF422';
+                RAISE EXCEPTION 'Addressee % has no e-mail address for mode email.', a ->> 'name' USING ERRCODE = 'DF422', HINT = 'addressee-without-email';
             END IF;
             v_out := v_out || jsonb_build_array(jsonb_build_object(
                 'kind', 'outside', 'name', a ->> 'name', 'address', coalesce(a ->> 'address', ''),

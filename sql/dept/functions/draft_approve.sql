@@ -13,7 +13,7 @@ DECLARE
     v_behalf text;
 BEGIN
     IF p_cms IS NOT NULL AND p_hash IS DISTINCT FROM d.hash THEN
-        RAISE EXCEPTION 'The draft changed while it was being signed; sign it again.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'The draft changed while it was being signed; sign it again.' USING ERRCODE = 'DF409', HINT = 'draft-changed-while-signing';
     END IF;
     IF NOT ({schema}.has_role('section_officer') OR {schema}.has_role('dept_admin')) THEN
         v_behalf := {schema}.decision_delegator();

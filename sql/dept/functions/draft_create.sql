@@ -18,7 +18,7 @@ BEGIN
     END IF;
     f := {schema}.held_file(p_file);
     IF f.status <> 'open' THEN
-        RAISE EXCEPTION 'Letters are drafted on an open file.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'Letters are drafted on an open file.' USING ERRCODE = 'DF409', HINT = 'file-not-open';
     END IF;
     d.id := gen_random_uuid();
     d.file_id := p_file;

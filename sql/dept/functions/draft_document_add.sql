@@ -10,7 +10,7 @@ DECLARE
     v_doc uuid;
 BEGIN
     IF p_type <> 'application/pdf' THEN
-        RAISE EXCEPTION 'A letter is a PDF.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'A letter is a PDF.' USING ERRCODE = 'DF422', HINT = 'letter-not-pdf';
     END IF;
     v_doc := ({schema}.document_add(p_file, p_filename, p_type, p_size, p_sha256, p_encrypted, p_content) -> 'document'
               ->> 'id')::uuid;

@@ -7,7 +7,7 @@ DECLARE
 BEGIN
     IF EXISTS (SELECT 1 FROM unnest(v) e
                WHERE NOT EXISTS (SELECT 1 FROM {schema}.documents x WHERE x.id = e AND x.file_id = p_file)) THEN
-        RAISE EXCEPTION 'An enclosure is a document of the file.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'An enclosure is a document of the file.' USING ERRCODE = 'DF422', HINT = 'enclosure-not-of-file';
     END IF;
     RETURN v;
 END

@@ -23,23 +23,23 @@ BEGIN
         RAISE EXCEPTION 'The form changed since you read it; read it again.' USING ERRCODE = 'DF412';
     END IF;
     IF f.uid IN (p_reporting, p_reviewing, p_accepting) THEN
-        RAISE EXCEPTION 'An authority is the officer reported on.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'An authority is the officer reported on.' USING ERRCODE = 'DF422', HINT = 'apar-authority-is-officer';
     END IF;
     IF p_reporting IN (p_reviewing, p_accepting) OR p_reviewing = p_accepting THEN
-        RAISE EXCEPTION 'One officer holds two levels of this chain.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'One officer holds two levels of this chain.' USING ERRCODE = 'DF422', HINT = 'apar-authority-twice';
     END IF;
     IF (SELECT count(*) FROM daftar.officers o WHERE o.uid IN (p_reporting, p_reviewing, p_accepting) AND o.status = 'active')
        < 3 THEN
-        RAISE EXCEPTION 'Every authority is an active officer (a UID of any department).' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'Every authority is an active officer (a UID of any department).' USING ERRCODE = 'DF422', HINT = 'apar-authority-not-active';
     END IF;
     SELECT * INTO c FROM {schema}.cycles x WHERE x.id = f.cycle;
     IF p_from < c.period_from OR p_to > c.period_to OR p_to < p_from THEN
-        RAISE EXCEPTION 'The period lies within the cycle''s, % to %.', c.period_from, c.period_to USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'The period lies within the cycle''s, % to %.', c.period_from, c.period_to USING ERRCODE = 'DF422', HINT = 'apar-period-outside-cycle';
     END IF;
     IF f.stage IN ('closed', 'no_report', 'disclosure', 'representation', 'decision')
        OR ({schema}.stage_rank(f.stage) > 1 AND f.reporting IS DISTINCT FROM p_reporting)
        OR ({schema}.stage_rank(f.stage) > 2 AND f.reviewing IS DISTINCT FROM p_reviewing) THEN
-        RAISE EXCEPTION 'A level that has reported keeps its authority.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'A level that has reported keeps its authority.' USING ERRCODE = 'DF409', HINT = 'apar-level-reported';
     END IF;
     v_days := p_to - p_from + 1;
     UPDATE {schema}.forms x SET reporting = p_reporting, reviewing = p_reviewing, accepting = p_accepting,

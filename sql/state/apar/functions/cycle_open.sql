@@ -15,7 +15,7 @@ DECLARE
     v_forms integer;
 BEGIN
     IF NOT {schema}.custodian_of(v_dept) THEN
-        RAISE EXCEPTION 'The department''s APAR custodian opens its cycle.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'The department''s APAR custodian opens its cycle.' USING ERRCODE = 'DF403', HINT = 'needs-apar-custodian';
     END IF;
     INSERT INTO {schema}.cycles (dept, year, period_from, period_to, self_due, reporting_due, reviewing_due, accepting_due,
                                  disclosure_due, opened_by)
@@ -29,7 +29,7 @@ BEGIN
     ON CONFLICT (dept, year) DO NOTHING
     RETURNING * INTO c;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'This department''s cycle for % is open already.', p_year USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'This department''s cycle for % is open already.', p_year USING ERRCODE = 'DF409', HINT = 'apar-cycle-open-already';
     END IF;
     v_forms := cardinality({schema}.cycle_members_add(c));
     PERFORM {schema}.audit_append('apar.cycle.open', c.id::text, jsonb_build_object('year', p_year, 'forms', v_forms));

@@ -15,10 +15,10 @@ BEGIN
         RAISE EXCEPTION 'No such APAR form.' USING ERRCODE = 'DF404';
     END IF;
     IF v_level = 'officer' THEN
-        RAISE EXCEPTION 'Only an authority of the chain recuses.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only an authority of the chain recuses.' USING ERRCODE = 'DF403', HINT = 'apar-not-an-authority';
     END IF;
     IF {schema}.stage_rank(f.stage) > {schema}.stage_rank(v_level) THEN
-        RAISE EXCEPTION 'Your level has reported on this form.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'Your level has reported on this form.' USING ERRCODE = 'DF409', HINT = 'apar-level-reported';
     END IF;
     INSERT INTO {schema}.recusals (form, level, by_uid, reason) VALUES (f.id, v_level, current_setting('daftar.officer_uid'), p_reason);
     UPDATE {schema}.forms x SET reporting = CASE WHEN v_level = 'reporting' THEN NULL ELSE x.reporting END,

@@ -35,7 +35,7 @@ BEGIN
         WHEN f.stage = 'representation' AND v_me = f.uid THEN 'representation'
         WHEN f.stage = 'decision' AND v_me = f.accepting THEN 'decision' END;
     IF v_level IS NULL THEN
-        RAISE EXCEPTION 'It is not your turn on this form (it is at %).', f.stage USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'It is not your turn on this form (it is at %).', f.stage USING ERRCODE = 'DF409', HINT = 'apar-not-your-stage';
     END IF;
     -- the grades the form carries so far: the last level's that gave them
     SELECT coalesce((s.content ->> 'final_grade')::numeric, (s.content ->> 'overall')::numeric) INTO v_last
@@ -46,7 +46,7 @@ BEGIN
     IF v_level = 'self' THEN
         IF length(coalesce(p_content ->> 'targets', '')) NOT BETWEEN 1 AND 8000
            OR length(coalesce(p_content ->> 'achievements', '')) NOT BETWEEN 1 AND 8000 THEN
-            RAISE EXCEPTION 'A self-appraisal gives targets and achievements (text).' USING ERRCODE = 'DF422';
+            RAISE EXCEPTION 'A self-appraisal gives targets and achievements (text).' USING ERRCODE = 'DF422', HINT = 'apar-self-appraisal-incomplete';
         END IF;
         v_content := jsonb_build_object('targets', p_content ->> 'targets', 'achievements', p_content ->> 'achievements');
     ELSIF v_level = 'reporting' THEN
@@ -54,28 +54,28 @@ BEGIN
     ELSIF v_level = 'reviewing' THEN
         IF (p_content ->> 'agree')::boolean IS TRUE THEN
             IF v_last IS NULL THEN
-                RAISE EXCEPTION 'There are no reporting grades to agree with: give your own.' USING ERRCODE = 'DF422';
+                RAISE EXCEPTION 'There are no reporting grades to agree with: give your own.' USING ERRCODE = 'DF422', HINT = 'apar-nothing-to-agree-with';
             END IF;
             v_content := jsonb_build_object('agree', true, 'overall', v_last);
         ELSE
             IF coalesce(length(p_content ->> 'reasons'), 0) = 0 THEN
-                RAISE EXCEPTION 'Differing from the reporting authority needs reasons.' USING ERRCODE = 'DF422';
+                RAISE EXCEPTION 'Differing from the reporting authority needs reasons.' USING ERRCODE = 'DF422', HINT = 'apar-differing-needs-reasons';
             END IF;
             v_content := {schema}.grades(p_content - 'agree') || jsonb_build_object('agree', false);
         END IF;
     ELSIF v_level IN ('accepting', 'decision') THEN
         IF v_level = 'accepting' AND (p_content ->> 'agree')::boolean IS TRUE THEN
             IF v_last IS NULL THEN
-                RAISE EXCEPTION 'There are no grades to agree with: give the final grade.' USING ERRCODE = 'DF422';
+                RAISE EXCEPTION 'There are no grades to agree with: give the final grade.' USING ERRCODE = 'DF422', HINT = 'apar-nothing-to-agree-with';
             END IF;
             v_content := jsonb_build_object('agree', true, 'final_grade', v_last);
         ELSE
             IF jsonb_typeof(p_content -> 'final_grade') IS DISTINCT FROM 'number'
                OR (p_content ->> 'final_grade')::numeric NOT BETWEEN 1 AND 10 THEN
-                RAISE EXCEPTION 'final_grade is a grade from 1 to 10.' USING ERRCODE = 'DF422';
+                RAISE EXCEPTION 'final_grade is a grade from 1 to 10.' USING ERRCODE = 'DF422', HINT = 'apar-grade-out-of-range';
             END IF;
             IF coalesce(length(p_content ->> 'reasons'), 0) = 0 THEN
-                RAISE EXCEPTION 'A grade of one''s own needs reasons.' USING ERRCODE = 'DF422';
+                RAISE EXCEPTION 'A grade of one''s own needs reasons.' USING ERRCODE = 'DF422', HINT = 'apar-differing-needs-reasons';
             END IF;
             v_content := jsonb_build_object('agree', false, 'final_grade', round((p_content ->> 'final_grade')::numeric, 2),
                                             'reasons', p_content ->> 'reasons');
@@ -86,7 +86,7 @@ BEGIN
         ELSIF length(coalesce(p_content ->> 'representation', '')) BETWEEN 1 AND 8000 THEN
             v_content := jsonb_build_object('accept', false, 'representation', p_content ->> 'representation');
         ELSE
-            RAISE EXCEPTION 'Accept the report, or represent against it with text.' USING ERRCODE = 'DF422';
+            RAISE EXCEPTION 'Accept the report, or represent against it with text.' USING ERRCODE = 'DF422', HINT = 'apar-accept-or-represent';
         END IF;
     END IF;
     PERFORM {schema}.submission_add(f.id, v_level, v_me, false, v_content);

@@ -15,7 +15,7 @@ BEGIN
     PERFORM {schema}.submission_to_sign(p_form, p_seq);
     SELECT * INTO s FROM {schema}.submissions x WHERE x.form = p_form AND x.seq = p_seq;
     IF s.hash IS DISTINCT FROM p_hash THEN
-        RAISE EXCEPTION 'The part signed is not this one; sign it again.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'The part signed is not this one; sign it again.' USING ERRCODE = 'DF409', HINT = 'apar-signed-other-part';
     END IF;
     INSERT INTO {schema}.signatures (form, seq, uid, hash, fingerprint, subject, issuer, serial, not_after, signing_time, cms)
     VALUES (p_form, p_seq, s.by_uid, p_hash, p_fingerprint, p_subject, p_issuer, p_serial, p_not_after, p_signing_time,
@@ -23,7 +23,7 @@ BEGIN
     ON CONFLICT (form, seq) DO NOTHING
     RETURNING * INTO g;
     IF g.id IS NULL THEN
-        RAISE EXCEPTION 'This part is signed already.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'This part is signed already.' USING ERRCODE = 'DF409', HINT = 'apar-part-signed-already';
     END IF;
     PERFORM {schema}.audit_append('apar.sign', p_form::text, jsonb_build_object('seq', p_seq, 'level', s.level,
                                                                          'fingerprint', p_fingerprint));

@@ -18,10 +18,10 @@ BEGIN
         RAISE EXCEPTION 'No such APAR submission.' USING ERRCODE = 'DF404';
     END IF;
     IF s.skipped OR s.by_uid <> current_setting('daftar.officer_uid') THEN
-        RAISE EXCEPTION 'Only the officer who submitted a part signs it.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only the officer who submitted a part signs it.' USING ERRCODE = 'DF403', HINT = 'apar-sign-own-part';
     END IF;
     IF EXISTS (SELECT 1 FROM {schema}.signatures x WHERE x.form = p_form AND x.seq = p_seq) THEN
-        RAISE EXCEPTION 'This part is signed already.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'This part is signed already.' USING ERRCODE = 'DF409', HINT = 'apar-part-signed-already';
     END IF;
     RETURN daftar.to_sign(s.hash);
 END

@@ -17,10 +17,10 @@ BEGIN
         RAISE EXCEPTION 'No such officer in this department, or you do not keep their records.' USING ERRCODE = 'DF404';
     END IF;
     IF p_uid = current_setting('daftar.officer_uid') THEN
-        RAISE EXCEPTION 'Your own records are kept by another officer of the establishment.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Your own records are kept by another officer of the establishment.' USING ERRCODE = 'DF403', HINT = 'own-records';
     END IF;
     IF p_doj > v_superannuation THEN
-        RAISE EXCEPTION 'date_of_joining is after the date of superannuation.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'date_of_joining is after the date of superannuation.' USING ERRCODE = 'DF422', HINT = 'joining-after-superannuation';
     END IF;
     IF p_version IS NULL THEN
         INSERT INTO {schema}.employees (uid, service, cadre, post, pay_level, date_of_birth, date_of_joining, superannuation,

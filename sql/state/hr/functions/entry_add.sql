@@ -12,12 +12,12 @@ BEGIN
         RAISE EXCEPTION 'No such officer in this department, or you do not keep their records.' USING ERRCODE = 'DF404';
     END IF;
     IF p_uid = current_setting('daftar.officer_uid') THEN
-        RAISE EXCEPTION 'Your own service book is kept by another officer of the establishment.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Your own service book is kept by another officer of the establishment.' USING ERRCODE = 'DF403', HINT = 'own-records';
     END IF;
     PERFORM pg_advisory_xact_lock(hashtextextended('service_book:' || p_uid, 0));
     IF p_corrects IS NOT NULL AND NOT EXISTS (SELECT FROM {schema}.service_book b
                                               WHERE b.uid = p_uid AND b.n = p_corrects AND b.status = 'attested') THEN
-        RAISE EXCEPTION 'corrects must name an attested entry of this book.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'corrects must name an attested entry of this book.' USING ERRCODE = 'DF422', HINT = 'correction-target-invalid';
     END IF;
     INSERT INTO {schema}.service_book (uid, n, kind, effective, details, corrects, dept, entered_by)
     VALUES (p_uid, coalesce((SELECT max(b.n) FROM {schema}.service_book b WHERE b.uid = p_uid), 0) + 1, p_kind, p_effective,

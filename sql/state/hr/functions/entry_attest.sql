@@ -13,7 +13,7 @@ BEGIN
     PERFORM pg_advisory_xact_lock(hashtextextended('service_book:' || p_uid, 0));
     e := {schema}.entry_current(p_uid, p_n, p_version, 'hoo');
     IF e.entered_by = current_setting('daftar.officer_uid') THEN
-        RAISE EXCEPTION 'Another officer attests the entries you entered.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Another officer attests the entries you entered.' USING ERRCODE = 'DF403', HINT = 'attest-own-entry';
     END IF;
     SELECT * INTO last FROM {schema}.service_book b WHERE b.uid = p_uid AND b.chain IS NOT NULL
     ORDER BY b.chain DESC LIMIT 1;

@@ -16,10 +16,10 @@ BEGIN
         RAISE EXCEPTION 'No such entry, or you may not change it.' USING ERRCODE = 'DF404';
     END IF;
     IF p_uid = current_setting('daftar.officer_uid') THEN
-        RAISE EXCEPTION 'Your own service book is kept by other officers.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Your own service book is kept by other officers.' USING ERRCODE = 'DF403', HINT = 'own-records';
     END IF;
     IF e.status = 'attested' THEN
-        RAISE EXCEPTION 'This entry is attested and never changes; enter a correction that names it.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'This entry is attested and never changes; enter a correction that names it.' USING ERRCODE = 'DF409', HINT = 'entry-attested';
     END IF;
     IF e.version <> p_version THEN
         RAISE EXCEPTION 'The entry changed since you read it; read it again.' USING ERRCODE = 'DF412';

@@ -6,7 +6,7 @@ CREATE OR REPLACE FUNCTION {schema}.holiday_add(p_day date, p_name text) RETURNS
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF position(',establishment,' IN current_setting('daftar.roles')) = 0 OR current_setting('daftar.dept') = '' THEN
-        RAISE EXCEPTION 'The establishment keeps the holiday calendar.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'The establishment keeps the holiday calendar.' USING ERRCODE = 'DF403', HINT = 'needs-establishment';
     END IF;
     INSERT INTO {schema}.holidays (dept, day, name) VALUES (current_setting('daftar.dept'), p_day, p_name)
     ON CONFLICT (dept, day) DO UPDATE SET name = excluded.name;

@@ -30,11 +30,11 @@ BEGIN
     SELECT * INTO t FROM {schema}.leave_types x WHERE x.code = a.type;
     IF p_action IN ('approve', 'reject') THEN
         IF a.status <> 'pending' THEN
-            RAISE EXCEPTION 'This application is % already.', a.status USING ERRCODE = 'DF409';
+            RAISE EXCEPTION 'This application is % already.', a.status USING ERRCODE = 'DF409', HINT = 'leave-decided-already';
         END IF;
         IF a.uid = v_me OR NOT {schema}.in_charge(a.uid, a.waiting_role) THEN
             RAISE EXCEPTION 'This application waits for its % (%), not for you.', a.waiting_role, a.level
-                USING ERRCODE = 'DF403';
+                USING ERRCODE = 'DF403', HINT = 'leave-not-your-turn';
         END IF;
         IF p_action = 'reject' THEN
             PERFORM {schema}.leave_reverse(a.id, NULL, v_me);
@@ -59,12 +59,12 @@ BEGIN
         END IF;
     ELSIF p_action = 'cancel' THEN
         IF a.uid <> v_me THEN
-            RAISE EXCEPTION 'Only the applicant cancels an application.' USING ERRCODE = 'DF403';
+            RAISE EXCEPTION 'Only the applicant cancels an application.' USING ERRCODE = 'DF403', HINT = 'leave-applicant-only';
         END IF;
         IF NOT (a.status = 'pending' OR (a.status = 'approved'
                                          AND a.from_date > (now() AT TIME ZONE 'Asia/Kolkata')::date)) THEN
             RAISE EXCEPTION 'Only pending leave, or granted leave not yet begun, is cancelled; curtail leave in progress.'
-                USING ERRCODE = 'DF409';
+                USING ERRCODE = 'DF409', HINT = 'leave-not-cancellable';
         END IF;
         PERFORM {schema}.leave_reverse(a.id, NULL, v_me);
         PERFORM {schema}.timer_cancel('leave_escalate', a.id);
@@ -73,13 +73,13 @@ BEGIN
         WHERE x.id = a.id RETURNING * INTO a;
     ELSIF p_action = 'curtail' THEN
         IF a.uid <> v_me THEN
-            RAISE EXCEPTION 'Only the applicant curtails their leave.' USING ERRCODE = 'DF403';
+            RAISE EXCEPTION 'Only the applicant curtails their leave.' USING ERRCODE = 'DF403', HINT = 'leave-applicant-only';
         END IF;
         IF a.status <> 'approved' THEN
-            RAISE EXCEPTION 'Only granted leave is curtailed; cancel a pending application.' USING ERRCODE = 'DF409';
+            RAISE EXCEPTION 'Only granted leave is curtailed; cancel a pending application.' USING ERRCODE = 'DF409', HINT = 'leave-not-curtailable';
         END IF;
         IF p_to_date IS NULL OR p_to_date < a.from_date OR p_to_date >= a.to_date THEN
-            RAISE EXCEPTION 'to_date falls within the leave, before its last day.' USING ERRCODE = 'DF422';
+            RAISE EXCEPTION 'to_date falls within the leave, before its last day.' USING ERRCODE = 'DF422', HINT = 'leave-curtail-date';
         END IF;
         v_days := {schema}.leave_days(a.dept, a.type, a.from_date, p_to_date);
         PERFORM {schema}.leave_reverse(a.id, (a.days - v_days) * t.debit_factor, v_me);
@@ -87,7 +87,7 @@ BEGIN
                                                  updated_at = now()
         WHERE x.id = a.id RETURNING * INTO a;
     ELSE
-        RAISE EXCEPTION 'No such action.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'No such action.' USING ERRCODE = 'DF422', HINT = 'no-such-action';
     END IF;
     INSERT INTO {schema}.leave_actions (application, by, action, level, remarks)
     VALUES (a.id, v_me, p_action, a.level, coalesce(p_remarks, ''));

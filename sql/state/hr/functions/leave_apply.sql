@@ -24,43 +24,43 @@ DECLARE
     v_roles text[];
 BEGIN
     IF v_dept = '' THEN
-        RAISE EXCEPTION 'Leave is applied for in a department.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'Leave is applied for in a department.' USING ERRCODE = 'DF422', HINT = 'leave-outside-department';
     END IF;
     PERFORM pg_advisory_xact_lock(hashtextextended('leave:' || v_me, 0));
     SELECT * INTO t FROM {schema}.leave_types x WHERE x.code = p_type;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'No such leave type.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'No such leave type.' USING ERRCODE = 'DF422', HINT = 'leave-type-unknown';
     END IF;
     IF p_to < p_from THEN
-        RAISE EXCEPTION 'to_date is before from_date.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'to_date is before from_date.' USING ERRCODE = 'DF422', HINT = 'leave-dates-reversed';
     END IF;
     IF p_to > p_from + 1100 THEN
-        RAISE EXCEPTION 'A period of at most three years.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'A period of at most three years.' USING ERRCODE = 'DF422', HINT = 'leave-too-long';
     END IF;
     IF t.working_days AND NOT ({schema}.leave_working_day(v_dept, p_from) AND {schema}.leave_working_day(v_dept, p_to)) THEN
         RAISE EXCEPTION '% starts and ends on working days: holidays before or after it are not leave.', t.name
-            USING ERRCODE = 'DF422';
+            USING ERRCODE = 'DF422', HINT = 'leave-on-holidays';
     END IF;
     v_days := {schema}.leave_days(v_dept, p_type, p_from, p_to);
     IF v_days <= 0 THEN
-        RAISE EXCEPTION 'The period has no working day.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'The period has no working day.' USING ERRCODE = 'DF422', HINT = 'leave-no-working-day';
     END IF;
     IF EXISTS (SELECT FROM {schema}.leave_applications x WHERE x.uid = v_me AND x.status IN ('pending', 'approved')
                AND daterange(x.from_date, x.to_date, '[]') && daterange(p_from, p_to, '[]')) THEN
-        RAISE EXCEPTION 'You have leave applied for or granted in this period.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'You have leave applied for or granted in this period.' USING ERRCODE = 'DF409', HINT = 'leave-overlaps';
     END IF;
     IF EXISTS (SELECT FROM {schema}.leave_applications x JOIN {schema}.leave_types y ON y.code = x.type
                WHERE x.uid = v_me AND x.status IN ('pending', 'approved') AND x.type <> p_type
                  AND (x.to_date = p_from - 1 OR x.from_date = p_to + 1) AND NOT (t.combinable AND y.combinable)) THEN
-        RAISE EXCEPTION 'Casual leave is not combined with other leave.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'Casual leave is not combined with other leave.' USING ERRCODE = 'DF422', HINT = 'casual-leave-combined';
     END IF;
     IF p_extends IS NOT NULL AND NOT EXISTS (SELECT FROM {schema}.leave_applications x WHERE x.id = p_extends
                                              AND x.uid = v_me AND x.status = 'approved' AND x.type = p_type
                                              AND x.to_date = p_from - 1) THEN
-        RAISE EXCEPTION 'extends names your approved leave of this type that ends the day before.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'extends names your approved leave of this type that ends the day before.' USING ERRCODE = 'DF422', HINT = 'leave-extends-invalid';
     END IF;
     IF t.per_occasion IS NOT NULL AND v_days > t.per_occasion THEN
-        RAISE EXCEPTION '% is at most % days an application.', t.name, t.per_occasion USING ERRCODE = 'DF422';
+        RAISE EXCEPTION '% is at most % days an application.', t.name, t.per_occasion USING ERRCODE = 'DF422', HINT = 'leave-over-per-occasion';
     END IF;
     IF t.career IS NOT NULL THEN
         INSERT INTO {schema}.leave_ledger (uid, type, days, kind, rule, by)
@@ -71,7 +71,7 @@ BEGIN
         v_balance := {schema}.leave_balance(v_me, v_debit_type);
         IF v_balance < v_days * t.debit_factor THEN
             RAISE EXCEPTION 'Your % balance is % days; this needs %.', v_debit_type, v_balance, v_days * t.debit_factor
-                USING ERRCODE = 'DF422';
+                USING ERRCODE = 'DF422', HINT = 'leave-balance-short';
         END IF;
     END IF;
     SELECT c.roles INTO v_roles FROM {schema}.leave_chains c

@@ -8,7 +8,7 @@ DECLARE
     o {schema}.objections;
 BEGIN
     IF p_uid <> current_setting('daftar.officer_uid') THEN
-        RAISE EXCEPTION 'Only the officer objects to entries of their own book.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only the officer objects to entries of their own book.' USING ERRCODE = 'DF403', HINT = 'objection-own-book-only';
     END IF;
     IF NOT EXISTS (SELECT FROM {schema}.service_book b WHERE b.uid = p_uid AND b.n = p_n AND b.status = 'attested') THEN
         RAISE EXCEPTION 'No such attested entry in your book.' USING ERRCODE = 'DF404';

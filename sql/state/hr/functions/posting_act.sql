@@ -24,17 +24,17 @@ BEGIN
         RAISE EXCEPTION 'No such posting order.' USING ERRCODE = 'DF404';
     END IF;
     IF p.uid = v_me THEN
-        RAISE EXCEPTION 'Your own posting is carried out by another officer.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Your own posting is carried out by another officer.' USING ERRCODE = 'DF403', HINT = 'own-posting';
     END IF;
     IF p.version <> p_version THEN
         RAISE EXCEPTION 'The order changed since you read it; read it again.' USING ERRCODE = 'DF412';
     END IF;
     IF p_action = 'relieve' THEN
         IF v_dept <> p.from_dept OR p.status <> 'ordered' OR p.from_dept = p.to_dept THEN
-            RAISE EXCEPTION 'Only an ordered transfer is relieved, by the department it leaves.' USING ERRCODE = 'DF409';
+            RAISE EXCEPTION 'Only an ordered transfer is relieved, by the department it leaves.' USING ERRCODE = 'DF409', HINT = 'posting-not-relievable';
         END IF;
         IF p.effective > v_today THEN
-            RAISE EXCEPTION 'The order takes effect on %.', p.effective USING ERRCODE = 'DF409';
+            RAISE EXCEPTION 'The order takes effect on %.', p.effective USING ERRCODE = 'DF409', HINT = 'posting-not-yet-effective';
         END IF;
         PERFORM {schema}.entry_add(p.uid, 'posting', v_today,
                                    format('Relieved from %s on %s to join %s as %s (order %s).', p.from_dept, v_today,
@@ -44,10 +44,10 @@ BEGIN
         WHERE x.id = p.id RETURNING * INTO p;
     ELSIF p_action = 'join' THEN
         IF v_dept <> p.to_dept OR NOT (p.status = 'relieved' OR (p.status = 'ordered' AND p.from_dept = p.to_dept)) THEN
-            RAISE EXCEPTION 'An officer joins the department named, once relieved.' USING ERRCODE = 'DF409';
+            RAISE EXCEPTION 'An officer joins the department named, once relieved.' USING ERRCODE = 'DF409', HINT = 'posting-not-joinable';
         END IF;
         IF p.effective > v_today THEN
-            RAISE EXCEPTION 'The order takes effect on %.', p.effective USING ERRCODE = 'DF409';
+            RAISE EXCEPTION 'The order takes effect on %.', p.effective USING ERRCODE = 'DF409', HINT = 'posting-not-yet-effective';
         END IF;
         PERFORM daftar.posting_membership(p.uid, p.to_dept, p.roles, p.designation);
         PERFORM {schema}.entry_add(p.uid, CASE WHEN p.kind = 'promotion' THEN 'promotion' ELSE 'posting' END, v_today,
@@ -58,11 +58,11 @@ BEGIN
     ELSIF p_action = 'cancel' THEN
         IF v_dept <> p.from_dept OR p.status <> 'ordered' THEN
             RAISE EXCEPTION 'Only an order not yet carried out is cancelled, by the department that made it.'
-                USING ERRCODE = 'DF409';
+                USING ERRCODE = 'DF409', HINT = 'posting-not-cancellable';
         END IF;
         UPDATE {schema}.postings x SET status = 'cancelled', version = x.version + 1 WHERE x.id = p.id RETURNING * INTO p;
     ELSE
-        RAISE EXCEPTION 'No such action.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'No such action.' USING ERRCODE = 'DF422', HINT = 'no-such-action';
     END IF;
     PERFORM {schema}.audit_append('posting.' || p_action, p.uid, jsonb_build_object('posting', p.id));
     RETURN QUERY SELECT {schema}.posting_json(p), p.version;

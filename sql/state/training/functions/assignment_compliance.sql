@@ -16,7 +16,7 @@ BEGIN
     END IF;
     IF NOT {schema}.nodal() THEN
         RAISE EXCEPTION 'Only the department''s training nodal officer reads who stands where; numbers: '
-                        'GET /v1/training/assignments/{id}/compliance.' USING ERRCODE = 'DF403';
+                        'GET /v1/training/assignments/{id}/compliance.' USING ERRCODE = 'DF403', HINT = 'needs-training-nodal';
     END IF;
     RETURN ({schema}.compliance_counts(a, v_dept)::jsonb || jsonb_build_object(
         'assignment', {schema}.assignment_json(a),

@@ -13,15 +13,15 @@ DECLARE
     v_roster record;
 BEGIN
     IF p_state AND NOT {schema}.administers() THEN
-        RAISE EXCEPTION 'Only the state''s training administrators make state assignments.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only the state''s training administrators make state assignments.' USING ERRCODE = 'DF403', HINT = 'needs-training-admin';
     ELSIF NOT p_state AND NOT {schema}.nodal() THEN
-        RAISE EXCEPTION 'Only the department''s training nodal officer assigns courses.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only the department''s training nodal officer assigns courses.' USING ERRCODE = 'DF403', HINT = 'needs-training-nodal';
     END IF;
     IF NOT EXISTS (SELECT FROM {schema}.courses c WHERE c.id = p_course AND c.status = 'published') THEN
-        RAISE EXCEPTION 'No such published course.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'No such published course.' USING ERRCODE = 'DF422', HINT = 'course-not-published';
     END IF;
     IF p_deadline <= (now() AT TIME ZONE 'Asia/Kolkata')::date THEN
-        RAISE EXCEPTION 'The deadline is after today.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'The deadline is after today.' USING ERRCODE = 'DF422', HINT = 'deadline-past';
     END IF;
     INSERT INTO {schema}.assignments (dept, course, audience, audience_value, deadline, target, created_by)
     VALUES (CASE WHEN p_state THEN NULL ELSE current_setting('daftar.dept') END, p_course, p_audience, p_value, p_deadline,

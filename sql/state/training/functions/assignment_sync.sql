@@ -15,7 +15,7 @@ BEGIN
         RAISE EXCEPTION 'No such assignment in this department.' USING ERRCODE = 'DF404';
     END IF;
     IF NOT {schema}.nodal() THEN
-        RAISE EXCEPTION 'Only the department''s training nodal officer syncs its roster.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only the department''s training nodal officer syncs its roster.' USING ERRCODE = 'DF403', HINT = 'needs-training-nodal';
     END IF;
     PERFORM pg_advisory_xact_lock(hashtextextended('roster:' || a.id || ':' || current_setting('daftar.dept'), 0));
     v_roster := {schema}.roster_sync(a);

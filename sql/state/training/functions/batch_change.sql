@@ -20,7 +20,7 @@ DECLARE
     v_promoted text[];
 BEGIN
     IF NOT {schema}.administers() THEN
-        RAISE EXCEPTION 'Only the state''s training administrators change batches.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only the state''s training administrators change batches.' USING ERRCODE = 'DF403', HINT = 'needs-training-admin';
     END IF;
     SELECT * INTO b FROM {schema}.batches x WHERE x.id = p_id AND x.course = p_course FOR UPDATE;
     IF NOT FOUND THEN
@@ -28,9 +28,9 @@ BEGIN
     ELSIF b.version <> p_version THEN
         RAISE EXCEPTION 'The batch changed since you read it; read it again.' USING ERRCODE = 'DF412';
     ELSIF b.cancelled_at IS NOT NULL THEN
-        RAISE EXCEPTION 'This batch was cancelled.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'This batch was cancelled.' USING ERRCODE = 'DF409', HINT = 'batch-cancelled';
     ELSIF b.starts_on <= v_today THEN
-        RAISE EXCEPTION 'A batch that has begun is not changed.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'A batch that has begun is not changed.' USING ERRCODE = 'DF409', HINT = 'batch-begun';
     END IF;
     SELECT array_agg(s.uid ORDER BY s.uid), count(*) FILTER (WHERE s.status = 'seated')
     INTO v_holders, v_seated FROM {schema}.batch_seats s WHERE s.batch = b.id;
@@ -45,11 +45,11 @@ BEGIN
         RETURN;
     END IF;
     IF coalesce(p_starts, b.starts_on) <= v_today THEN
-        RAISE EXCEPTION 'A batch starts after today.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'A batch starts after today.' USING ERRCODE = 'DF422', HINT = 'batch-start-past';
     ELSIF coalesce(p_ends, b.ends_on) < coalesce(p_starts, b.starts_on) THEN
-        RAISE EXCEPTION 'A batch ends on or after its first day.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'A batch ends on or after its first day.' USING ERRCODE = 'DF422', HINT = 'batch-dates-reversed';
     ELSIF coalesce(p_capacity, b.capacity) < v_seated THEN
-        RAISE EXCEPTION '% officers are seated; the capacity does not go below them.', v_seated USING ERRCODE = 'DF422';
+        RAISE EXCEPTION '% officers are seated; the capacity does not go below them.', v_seated USING ERRCODE = 'DF422', HINT = 'batch-capacity-below-seated';
     END IF;
     UPDATE {schema}.batches x
     SET starts_on = coalesce(p_starts, x.starts_on), ends_on = coalesce(p_ends, x.ends_on),

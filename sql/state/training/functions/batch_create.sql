@@ -10,15 +10,15 @@ DECLARE
     b {schema}.batches;
 BEGIN
     IF NOT {schema}.administers() THEN
-        RAISE EXCEPTION 'Only the state''s training administrators schedule batches.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only the state''s training administrators schedule batches.' USING ERRCODE = 'DF403', HINT = 'needs-training-admin';
     ELSIF NOT EXISTS (SELECT FROM {schema}.courses c WHERE c.id = p_course) THEN
         RAISE EXCEPTION 'No such course.' USING ERRCODE = 'DF404';
     ELSIF NOT EXISTS (SELECT FROM {schema}.courses c WHERE c.id = p_course AND c.status = 'published') THEN
-        RAISE EXCEPTION 'Batches are scheduled for published courses only.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'Batches are scheduled for published courses only.' USING ERRCODE = 'DF422', HINT = 'course-not-published';
     ELSIF p_starts < (now() AT TIME ZONE 'Asia/Kolkata')::date THEN
-        RAISE EXCEPTION 'A batch starts today or later.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'A batch starts today or later.' USING ERRCODE = 'DF422', HINT = 'batch-start-past';
     ELSIF p_ends < p_starts THEN
-        RAISE EXCEPTION 'A batch ends on or after its first day.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'A batch ends on or after its first day.' USING ERRCODE = 'DF422', HINT = 'batch-dates-reversed';
     END IF;
     INSERT INTO {schema}.batches (course, starts_on, ends_on, venue, capacity, created_by)
     VALUES (p_course, p_starts, p_ends, p_venue, p_capacity, current_setting('daftar.officer_uid'))

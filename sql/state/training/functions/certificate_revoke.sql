@@ -9,7 +9,7 @@ DECLARE
     c {schema}.completions;
 BEGIN
     IF NOT {schema}.administers() THEN
-        RAISE EXCEPTION 'Only the state''s training administrators revoke certificates.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only the state''s training administrators revoke certificates.' USING ERRCODE = 'DF403', HINT = 'needs-training-admin';
     END IF;
     SELECT * INTO c FROM {schema}.completions x WHERE x.id = p_id;
     IF NOT FOUND THEN
@@ -18,7 +18,7 @@ BEGIN
     INSERT INTO {schema}.revocations (completion, revoked_by, reason)
     VALUES (c.id, current_setting('daftar.officer_uid'), p_reason) ON CONFLICT DO NOTHING;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'This certificate is revoked already.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'This certificate is revoked already.' USING ERRCODE = 'DF409', HINT = 'certificate-revoked-already';
     END IF;
     PERFORM {schema}.audit_append('certificate.revoke', c.uid, jsonb_build_object('completion', c.id, 'reason', p_reason));
     RETURN {schema}.completion_json(c);

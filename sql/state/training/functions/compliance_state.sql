@@ -14,7 +14,7 @@ BEGIN
             OR EXISTS (SELECT FROM daftar.state_members m WHERE m.uid = current_setting('daftar.officer_uid')
                        AND 'training_nodal' = ANY (m.roles))) THEN
         RAISE EXCEPTION 'Compliance numbers are for the state''s training administrators and nodal officers.'
-            USING ERRCODE = 'DF403';
+            USING ERRCODE = 'DF403', HINT = 'needs-training-admin';
     END IF;
     SELECT * INTO a FROM {schema}.assignments x WHERE x.id = p_id;
     IF NOT FOUND THEN

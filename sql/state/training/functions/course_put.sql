@@ -17,7 +17,7 @@ DECLARE
     v_competencies text[] := ARRAY(SELECT jsonb_array_elements_text(p_competencies));
 BEGIN
     IF NOT {schema}.administers() THEN
-        RAISE EXCEPTION 'Only the state''s training administrators manage the course catalogue.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only the state''s training administrators manage the course catalogue.' USING ERRCODE = 'DF403', HINT = 'needs-training-admin';
     END IF;
     IF p_id IS NULL THEN
         INSERT INTO {schema}.courses (code, title, title_hi, provider, competencies, pass_mark, validity_months, max_attempts,
@@ -26,7 +26,7 @@ BEGIN
                 p_status, current_setting('daftar.officer_uid'))
         ON CONFLICT (code) DO NOTHING RETURNING * INTO c;
         IF NOT FOUND THEN
-            RAISE EXCEPTION 'A course with this code exists.' USING ERRCODE = 'DF409';
+            RAISE EXCEPTION 'A course with this code exists.' USING ERRCODE = 'DF409', HINT = 'course-code-taken';
         END IF;
     ELSE
         SELECT * INTO c FROM {schema}.courses x WHERE x.id = p_id FOR UPDATE;
@@ -35,10 +35,10 @@ BEGIN
         ELSIF c.version <> p_version THEN
             RAISE EXCEPTION 'The course changed since you read it; read it again.' USING ERRCODE = 'DF412';
         ELSIF c.status <> 'draft' THEN
-            RAISE EXCEPTION 'Only a draft changes; retire this course and make a new one.' USING ERRCODE = 'DF409';
+            RAISE EXCEPTION 'Only a draft changes; retire this course and make a new one.' USING ERRCODE = 'DF409', HINT = 'course-not-draft';
         END IF;
         IF EXISTS (SELECT FROM {schema}.courses x WHERE x.code = p_code AND x.id <> p_id) THEN
-            RAISE EXCEPTION 'A course with this code exists.' USING ERRCODE = 'DF409';
+            RAISE EXCEPTION 'A course with this code exists.' USING ERRCODE = 'DF409', HINT = 'course-code-taken';
         END IF;
         UPDATE {schema}.courses x SET code = p_code, title = p_title, title_hi = p_title_hi, provider = p_provider,
                                       competencies = v_competencies, pass_mark = p_pass_mark, validity_months = p_validity,

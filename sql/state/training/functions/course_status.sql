@@ -9,7 +9,7 @@ DECLARE
     c {schema}.courses;
 BEGIN
     IF NOT {schema}.administers() THEN
-        RAISE EXCEPTION 'Only the state''s training administrators manage the course catalogue.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only the state''s training administrators manage the course catalogue.' USING ERRCODE = 'DF403', HINT = 'needs-training-admin';
     END IF;
     SELECT * INTO c FROM {schema}.courses x WHERE x.id = p_id FOR UPDATE;
     IF NOT FOUND THEN
@@ -18,7 +18,7 @@ BEGIN
         RAISE EXCEPTION 'The course changed since you read it; read it again.' USING ERRCODE = 'DF412';
     ELSIF NOT (c.status = 'draft' AND p_status = 'published' OR c.status = 'published' AND p_status = 'retired') THEN
         RAISE EXCEPTION 'A draft is published, a published course retired; this course is %.', c.status
-            USING ERRCODE = 'DF409';
+            USING ERRCODE = 'DF409', HINT = 'course-status-order';
     END IF;
     UPDATE {schema}.courses x SET status = p_status, version = x.version + 1, updated_at = now()
     WHERE x.id = p_id RETURNING * INTO c;

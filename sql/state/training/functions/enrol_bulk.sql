@@ -19,12 +19,12 @@ DECLARE
     v_seat text;
 BEGIN
     IF NOT {schema}.nodal() THEN
-        RAISE EXCEPTION 'Only the department''s training nodal officer enrols its officers.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only the department''s training nodal officer enrols its officers.' USING ERRCODE = 'DF403', HINT = 'needs-training-nodal';
     END IF;
     IF NOT EXISTS (SELECT FROM {schema}.courses c WHERE c.id = p_course AND c.status = 'published') THEN
-        RAISE EXCEPTION 'No such published course.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'No such published course.' USING ERRCODE = 'DF422', HINT = 'course-not-published';
     ELSIF p_batch IS NOT NULL AND NOT EXISTS (SELECT FROM {schema}.batches b WHERE b.id = p_batch AND b.course = p_course) THEN
-        RAISE EXCEPTION 'No such batch of this course.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'No such batch of this course.' USING ERRCODE = 'DF422', HINT = 'batch-not-of-course';
     END IF;
     FOR r IN SELECT x FROM jsonb_array_elements(p_rows) x ORDER BY (x ->> 'row')::integer LOOP
         IF NOT EXISTS (SELECT FROM daftar.state_members m

@@ -14,14 +14,14 @@ DECLARE
     e {schema}.enrolments;
 BEGIN
     IF NOT EXISTS (SELECT FROM {schema}.courses c WHERE c.id = p_course AND c.status = 'published') THEN
-        RAISE EXCEPTION 'No such published course.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'No such published course.' USING ERRCODE = 'DF422', HINT = 'course-not-published';
     END IF;
     IF current_setting('daftar.officer_uid') !~ '^[0-9]{11}$' THEN
-        RAISE EXCEPTION 'Officers enrol; service accounts do not.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Officers enrol; service accounts do not.' USING ERRCODE = 'DF403', HINT = 'officers-only';
     END IF;
     v := {schema}.enrol(current_setting('daftar.officer_uid'), p_course, 'self');
     IF v.result = 'completed' THEN
-        RAISE EXCEPTION 'You have completed this course and the completion is still valid.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'You have completed this course and the completion is still valid.' USING ERRCODE = 'DF409', HINT = 'course-completed-already';
     END IF;
     IF p_batch IS NOT NULL THEN
         v_booked := (SELECT x.result = 'booked' FROM {schema}.seat_take(v.enrolment, p_batch) x);

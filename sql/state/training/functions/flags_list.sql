@@ -9,7 +9,7 @@ DECLARE
     v json;
 BEGIN
     IF NOT {schema}.nodal() THEN
-        RAISE EXCEPTION 'Only the department''s training nodal officer reads its flags.' USING ERRCODE = 'DF403';
+        RAISE EXCEPTION 'Only the department''s training nodal officer reads its flags.' USING ERRCODE = 'DF403', HINT = 'needs-training-nodal';
     END IF;
     WITH page AS (SELECT f FROM {schema}.flags f
                   WHERE (p_before = 0 OR f.id < p_before) AND {schema}.nodal_of(f.uid)

@@ -22,7 +22,7 @@ DECLARE
 BEGIN
     IF NOT {schema}.nodal() THEN
         RAISE EXCEPTION 'Only the department''s training nodal officer records completions from other platforms.'
-            USING ERRCODE = 'DF403';
+            USING ERRCODE = 'DF403', HINT = 'needs-training-nodal';
     END IF;
     FOR r IN SELECT x FROM jsonb_array_elements(p_rows) x ORDER BY (x ->> 'row')::integer LOOP
         SELECT * INTO k FROM {schema}.courses x WHERE x.code = r ->> 'course' AND x.status <> 'draft';

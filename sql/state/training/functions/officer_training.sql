@@ -9,7 +9,7 @@ LANGUAGE plpgsql STABLE AS $$
 BEGIN
     IF NOT {schema}.nodal() THEN
         RAISE EXCEPTION 'Only the department''s training nodal officer reads its officers'' training.'
-            USING ERRCODE = 'DF403';
+            USING ERRCODE = 'DF403', HINT = 'needs-training-nodal';
     ELSIF NOT {schema}.nodal_of(p_uid) THEN
         RAISE EXCEPTION 'No such officer in this department.' USING ERRCODE = 'DF404';
     END IF;

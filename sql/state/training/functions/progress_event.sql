@@ -34,12 +34,12 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'No such enrolment of yours.' USING ERRCODE = 'DF404';
     ELSIF e.status <> 'enrolled' THEN
-        RAISE EXCEPTION 'This course is complete.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'This course is complete.' USING ERRCODE = 'DF409', HINT = 'course-complete';
     END IF;
     SELECT * INTO c FROM {schema}.courses x WHERE x.id = e.course;
     SELECT * INTO m FROM {schema}.modules x WHERE x.course = e.course AND x.n = p_module;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'The course has no module %.', p_module USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'The course has no module %.', p_module USING ERRCODE = 'DF422', HINT = 'module-unknown';
     END IF;
     INSERT INTO {schema}.module_progress (enrolment, module, uid) VALUES (e.id, m.n, v_me) ON CONFLICT DO NOTHING;
     SELECT * INTO p FROM {schema}.module_progress x WHERE x.enrolment = e.id AND x.module = m.n;
@@ -52,9 +52,9 @@ BEGIN
         END IF;
     ELSIF p_event = 'finished' THEN
         IF p.counted THEN
-            RAISE EXCEPTION 'Module % counted already.', m.n USING ERRCODE = 'DF409';
+            RAISE EXCEPTION 'Module % counted already.', m.n USING ERRCODE = 'DF409', HINT = 'module-counted-already';
         ELSIF p.started_at IS NULL OR p.finished_at IS NOT NULL THEN
-            RAISE EXCEPTION 'Start module % first.', m.n USING ERRCODE = 'DF409';
+            RAISE EXCEPTION 'Start module % first.', m.n USING ERRCODE = 'DF409', HINT = 'module-not-started';
         END IF;
         p.seconds := floor(extract(epoch FROM now() - p.started_at))::integer;
         p.counted := p.seconds >= m.min_seconds;
@@ -75,16 +75,16 @@ BEGIN
     ELSE
         v_questions := (SELECT count(*) FROM {schema}.questions q WHERE q.course = c.id AND q.module = m.n);
         IF v_questions = 0 THEN
-            RAISE EXCEPTION 'Module % has no assessment.', m.n USING ERRCODE = 'DF422';
+            RAISE EXCEPTION 'Module % has no assessment.', m.n USING ERRCODE = 'DF422', HINT = 'module-without-assessment';
         ELSIF NOT p.counted THEN
-            RAISE EXCEPTION 'Finish module % before its assessment.', m.n USING ERRCODE = 'DF409';
+            RAISE EXCEPTION 'Finish module % before its assessment.', m.n USING ERRCODE = 'DF409', HINT = 'module-not-finished';
         ELSIF p.attempts >= c.max_attempts THEN
-            RAISE EXCEPTION 'No attempts left at this assessment (% allowed).', c.max_attempts USING ERRCODE = 'DF409';
+            RAISE EXCEPTION 'No attempts left at this assessment (% allowed).', c.max_attempts USING ERRCODE = 'DF409', HINT = 'attempts-exhausted';
         END IF;
         v_score := {schema}.assessment_score(c.id, m.n, p_answers);
         IF v_score IS NULL THEN
             RAISE EXCEPTION 'answers has one option index for each of the % questions, in order.', v_questions
-                USING ERRCODE = 'DF422';
+                USING ERRCODE = 'DF422', HINT = 'answers-mismatch';
         END IF;
         v_sheet := encode(sha256(convert_to(c.id || ':' || m.n || ':' || p_answers::text, 'UTF8')), 'hex');
         UPDATE {schema}.module_progress x SET attempts = x.attempts + 1, best_score = greatest(x.best_score, v_score)

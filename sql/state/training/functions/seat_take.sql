@@ -16,7 +16,7 @@ BEGIN
     SELECT * INTO e FROM {schema}.enrolments x WHERE x.id = p_enrolment;
     SELECT * INTO b FROM {schema}.batches x WHERE x.id = p_batch AND x.course = e.course FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'No such batch of this course.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'No such batch of this course.' USING ERRCODE = 'DF422', HINT = 'batch-not-of-course';
     END IF;
     SELECT * INTO s FROM {schema}.batch_seats x WHERE x.enrolment = e.id;
     IF FOUND AND s.batch = b.id THEN
@@ -24,11 +24,11 @@ BEGIN
         status := s.status;
         RETURN;
     ELSIF FOUND THEN
-        RAISE EXCEPTION 'Already booked into another batch of this course; give that place up first.' USING ERRCODE = 'DF409';
+        RAISE EXCEPTION 'Already booked into another batch of this course; give that place up first.' USING ERRCODE = 'DF409', HINT = 'batch-booked-already';
     ELSIF b.cancelled_at IS NOT NULL THEN
-        RAISE EXCEPTION 'This batch was cancelled.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'This batch was cancelled.' USING ERRCODE = 'DF422', HINT = 'batch-cancelled';
     ELSIF b.ends_on < (now() AT TIME ZONE 'Asia/Kolkata')::date THEN
-        RAISE EXCEPTION 'This batch is over.' USING ERRCODE = 'DF422';
+        RAISE EXCEPTION 'This batch is over.' USING ERRCODE = 'DF422', HINT = 'batch-over';
     END IF;
     status := CASE WHEN (SELECT count(*) FROM {schema}.batch_seats x WHERE x.batch = b.id AND x.status = 'seated') < b.capacity
                    THEN 'seated' ELSE 'waitlisted' END;
