@@ -53,16 +53,17 @@ static void list_dispatches(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char limit[8];
-    const char *number, *from, *to, *addressee, *q, *mode, *status, *cursor;
+    const char *number, *from, *to, *addressee, *q, *mode, *status, *cursor, *since;
     if (dft_kit_dept_scope(r, &scope) != 0 || (number = dft_kit_query_text(r, "number")) == NULL ||
         dft_kit_query_date(r, "from", &from) != 0 || dft_kit_query_date(r, "to", &to) != 0 ||
         (addressee = dft_kit_query_text(r, "addressee")) == NULL || (q = dft_kit_query_text(r, "q")) == NULL ||
         (mode = dft_kit_query_enum(r, "mode", modes, "")) == NULL ||
         (status = dft_kit_query_enum(r, "status", statuses, "")) == NULL || (cursor = dft_kit_cursor(r)) == NULL ||
-        dft_req_limit(r, limit) != 0)
+        dft_req_limit(r, limit) != 0 || dft_kit_query_time(r, "updated_since", &since) != 0) /* delta sync */
         return;
-    const char *params[] = {number, from, to, addressee, q, mode, status, cursor, h2o_strdup(&r->h2o->pool, limit, SIZE_MAX).base};
-    dft_db_respond(r, &scope, DFT_DB_READ, "dispatches_list", params, 9);
+    const char *params[] = {number, from, to, addressee, q, mode, status, cursor,
+                            h2o_strdup(&r->h2o->pool, limit, SIZE_MAX).base, since};
+    dft_db_respond(r, &scope, DFT_DB_READ, "dispatches_list", params, 10);
 }
 
 static void on_dispatch(void *ctx, const dft_db_reply_t *reply)
@@ -141,7 +142,8 @@ static void get_report(dft_req_t *r)
     dft_db_respond(r, &scope, DFT_DB_READ, "dispatch_report", params, 2);
 }
 
-static const char *const list_query[] = {"number", "from", "to", "addressee", "q", "mode", "status", "limit", "cursor", NULL};
+static const char *const list_query[] = {"number", "from", "to", "addressee", "q", "mode", "status", "limit", "cursor",
+                                        "updated_since", NULL};
 static const char *const report_query[] = {"from", "to", NULL};
 
 static const dft_route_t routes[] = {

@@ -73,19 +73,20 @@ static void apply_leave(dft_req_t *r)
     dft_db_run(r, &scope, DFT_DB_WRITE, "leave_apply", params, 7, dft_kit_on_created, r);
 }
 
-static const char *const leave_list_query[] = {"box", "limit", "cursor", NULL};
+static const char *const leave_list_query[] = {"box", "limit", "cursor", "updated_since", NULL};
 
 static void list_leave(dft_req_t *r)
 {
     dft_db_scope_t scope;
     static const char *const boxes[] = {"waiting", "mine", NULL};
-    const char *box, *cursor;
+    const char *box, *cursor, *since;
     char limit[8];
     if (dft_kit_state_scope(r, "hr", 1, &scope) != 0 || (box = dft_kit_query_enum(r, "box", boxes, "waiting")) == NULL ||
-        dft_req_limit(r, limit) != 0 || (cursor = dft_kit_cursor(r)) == NULL)
+        dft_req_limit(r, limit) != 0 || (cursor = dft_kit_cursor(r)) == NULL ||
+        dft_kit_query_time(r, "updated_since", &since) != 0) /* delta sync: leave_list.sql */
         return;
-    const char *params[] = {box, h2o_strdup(&r->h2o->pool, limit, SIZE_MAX).base, cursor};
-    dft_db_respond(r, &scope, DFT_DB_READ, "leave_list", params, 3);
+    const char *params[] = {box, h2o_strdup(&r->h2o->pool, limit, SIZE_MAX).base, cursor, since};
+    dft_db_respond(r, &scope, DFT_DB_READ, "leave_list", params, 4);
 }
 
 static int application_scope(dft_req_t *r, dft_db_scope_t *scope, char id[37])

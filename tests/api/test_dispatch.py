@@ -407,6 +407,33 @@ def test_issue_numbers_statuses_register_and_report(c, w):
     assert outsider["total"] == 0
 
 
+
+def test_updated_since_gives_dispatches_changed_since_and_names_those_that_left(c, w):
+    """Mobile delta sync (issue 26): listDispatches takes updated_since; a dispatch issued or whose status
+    changed since is listed; one sent since leaves the `status=issued` register and is named in `removed`."""
+    full = c.get(dispatches_url(w), params={"status": "issued"}, headers=h(c, w, "clerk"))
+    assert full.status_code == 200 and "removed" not in full.json(), full.text
+    since = full.json()["synced_at"]
+    time.sleep(0.05)
+    f, d, _ = approved_draft(c, w, subject="Delta sync letters", addressees=[POSTAL, BY_HAND])
+    r = issue(c, w, "clerk", d)
+    assert r.status_code == 201, r.text
+    post, hand = r.json()["items"]
+    assert set_status(c, w, "clerk", post, '"1"', status="sent", consignment="EM000000001IN").status_code == 201
+    delta = c.get(dispatches_url(w), params={"status": "issued", "updated_since": since}, headers=h(c, w, "clerk"))
+    assert delta.status_code == 200, delta.text
+    body = delta.json()
+    ids = [x["id"] for x in body["items"]]
+    assert hand["id"] in ids and post["id"] not in ids and post["id"] in body["removed"], body
+    assert hand["id"] not in body["removed"] and body["synced_at"] >= since
+    every = c.get(dispatches_url(w), params={"updated_since": since}, headers=h(c, w, "clerk")).json()
+    assert {post["id"], hand["id"]} <= {x["id"] for x in every["items"]} and every["removed"] == []
+    outsider = c.get(dispatches_url(w), params={"updated_since": since}, headers=h(c, w, "dave")).json()
+    assert outsider["items"] == [] and outsider["removed"] == [], outsider
+    later = c.get(dispatches_url(w), params={"updated_since": "2999-01-01T00:00:00Z"}, headers=h(c, w, "clerk")).json()
+    assert later["items"] == [] and later["removed"] == [] and later["synced_at"].startswith("2999-01-01T00:00:00")
+    assert_problem(c.get(dispatches_url(w), params={"updated_since": "2026-12-04"}, headers=h(c, w, "clerk")), 400)
+
 def test_issue_refusals_change_nothing(c, w):
     count = lambda: w["db"].psql("SELECT count(*), (SELECT coalesce(max(last), 0) FROM dept_%s.dispatch_counters) "  # noqa
                                  "FROM dept_%s.dispatches" % (w["a"], w["a"])).stdout.strip()

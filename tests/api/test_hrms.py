@@ -27,7 +27,8 @@ def w(db, tmp_path_factory):
             "hoo_a": off.add(a, "officer,hoo")[0], "hoo_b": off.add(b, "officer,hoo")[0],
             "est_hoo_a": off.add(a, "officer,establishment,hoo")[0], "sb": off.add(a, "officer")[0],
             "so_a": off.add(a, "officer,section_officer")[0], "lv": off.add(a, "officer")[0],
-            "racer": off.add(a, "officer")[0], "tr": off.add(a, "officer")[0], "esc": off.add(a, "officer")[0]}
+            "racer": off.add(a, "officer")[0], "tr": off.add(a, "officer")[0], "esc": off.add(a, "officer")[0],
+            "ds": off.add(a, "officer")[0]}
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,8 @@ def api(db, w):
 def t(api, w):
     with httpx.Client(base_url=api.url, http1=False, http2=True, timeout=20) as c:
         yield {k: bearer(tokens(c, w[k])["access_token"]) for k in ("est_a", "est_a2", "est_b", "hr_a", "p", "q", "peer", "hoo_a",
-                                                               "hoo_b", "est_hoo_a", "sb", "so_a", "lv", "racer", "tr", "esc")}
+                                                               "hoo_b", "est_hoo_a", "sb", "so_a", "lv", "racer", "tr", "esc",
+                                                               "ds")}
 
 
 @pytest.fixture
@@ -618,3 +620,40 @@ def test_the_state_role_changes_memberships_only_through_the_posting_function(db
                 % (w["a"], w["p"], w["a"]), user="daftar_api", check=False)
     assert p.returncode != 0 and "permission denied" in p.stderr
 
+
+def test_updated_since_gives_applications_changed_since_and_names_those_no_longer_waiting(c, w, t):
+    """Mobile delta sync (issue 26): listLeave takes updated_since; synced_at is what to pass next; an
+    application decided since leaves the approver's box=waiting and is named in `removed`; the applicant's
+    box=mine has both and removes nothing. Garbage is a 400 problem."""
+    a = w["a"]
+    assert c.put(url(a, w["ds"]), json=PARTICULARS, headers=t["est_a"]).status_code == 201
+    full = c.get(leave(a, "/applications?box=waiting"), headers=t["so_a"])
+    assert full.status_code == 200 and "removed" not in full.json(), full.text
+    since = full.json()["synced_at"]
+    datetime.datetime.fromisoformat(since.replace("Z", "+00:00"))
+    time.sleep(0.05)
+    made = []
+    for weeks in (40, 41):
+        r = c.post(leave(a, "/applications"), json={"type": "CL", "from_date": iso(monday(weeks)), "to_date": iso(monday(weeks))},
+                   headers=t["ds"])
+        assert r.status_code == 201 and r.json()["waiting_for"] == "section_officer", r.text
+        made.append(r.json())
+    kept, gone = made
+    assert act(c, t, "so_a", a, gone, "approve").json()["status"] == "approved"
+    delta = c.get(leave(a, "/applications"), params={"box": "waiting", "updated_since": since}, headers=t["so_a"])
+    assert delta.status_code == 200, delta.text
+    body = delta.json()
+    ids = [x["id"] for x in body["items"]]
+    assert kept["id"] in ids and gone["id"] not in ids and gone["id"] in body["removed"], body
+    assert kept["id"] not in body["removed"] and body["synced_at"] >= since
+    mine = c.get(leave(a, "/applications"), params={"box": "mine", "updated_since": since}, headers=t["ds"]).json()
+    assert {x["id"] for x in mine["items"]} == {kept["id"], gone["id"]} and mine["removed"] == [], mine
+    # an officer it never waited for is told nothing of it
+    peer = c.get(leave(a, "/applications"), params={"box": "waiting", "updated_since": since}, headers=t["peer"]).json()
+    assert peer["items"] == [] and peer["removed"] == [], peer
+    later = c.get(leave(a, "/applications"), params={"box": "mine", "updated_since": "2999-01-01T00:00:00Z"},
+                  headers=t["ds"]).json()
+    assert later["items"] == [] and later["removed"] == [] and later["synced_at"].startswith("2999-01-01T00:00:00")
+    for bad in ("yesterday", "2026-12-04", "2026-12-04T25:00:00Z"):
+        r = c.get(leave(a, "/applications"), params={"updated_since": bad}, headers=t["ds"])
+        assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json", bad
