@@ -30,6 +30,7 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_reference_routes,
     &dft_part_routes,
     &dft_handover_routes,
+    &dft_records_routes,
     &dft_draft_routes,
     &dft_dispatch_routes,
     &dft_dak_routes,

@@ -269,6 +269,7 @@ NO_KEY = {
     "createCourse": "one course a code: a retry is 409 naming the code",
     "enrolMe": "one open enrolment a course: a retry answers it (200)",
     "signAparSubmission": "a part is signed once: a retry is 409",
+    "weedFile": "a file is weeded once: a retry is 409 file-weeded (its record is in GET weedings)",
 }
 
 

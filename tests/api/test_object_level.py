@@ -136,3 +136,24 @@ def test_every_route_of_a_receipt_in_motion_refuses_those_outside_it(c, w):
             assert call(c, h(c, w, who), method, url, kw).status_code in (403, 404), (who, url)
     got = c.get(u, headers=h(c, w, "bob"))
     assert got.headers["etag"] == etag and got.json()["holder"] == w["bob"]
+
+
+def test_record_room_routes_refuse_all_but_the_records_officer(c, w, restricted):
+    """Receiving into the record room, the due list, weeding and the weeding record are the records officer's
+    (or dept_admin's): the file's own holder, an outsider, an officer below it and another department are
+    refused before anything is looked up; the records officer gets through to the file's state."""
+    f, doc, etag = restricted
+    u = files_url(w) + "/" + f["id"]
+    calls = [("POST", u + "/record-room", {}),
+             ("POST", u + "/weeding", {"json": {"order_ref": "x", "ordered_by": w["carol"], "signature": "AAAA"}}),
+             ("GET", "/v1/departments/%s/record-room" % w["a"], {}), ("GET", "/v1/departments/%s/weedings" % w["a"], {})]
+    for who in ("alice", "dave", "low", "eve"):
+        for method, url, kw in calls:
+            r = call(c, h(c, w, who), method, url, kw)
+            assert r.status_code == 403, (who, method, url, r.status_code, r.text)
+            assert "Matrix file" not in r.text
+    assert_problem(call(c, h(c, w, "rec"), *calls[0]), 409, "file-not-closed")
+    assert_problem(call(c, h(c, w, "rec"), *calls[1]), 409, "not-due")
+    assert call(c, h(c, w, "rec"), *calls[2]).status_code == 200 and call(c, h(c, w, "rec"), *calls[3]).status_code == 200
+    after = c.get(u, headers=h(c, w, "alice"))
+    assert after.headers["etag"] == etag

@@ -68,10 +68,14 @@ def test_every_department_object_is_its_roles_and_no_function_is_public(db, two)
     db.cli("migrate")
     for d, other in ((a, b), (b, a)):
         # evidence (commented append-only or drafts-only, department 0014, 0018, 0019, 0025, 0027-0029) is readable and insertable
-        # only; every other table is the role's to use
+        # only; the record of weeded files (0030, 'read-only': file_weed writes it as the owner) readable only; every other
+        # table is the role's to use
         tables = db.psql("SELECT count(*), count(*) FILTER (WHERE has_table_privilege('dept_{0}', c.oid, 'SELECT') AND "
-                         "has_any_column_privilege('dept_{0}', c.oid, 'INSERT') AND (obj_description(c.oid, 'pg_class') "
-                         "IS NOT NULL OR has_table_privilege('dept_{0}', c.oid, 'UPDATE,DELETE'))), "
+                         "CASE WHEN obj_description(c.oid, 'pg_class') = 'read-only' "
+                         "THEN NOT has_any_column_privilege('dept_{0}', c.oid, 'INSERT') AND "
+                         "NOT has_table_privilege('dept_{0}', c.oid, 'UPDATE,DELETE,TRUNCATE') "
+                         "ELSE has_any_column_privilege('dept_{0}', c.oid, 'INSERT') AND (obj_description(c.oid, 'pg_class') "
+                         "IS NOT NULL OR has_table_privilege('dept_{0}', c.oid, 'UPDATE,DELETE')) END), "
                          "count(*) FILTER (WHERE has_table_privilege('dept_{1}', c.oid, 'SELECT')), "
                          "count(*) FILTER (WHERE obj_description(c.oid, 'pg_class') = 'append-only' AND "
                          "NOT has_table_privilege('dept_{0}', c.oid, 'UPDATE') AND "

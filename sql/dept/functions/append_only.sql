@@ -52,3 +52,8 @@ CREATE OR REPLACE TRIGGER handovers_append_only BEFORE UPDATE OR DELETE ON {sche
     FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
 CREATE OR REPLACE TRIGGER handovers_no_truncate BEFORE TRUNCATE ON {schema}.handovers
     FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();
+-- The record of weeded files (0030): the fact never goes.
+CREATE OR REPLACE TRIGGER weedings_append_only BEFORE UPDATE OR DELETE ON {schema}.weedings
+    FOR EACH ROW EXECUTE FUNCTION {schema}.append_only();
+CREATE OR REPLACE TRIGGER weedings_no_truncate BEFORE TRUNCATE ON {schema}.weedings
+    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.append_only();

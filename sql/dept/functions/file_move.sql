@@ -25,6 +25,9 @@ BEGIN
     IF f.version <> p_version THEN
         RAISE EXCEPTION 'The file has changed since you read it.' USING ERRCODE = 'DF412';
     END IF;
+    IF f.record_room_at IS NOT NULL THEN -- kept or weeded there (department 0030): it moves no more
+        RAISE EXCEPTION 'The file is in the record room.' USING ERRCODE = 'DF409', HINT = 'in-record-room';
+    END IF;
     SELECT * INTO v_last FROM {schema}.movements WHERE file_id = p_id ORDER BY seq DESC LIMIT 1;
     IF p_action = 'recall' THEN
         IF NOT (v_last.action IN ('forward', 'return') AND {schema}.acts_for(coalesce(v_last.on_behalf_of, v_last.from_uid))) THEN

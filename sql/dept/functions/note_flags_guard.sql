@@ -1,8 +1,12 @@
 -- note_flags_guard: a flag on a final note never changes nor goes, whoever
--- tries (the flags survive the note becoming final; department 0027).
+-- tries (the flags survive the note becoming final; department 0027), until
+-- the file is weeded (weeding_now, department 0030).
 CREATE OR REPLACE FUNCTION {schema}.note_flags_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'DELETE' AND {schema}.weeding_now(OLD.file_id) THEN
+        RETURN OLD;
+    END IF;
     IF EXISTS (SELECT 1 FROM {schema}.notes x WHERE x.file_id = OLD.file_id AND x.n = OLD.n AND x.status = 'final') THEN
         RAISE EXCEPTION 'A final note''s flags never change.' USING ERRCODE = 'DF409', HINT = 'note-final';
     END IF;

@@ -1,7 +1,9 @@
 -- notes_guard: the function in force (with its triggers). `daftar migrate` re-applies this file
 -- when it changes; earlier bodies are history in sql/dept/ 0003.
 -- A note is born a draft (security review item 5: a note inserted already
--- final, with a forged hash, was accepted); a final note never changes.
+-- final, with a forged hash, was accepted); a final note never changes. It
+-- goes only when its file is weeded, in the transaction that wrote the
+-- weeding record (weeding_now, department 0030).
 CREATE OR REPLACE FUNCTION {schema}.notes_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -10,6 +12,9 @@ BEGIN
             RAISE EXCEPTION 'A note is written as a draft.' USING ERRCODE = 'DF409';
         END IF;
         RETURN NEW;
+    END IF;
+    IF TG_OP = 'DELETE' AND {schema}.weeding_now(OLD.file_id) THEN
+        RETURN OLD;
     END IF;
     IF OLD.status = 'final' THEN
         RAISE EXCEPTION 'A final note never changes.' USING ERRCODE = 'DF409';
