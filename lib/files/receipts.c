@@ -53,7 +53,7 @@ static void list_receipts(dft_req_t *r)
 {
     dft_db_scope_t scope;
     char limit[8];
-    const char *cursor, *filed, *status, *q, *number, *sender, *letter, *letter_date, *from, *to, *mode;
+    const char *cursor, *filed, *status, *q, *number, *sender, *letter, *letter_date, *from, *to, *mode, *since;
     static const char *const filed_values[] = {"yes", "no", NULL};
     if (dft_kit_dept_scope(r, &scope) != 0 || dft_req_limit(r, limit) != 0 || (cursor = dft_kit_cursor(r)) == NULL ||
         (filed = dft_kit_query_enum(r, "filed", filed_values, "")) == NULL ||
@@ -61,11 +61,12 @@ static void list_receipts(dft_req_t *r)
         (number = dft_kit_query_text(r, "number")) == NULL || (sender = dft_kit_query_text(r, "sender")) == NULL ||
         (letter = dft_kit_query_text(r, "letter_number")) == NULL ||
         dft_kit_query_date(r, "letter_date", &letter_date) != 0 || dft_kit_query_date(r, "from", &from) != 0 ||
-        dft_kit_query_date(r, "to", &to) != 0 || (mode = dft_kit_query_enum(r, "mode", modes, "")) == NULL)
+        dft_kit_query_date(r, "to", &to) != 0 || (mode = dft_kit_query_enum(r, "mode", modes, "")) == NULL ||
+        dft_kit_query_time(r, "updated_since", &since) != 0) /* delta sync: receipts_list.sql */
         return;
     const char *params[] = {filed, cursor, h2o_strdup(&r->h2o->pool, limit, SIZE_MAX).base, status, q, number, sender,
-                            letter, letter_date, from, to, mode};
-    dft_db_respond(r, &scope, DFT_DB_READ, "receipts_list", params, 12);
+                            letter, letter_date, from, to, mode, since};
+    dft_db_respond(r, &scope, DFT_DB_READ, "receipts_list", params, 13);
 }
 
 static void on_receipt(void *ctx, const dft_db_reply_t *reply)
@@ -167,7 +168,7 @@ static void get_inbox(dft_req_t *r)
 }
 
 static const char *const list_query[] = {"filed",       "status", "q",    "number", "sender", "letter_number",
-                                         "letter_date", "from",   "to",   "mode",   "limit",  "cursor", NULL};
+                                         "letter_date", "from",   "to",   "mode",   "limit",  "cursor", "updated_since", NULL};
 static const char *const inbox_query[] = {"limit", "cursor", NULL};
 
 static const dft_route_t routes[] = {

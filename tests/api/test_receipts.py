@@ -1,5 +1,7 @@
 """Receipts: the inward register, its documents, and putting a receipt into a file."""
+import datetime
 import hashlib
+import time
 
 from conftest import assert_problem
 from test_files import PDF, TRUSTED, c, client, create, docs_url, h, move, otp_token, w  # noqa: F401 (fixtures)
@@ -110,3 +112,35 @@ def test_unfiled_receipts_count_in_pendency(c, w):
     mine = c.get("/v1/departments/%s/reports/pendency" % w["a"], headers=h(c, w, "rec")).json()["items"]
     assert [i["officer"] for i in mine] == [w["rec"]]
     assert mine[0]["receipts_waiting"] >= 1 and mine[0]["files_held"] == 0 and mine[0]["oldest_receipt_waiting_seconds"] >= 0
+
+
+def test_updated_since_gives_receipts_registered_or_filed_since_and_names_those_that_left(c, w):
+    """Mobile delta sync (issue 26): listReceipts takes updated_since; synced_at is what to pass next; a receipt
+    filed since leaves the `filed=no` list and is named in `removed`. Garbage is a 400 problem."""
+    full = c.get(receipts_url(w), params={"filed": "no"}, headers=h(c, w, "dave"))
+    assert full.status_code == 200 and "removed" not in full.json(), full.text
+    since = full.json()["synced_at"]
+    datetime.datetime.fromisoformat(since.replace("Z", "+00:00"))
+    time.sleep(0.05)
+    kept, gone = register(c, w, "dave", subject="Delta kept").json(), register(c, w, "dave", subject="Delta filed").json()
+    f, etag = create(c, w, "alice", subject="Delta file")
+    f = move(c, w, "alice", f, etag, action="forward", to=w["dave"]).json()
+    r = c.post(receipts_url(w) + "/%s/file" % gone["id"], headers=h(c, w, "dave"), json={"file_id": f["id"]})
+    assert r.status_code == 200, r.text
+    delta = c.get(receipts_url(w), params={"filed": "no", "updated_since": since}, headers=h(c, w, "dave"))
+    assert delta.status_code == 200, delta.text
+    body = delta.json()
+    ids = [x["id"] for x in body["items"]]
+    # (synced_at keeps a margin: a receipt filed in the last seconds before it may be named again)
+    assert kept["id"] in ids and gone["id"] not in ids and gone["id"] in body["removed"], body
+    assert kept["id"] not in body["removed"], body
+    assert body["synced_at"] >= since
+    every = c.get(receipts_url(w), params={"updated_since": since}, headers=h(c, w, "dave")).json()
+    assert {kept["id"], gone["id"]} <= {x["id"] for x in every["items"]} and every["removed"] == []
+    # an officer who sees none of them has nothing listed and nothing removed
+    other = c.get(receipts_url(w), params={"updated_since": since}, headers=h(c, w, "alice")).json()
+    assert kept["id"] not in [x["id"] for x in other["items"]] and kept["id"] not in other["removed"]
+    later = c.get(receipts_url(w), params={"updated_since": "2999-01-01T00:00:00Z"}, headers=h(c, w, "dave")).json()
+    assert later["items"] == [] and later["removed"] == [] and later["synced_at"].startswith("2999-01-01T00:00:00")
+    for bad in ("yesterday", "2026-12-04", "2026-02-30T00:00:00Z", "2026-12-04T10:00:00Z; DROP"):
+        assert_problem(c.get(receipts_url(w), params={"updated_since": bad}, headers=h(c, w, "dave")), 400)
