@@ -14,6 +14,7 @@ PACKAGES=(
     nghttp2-client oathtool clang libclang-rt-14-dev curl jq testssl.sh
     haproxy nginx chromium python3-websocket
     patroni etcd-server etcd-client pgbackrest
+    libpango1.0-dev libcairo2-dev fonts-noto-core poppler-utils
 )
 # Node.js and npm: Debian's, unless a node is installed already (NodeSource's carries its own npm)
 command -v npm >/dev/null || PACKAGES+=(nodejs npm)

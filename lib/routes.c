@@ -29,6 +29,7 @@ const dft_route_table_t *const dft_route_tables[] = {
     &dft_scheme_routes,
     &dft_reference_routes,
     &dft_part_routes,
+    &dft_notesheet_routes,
     &dft_handover_routes,
     &dft_records_routes,
     &dft_draft_routes,

@@ -12,7 +12,7 @@
 
 extern const dft_route_table_t dft_files_routes, dft_documents_routes, dft_receipts_routes, dft_signature_routes,
     dft_delegation_routes, dft_charge_routes, dft_scheme_routes, dft_reference_routes,
-    dft_part_routes, dft_handover_routes, dft_records_routes;
+    dft_part_routes, dft_handover_routes, dft_records_routes, dft_notesheet_routes;
 
 /* Loads the trusted CAs for signatures (config signing_ca); 0, or -1 (logged) when unusable. */
 int dft_files_attach(dft_server_t *server);
