@@ -1,0 +1,135 @@
+"""The drills of issue 23 on deploy/ha/up's layout: a failover under write load, the loss of a
+daftar node under load, and a pgBackRest restore to a point in time. Each prints its figures
+(FIGURE name = value) and asserts the bars: writes back within 30 s, no acknowledged write lost,
+no request past its timeout, at most the requests in flight lost with a node."""
+import os
+import signal
+import subprocess
+import time
+
+import httpx
+
+from conftest import (B, HA, PROXY, TIMEOUT, Load, figure, healthy, leader, psql, wait)
+
+
+def served_after(log, t, ok=lambda s: isinstance(s, int) and s < 300):
+    """When the first request sent after t succeeded, seconds after t (None if none did)."""
+    done = [end for start, end, s in log if start >= t and ok(s)]
+    return min(done) - t if done else None
+
+
+def test_failover_under_write_load(officers):
+    healthy()
+    old = leader()
+    with Load(officers) as load:
+        time.sleep(3)
+        pid = int(open(os.path.join(HA, "node%d" % old, "data", "postmaster.pid")).readline())
+        t_kill = time.monotonic()
+        os.kill(pid, signal.SIGKILL)
+        wait(lambda: served_after(load.writes, t_kill) is not None, "no write succeeded within 30 s of the kill", 30)
+        resumed = served_after(load.writes, t_kill)
+        time.sleep(3)
+    new = leader()
+    figure("failover_writes_resumed_s", round(resumed, 2))
+    figure("failover_new_primary", "node%d (was node%d)" % (new, old))
+    window = [x for x in load.writes if x[1] >= t_kill and x[0] <= t_kill + resumed]
+    figure("failover_writes_failed", sum(1 for x in window if x[2] != 201))
+    reads = [x for x in load.reads if x[1] >= t_kill and x[0] <= t_kill + resumed]
+    figure("failover_reads_during", len(reads))
+    figure("failover_reads_failed", sum(1 for x in reads if x[2] != 200))
+    figure("failover_reads_read_only_mode", "served by the standby while no primary (Daftar-Mode)")
+    longest = max(end - start for start, end, _ in load.writes + load.reads)
+    figure("failover_longest_request_s", round(longest, 2))
+    timeouts = [x for x in load.writes + load.reads if x[2] in ("ReadTimeout", "ConnectTimeout", "PoolTimeout")]
+    assert not timeouts and longest < TIMEOUT, (len(timeouts), longest)
+    assert resumed < 30 and new is not None and new != old
+    files, notes, moves, verify = load.check_present()
+    figure("failover_acked_writes_checked", "%d files, %d notes, %d forwards" % (files, notes, moves))
+    figure("failover_acked_writes_lost", 0)
+    print(verify)
+    healthy()  # the old primary rejoins as the synchronous standby (pg_rewind), by itself
+
+
+def test_daftar_node_loss_under_load(officers):
+    healthy()
+    pidfile = os.path.join(HA, "run", "daftar1.pid")
+    with Load(officers) as load:
+        time.sleep(3)
+        with load.lock:
+            in_flight = len(load.threads)  # each client has at most one request outstanding
+        t_kill = time.monotonic()
+        os.kill(int(open(pidfile).read()), signal.SIGKILL)
+        time.sleep(6)
+    failed = [x for x in load.writes + load.reads if x[1] >= t_kill and not (isinstance(x[2], int) and x[2] < 300)]
+    after = [x for x in load.writes + load.reads if x[0] >= t_kill + 2]
+    figure("node_loss_requests_failed", len(failed))
+    figure("node_loss_clients_in_flight_at_most", in_flight)
+    figure("node_loss_requests_after_2s", "%d, failed %d" % (len(after), sum(1 for x in after if x[2] not in (200, 201))))
+    assert len(failed) <= in_flight, failed
+    assert all(x[2] in (200, 201) for x in after), [x for x in after if x[2] not in (200, 201)][:5]
+    load.check_present()
+    subprocess.run([os.path.join(os.path.dirname(HA), "deploy", "ha", "up")], env=dict(os.environ, HA_SKIP_BUILD="1"),
+                   check=True, capture_output=True, timeout=300)
+
+
+def backrest(*args, n=None):
+    n = n or leader()
+    return subprocess.run(["runuser", "-u", "postgres", "--", "pgbackrest", "--config=%s/backrest/pgbackrest.conf" % HA,
+                           "--stanza=daftar", "--pg1-path=%s/node%d/data" % (HA, n), "--pg1-port=%d" % (B + n),
+                           "--pg1-socket-path=%s/node%d/sock" % (HA, n)] + list(args),
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_backup_and_restore_to_a_point_in_time(officers):
+    healthy()
+    t0 = time.monotonic()
+    p = backrest("--type=full", "backup")
+    assert p.returncode == 0, p.stdout + p.stderr
+    figure("backup_full_s", round(time.monotonic() - t0, 1))
+    auth = {"Authorization": "Bearer " + officers["token"]}
+    made = {"before": [], "after": []}
+    with httpx.Client(base_url=PROXY, timeout=TIMEOUT) as c:
+        for phase in ("before", "after"):
+            for i in range(5):
+                r = c.post("/v1/departments/ha/files", headers=dict(auth, **{"Idempotency-Key": "pitr-%s-%d-%d" % (
+                    phase, i, time.time_ns())}), json={"subject": "PITR %s %d" % (phase, i), "section": "HA"})
+                assert r.status_code == 201, r.text
+                made[phase].append(r.json()["id"])
+            if phase == "before":
+                time.sleep(1)
+                target = psql("SELECT now()", db="postgres")
+                time.sleep(1)
+    p = backrest("check")  # switches WAL and waits until it is in the archive
+    assert p.returncode == 0, p.stdout + p.stderr
+    rdir = os.path.join(HA, "restore")
+    subprocess.run(["rm", "-rf", rdir], check=True)
+    os.makedirs(os.path.join(rdir, "sock"))
+    subprocess.run(["chown", "-R", "postgres:postgres", rdir], check=True)
+    t0 = time.monotonic()
+    p = subprocess.run(["runuser", "-u", "postgres", "--", "pgbackrest", "--config=%s/backrest/pgbackrest.conf" % HA,
+                        "--stanza=daftar", "--pg1-path=%s/data" % rdir, "--type=time", "--target=%s" % target,
+                        "--target-action=promote", "restore"], capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stdout + p.stderr
+    port = B + 9
+    opts = ("-p %d -k %s/sock -c listen_addresses=127.0.0.1 -c archive_mode=off -c synchronous_standby_names= "
+            "-c hba_file=%s/data/pg_hba.conf -c ident_file=%s/data/pg_ident.conf -c config_file=%s/data/postgresql.conf"
+            % (port, rdir, rdir, rdir, rdir))
+    p = subprocess.run(["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D", rdir + "/data",
+                        "-l", rdir + "/postgresql.log", "-o", opts, "-w", "-t", "120", "start"],
+                       capture_output=True, text=True, timeout=180)
+    assert p.returncode == 0, p.stdout + p.stderr + open(rdir + "/postgresql.log").read()[-3000:]
+    try:
+        def count(ids):
+            out = subprocess.run(["psql", "-X", "-A", "-t", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d",
+                                  "daftar", "-c", "SELECT count(*) FROM dept_ha.files WHERE id = ANY('{%s}'::uuid[])"
+                                  % ",".join(ids)], capture_output=True, text=True, timeout=60)
+            return out.stdout.strip()
+        wait(lambda: count(made["before"]) != "", "the restored cluster never answered", 60)
+        figure("restore_to_time_s", round(time.monotonic() - t0, 1))
+        assert count(made["before"]) == "5", "rows written before the target are missing"
+        assert count(made["after"]) == "0", "rows written after the target are there"
+        figure("restore_before_target_present", "5 of 5")
+        figure("restore_after_target_present", "0 of 5")
+    finally:
+        subprocess.run(["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D", rdir + "/data",
+                        "-m", "fast", "stop"], capture_output=True, timeout=120)
