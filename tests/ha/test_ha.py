@@ -37,7 +37,11 @@ def test_failover_under_write_load(officers):
     reads = [x for x in load.reads if x[1] >= t_kill and x[0] <= t_kill + resumed]
     figure("failover_reads_during", len(reads))
     figure("failover_reads_failed", sum(1 for x in reads if x[2] != 200))
-    figure("failover_reads_read_only_mode", "served by the standby while no primary (Daftar-Mode)")
+    deg = [x for x in load.degraded if x[0] >= t_kill]
+    figure("failover_degraded_reads_served", sum(1 for x in deg if x[1] == "GET" and x[2] == 200))
+    figure("failover_degraded_writes_503_retry_after", sum(1 for x in deg if x[1] != "GET" and x[2] == 503 and x[3]))
+    # a degraded write is refused with 503 and Retry-After, never accepted nor failed otherwise
+    assert all(x[2] == 503 and x[3] for x in deg if x[1] != "GET"), [x for x in deg if x[1] != "GET"][:5]
     longest = max(end - start for start, end, _ in load.writes + load.reads)
     figure("failover_longest_request_s", round(longest, 2))
     timeouts = [x for x in load.writes + load.reads if x[2] in ("ReadTimeout", "ConnectTimeout", "PoolTimeout")]
