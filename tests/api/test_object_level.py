@@ -26,6 +26,8 @@ def routes(w, f, doc, etag):
         ("POST", u + "/documents", {"params": {"filename": "x.pdf"}, "content": PDF, "headers": PDF_HEADERS}),
         ("GET", u + "/flags", {}), ("POST", u + "/notes/1/flags", {"json": {"kind": "document", "document_id": doc}}),
         ("GET", u + "/links", {}), ("POST", u + "/links", {"json": {"file_id": f["id"]}}),
+        ("GET", u + "/parts", {}), ("POST", u + "/parts", {"json": {}}), ("POST", u + "/merge", {"headers": im}),
+        ("GET", u + "/notesheet.pdf", {}),
     ]
 
 
@@ -43,6 +45,30 @@ def restricted(w):
         doc = c.post(docs_url(w, f), params={"filename": "a.pdf"}, content=PDF,
                      headers=dict(h(c, w, "alice"), **PDF_HEADERS)).json()["id"]
         return f, doc, etag
+
+
+@pytest.fixture(scope="module")
+def part(w):
+    """A part file (issue 27): opened by alice while the main file is with bob, with a note and a document."""
+    with client(w) as c:
+        main, etag = create(c, w, "alice", subject="Matrix main")
+        assert move(c, w, "alice", main, etag, action="forward", to=w["bob"]).status_code == 201
+        r = c.post(files_url(w) + "/%s/parts" % main["id"], headers=h(c, w, "alice"), json={"subject": "Matrix file"})
+        assert r.status_code == 201, r.text
+        f, etag = r.json(), r.headers["etag"]
+        c.post(notes_url(w, f), headers=h(c, w, "alice"), json={"body": "Para 1"})
+        doc = c.post(docs_url(w, f), params={"filename": "a.pdf"}, content=PDF,
+                     headers=dict(h(c, w, "alice"), **PDF_HEADERS)).json()["id"]
+        return f, doc, etag
+
+
+@pytest.mark.parametrize("who,status", [("dave", 404), ("low", 404), ("eve", 403)])
+def test_every_route_of_a_part_file_refuses_outsiders(c, w, part, who, status):
+    test_every_file_route_refuses_outsiders(c, w, part, who, status)
+
+
+def test_every_read_route_of_a_part_file_lets_its_holder_through(c, w, part):
+    test_every_read_route_lets_the_holder_through(c, w, part)
 
 
 @pytest.mark.parametrize("who,status", [("dave", 404), ("low", 404), ("eve", 403)])
