@@ -93,11 +93,12 @@ static void get_file(dft_req_t *r)
 
 /* --------------------------------------------------------------- list */
 
-/* The inbox without filters: files_inbox, a generic plan over the holder index from the cursor on
- * (sql/queries/files_inbox.sql). The cursor ('micros_uuid', checked by dft_kit_cursor) becomes the
+/* The inbox or the sent box without filters: files_inbox or files_sent (`query`), a generic plan over one
+ * index from the cursor on (sql/queries/files_inbox.sql, files_sent.sql). The cursor ('micros_uuid', checked by
+ * dft_kit_cursor) becomes the
  * timestamp and id it names, exactly (microseconds); none, or one past any time a file can have, starts
  * at the top. */
-static void inbox_page(dft_req_t *r, const dft_db_scope_t *scope, const char *cursor, const char *limit)
+static void box_page(dft_req_t *r, const dft_db_scope_t *scope, const char *query, const char *cursor, const char *limit)
 {
     char at[48] = "infinity", id[37] = "ffffffff-ffff-ffff-ffff-ffffffffffff";
     const char *us = strchr(cursor, '_');
@@ -112,7 +113,7 @@ static void inbox_page(dft_req_t *r, const dft_db_scope_t *scope, const char *cu
     }
     const char *params[] = {h2o_strdup(&r->h2o->pool, at, SIZE_MAX).base, h2o_strdup(&r->h2o->pool, id, SIZE_MAX).base,
                             limit};
-    dft_db_respond(r, scope, DFT_DB_READ, "files_inbox", params, 3);
+    dft_db_respond(r, scope, DFT_DB_READ, query, params, 3);
 }
 
 static void list_files(dft_req_t *r)
@@ -149,9 +150,9 @@ static void list_files(dft_req_t *r)
     if (dft_kit_query_time(r, "updated_since", &since) != 0)
         return;
     h2o_mem_pool_t *pool = &r->h2o->pool;
-    if (strcmp(box, "inbox") == 0 && *status == '\0' && *priority == '\0' && (section == NULL || section->len == 0) &&
-        q == NULL && holder == NULL && *since == '\0') {
-        inbox_page(r, &scope, cursor, limit);
+    if ((strcmp(box, "inbox") == 0 || strcmp(box, "sent") == 0) && *status == '\0' && *priority == '\0' &&
+        (section == NULL || section->len == 0) && q == NULL && holder == NULL && *since == '\0') {
+        box_page(r, &scope, strcmp(box, "inbox") == 0 ? "files_inbox" : "files_sent", cursor, limit);
         return;
     }
     const char *params[] = {box,

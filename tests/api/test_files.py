@@ -305,6 +305,38 @@ def test_the_plain_inbox_pages_as_the_inbox_named_by_its_holder(c, w):
     assert end.json() == {"items": [], "next_cursor": None, "synced_at": "1970-01-01T00:00:00.000000Z"}
 
 
+def test_the_plain_sent_box_is_files_lists(c, w):
+    # GET ?box=sent without filters is served by files_sent (the file_sent index, issue 25); with updated_since
+    # long past it is files_list's rule: the same files in the same order, page after page
+    made = [create(c, w, "dave", subject="Sent box %d" % i) for i in range(4)]
+    for f, etag in made:
+        move(c, w, "dave", f, etag, action="forward", to=w["alice"])
+    back = c.get(files_url(w) + "/" + made[0][0]["id"], headers=h(c, w, "alice"))
+    move(c, w, "alice", made[0][0], back.headers["etag"], action="return", to=w["dave"])  # dave holds it again
+    on = c.get(files_url(w) + "/" + made[1][0]["id"], headers=h(c, w, "alice"))
+    move(c, w, "alice", made[1][0], on.headers["etag"], action="forward", to=w["bob"])  # changed since dave sent it
+
+    def pages(who, extra):
+        out, cursor = [], None
+        while True:
+            params = dict(box="sent", limit=2, **extra)
+            if cursor:
+                params["cursor"] = cursor
+            r = c.get(files_url(w), headers=h(c, w, who), params=params)
+            assert r.status_code == 200, r.text
+            out.append([i["id"] for i in r.json()["items"]])
+            cursor = r.json()["next_cursor"]
+            if cursor is None:
+                return out
+
+    for who in ("dave", "alice"):
+        plain, listed = pages(who, {}), pages(who, {"updated_since": "2000-01-01T00:00:00Z"})
+        assert plain == listed, who
+    sent = sum(pages("dave", {}), [])
+    assert made[0][0]["id"] not in sent and {f["id"] for f, _ in made[1:]} <= set(sent)
+    assert sent.index(made[1][0]["id"]) < sent.index(made[3][0]["id"])  # its forward by alice put it first
+
+
 def test_filter_by_holder(c, w):
     f, etag = create(c, w, "alice", subject="For the holder filter")
     move(c, w, "alice", f, etag, action="forward", to=w["bob"])
