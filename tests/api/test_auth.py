@@ -164,9 +164,10 @@ def test_unknown_uid_and_wrong_password_look_alike(c, world):
             assert login(c, uid, pw).status_code == 401
             times.append(time.monotonic() - t0)
     # the fastest of each: the time the work takes; a busy machine only ever adds to it (medians of 5 swung
-    # 0.44-2x on two loaded cores)
+    # 0.44-2x on two loaded cores, the fastest 0.36-2.8x under ASan with four modules at once). An unknown UID
+    # answered without a hash would be 10-100x faster (a lookup against an scrypt): a wide band still catches it.
     ratio = min(ta) / min(tb)
-    assert 0.5 < ratio < 2.0, (ta, tb)
+    assert 1 / 4 < ratio < 4, (ta, tb)
 
 
 def test_lockout_after_repeated_failures(c, world):
