@@ -490,8 +490,11 @@ def test_workers_yield_the_cores_and_are_lifted_when_starved(db, env, world):
         # every core taken by normal-class loops: the idle-class worker gets none until it is lifted
         burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() + 1)]
         time.sleep(0.2)
-        counts, _ = logins_watching_class(2)
-        assert 0 in counts, counts  # lifted, and the logins were answered
+        counts, elapsed = logins_watching_class(2)
+        # lifted, and the logins were answered. The sampler is itself a normal-class thread among the burners and
+        # may miss a short lift (ASan pass beside other modules: every sample idle, the logins answered); an
+        # idle-class worker never lifted gets ~3/1024 of a burner's share and would take minutes for them.
+        assert 0 in counts or elapsed < 20, (elapsed, counts)
         for b in burners:
             b.kill()
             b.wait()
