@@ -61,12 +61,19 @@ typedef struct page_t {
     const char *file_number;
 } page_t;
 
-static void page_footer(page_t *pg)
+/* A layout on cr in `font` (a Pango description: FONT " Bold 9"); g_object_unref it. */
+static PangoLayout *layout_new(cairo_t *cr, const char *font)
 {
-    PangoLayout *l = pango_cairo_create_layout(pg->cr);
-    PangoFontDescription *fd = pango_font_description_from_string(FONT " 8");
+    PangoLayout *l = pango_cairo_create_layout(cr);
+    PangoFontDescription *fd = pango_font_description_from_string(font);
     pango_layout_set_font_description(l, fd);
     pango_font_description_free(fd);
+    return l;
+}
+
+static void page_footer(page_t *pg)
+{
+    PangoLayout *l = layout_new(pg->cr, FONT " 8");
     char text[160];
     snprintf(text, sizeof(text), "%s — page %d", pg->file_number, pg->number);
     pango_layout_set_text(l, text, -1);
@@ -86,10 +93,7 @@ static void page_break(page_t *pg)
 /* Draws text from the current y, `indent` points in, breaking pages between lines; `gap` points after. */
 static void draw(page_t *pg, const char *text, const char *font, double indent, double gap)
 {
-    PangoLayout *l = pango_cairo_create_layout(pg->cr);
-    PangoFontDescription *fd = pango_font_description_from_string(font);
-    pango_layout_set_font_description(l, fd);
-    pango_font_description_free(fd);
+    PangoLayout *l = layout_new(pg->cr, font);
     pango_layout_set_width(l, (int)((PAGE_W - 2 * MARGIN - indent) * PANGO_SCALE));
     pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_text(l, text, -1);

@@ -69,16 +69,25 @@ static void list_receipts(dft_req_t *r)
     dft_db_respond(r, &scope, DFT_DB_READ, "receipts_list", params, 13);
 }
 
-static void on_receipt(void *ctx, const dft_db_reply_t *reply)
+static void reply_receipt(dft_req_t *r, int status, const dft_db_reply_t *reply)
 {
-    dft_req_t *r = ctx;
     if (reply->err.code != DFT_OK)
         dft_respond_error(r, &reply->err);
     else if (reply->value == NULL)
         dft_respond_code(r, DFT_E_NOT_FOUND, "No such receipt.");
     else
-        dft_kit_respond_etag(r, strcmp(r->route->method, "POST") == 0 && strstr(r->route->path, "movements") ? 201 : 200,
-                             reply);
+        dft_kit_respond_etag(r, status, reply);
+}
+
+static void on_receipt(void *ctx, const dft_db_reply_t *reply)
+{
+    reply_receipt(ctx, 200, reply);
+}
+
+/* A mark is a new movement of the receipt: 201. */
+static void on_marked(void *ctx, const dft_db_reply_t *reply)
+{
+    reply_receipt(ctx, 201, reply);
 }
 
 static void get_receipt(dft_req_t *r)
@@ -146,7 +155,7 @@ static void mark_receipt(dft_req_t *r)
         free(dumped);
     }
     const char *params[] = {h2o_strdup(&r->h2o->pool, id, 36).base, version, to, list, remarks};
-    dft_db_run(r, &scope, DFT_DB_WRITE, "receipt_mark", params, 5, on_receipt, r);
+    dft_db_run(r, &scope, DFT_DB_WRITE, "receipt_mark", params, 5, on_marked, r);
 }
 
 /* The receipt's track: every mark, with copies, from when until when. */

@@ -241,22 +241,23 @@ static int is_loopback(const char *hostport)
 
 /* ----------------------------------------------------------------- public */
 
-/* SIGTERM and SIGINT blocked in the calling thread, and so in every thread started after it (workers,
- * timers, mailer, webhooks, loops): only dft_server_run's sigtimedwait takes them. A thread started with
- * them unblocked would be where the kernel delivers one whenever the main thread is between two waits,
- * and its default action kills the process (exit -15, not a drain). */
-static void block_shutdown_signals(sigset_t *set)
+/* The signals that ask for a drain: SIGTERM and SIGINT. */
+static void shutdown_signals(sigset_t *set)
 {
     sigemptyset(set);
     sigaddset(set, SIGTERM);
     sigaddset(set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, set, NULL);
 }
 
 dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *const *tables, size_t num_tables)
 {
+    /* Blocked here, before any thread starts, and so in every thread started after (workers, timers, mailer,
+     * webhooks, loops): only dft_server_run's sigtimedwait takes them. A thread started with them unblocked
+     * would be where the kernel delivers one whenever the main thread is between two waits, and its default
+     * action kills the process (exit -15, not a drain). */
     sigset_t set;
-    block_shutdown_signals(&set); /* before any thread starts */
+    shutdown_signals(&set);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
     dft_server_t *s = dft_calloc(1, sizeof(*s));
     s->config = config;
     s->num_threads = config->threads > 0 ? (size_t)config->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
@@ -363,7 +364,7 @@ dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *cons
 int dft_server_run(dft_server_t *s)
 {
     sigset_t set;
-    block_shutdown_signals(&set); /* already, since dft_server_new: the set to wait on */
+    shutdown_signals(&set); /* blocked since dft_server_new: the set to wait on */
     signal(SIGPIPE, SIG_IGN);
 
     s->threads = dft_calloc(s->num_threads, sizeof(dft_thread_t));
