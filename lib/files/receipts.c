@@ -64,8 +64,16 @@ static void list_receipts(dft_req_t *r)
         dft_kit_query_date(r, "to", &to) != 0 || (mode = dft_kit_query_enum(r, "mode", modes, "")) == NULL ||
         dft_kit_query_time(r, "updated_since", &since) != 0) /* delta sync: receipts_list.sql */
         return;
-    const char *params[] = {filed, cursor, h2o_strdup(&r->h2o->pool, limit, SIZE_MAX).base, status, q, number, sender,
-                            letter, letter_date, from, to, mode, since};
+    const char *lim = h2o_strdup(&r->h2o->pool, limit, SIZE_MAX).base;
+    if (*filed == '\0' && *status == '\0' && *q == '\0' && *number == '\0' && *sender == '\0' && *letter == '\0' &&
+        *letter_date == '\0' && *from == '\0' && *to == '\0' && *mode == '\0' && *since == '\0') {
+        /* the register unfiltered: receipts_all, a generic plan over index ranges from the cursor on */
+        const char *page[3] = {NULL, NULL, lim};
+        dft_kit_cursor_at(r, cursor, &page[0], &page[1]);
+        dft_db_respond(r, &scope, DFT_DB_READ, "receipts_all", page, 3);
+        return;
+    }
+    const char *params[] = {filed, cursor, lim, status, q, number, sender, letter, letter_date, from, to, mode, since};
     dft_db_respond(r, &scope, DFT_DB_READ, "receipts_list", params, 13);
 }
 

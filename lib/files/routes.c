@@ -93,26 +93,13 @@ static void get_file(dft_req_t *r)
 
 /* --------------------------------------------------------------- list */
 
-/* The inbox or the sent box without filters: files_inbox or files_sent (`query`), a generic plan over one
- * index from the cursor on (sql/queries/files_inbox.sql, files_sent.sql). The cursor ('micros_uuid', checked by
- * dft_kit_cursor) becomes the
- * timestamp and id it names, exactly (microseconds); none, or one past any time a file can have, starts
- * at the top. */
+/* The inbox, the sent box or the all box without filters: files_inbox, files_sent or files_all (`query`), a
+ * generic plan over index ranges from the cursor on (sql/queries/files_inbox.sql, files_sent.sql, files_all.sql),
+ * given the cursor's time and id (dft_kit_cursor_at). */
 static void box_page(dft_req_t *r, const dft_db_scope_t *scope, const char *query, const char *cursor, const char *limit)
 {
-    char at[48] = "infinity", id[37] = "ffffffff-ffff-ffff-ffff-ffffffffffff";
-    const char *us = strchr(cursor, '_');
-    if (us != NULL) {
-        unsigned long long micros = strtoull(cursor, NULL, 10); /* at most 19 digits */
-        time_t secs = (time_t)(micros / 1000000u);
-        struct tm tm;
-        if (micros < 9000000000000000ull && gmtime_r(&secs, &tm) != NULL) /* before 2255 */
-            snprintf(at, sizeof(at), "%04d-%02d-%02d %02d:%02d:%02d.%06llu+00", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros % 1000000u);
-        snprintf(id, sizeof(id), "%s", us + 1);
-    }
-    const char *params[] = {h2o_strdup(&r->h2o->pool, at, SIZE_MAX).base, h2o_strdup(&r->h2o->pool, id, SIZE_MAX).base,
-                            limit};
+    const char *params[3] = {NULL, NULL, limit};
+    dft_kit_cursor_at(r, cursor, &params[0], &params[1]);
     dft_db_respond(r, scope, DFT_DB_READ, query, params, 3);
 }
 
@@ -150,9 +137,10 @@ static void list_files(dft_req_t *r)
     if (dft_kit_query_time(r, "updated_since", &since) != 0)
         return;
     h2o_mem_pool_t *pool = &r->h2o->pool;
-    if ((strcmp(box, "inbox") == 0 || strcmp(box, "sent") == 0) && *status == '\0' && *priority == '\0' &&
-        (section == NULL || section->len == 0) && q == NULL && holder == NULL && *since == '\0') {
-        box_page(r, &scope, strcmp(box, "inbox") == 0 ? "files_inbox" : "files_sent", cursor, limit);
+    if (strcmp(box, "created") != 0 && *status == '\0' && *priority == '\0' && (section == NULL || section->len == 0) &&
+        q == NULL && holder == NULL && *since == '\0') {
+        box_page(r, &scope, strcmp(box, "inbox") == 0 ? "files_inbox" : strcmp(box, "sent") == 0 ? "files_sent" : "files_all",
+                 cursor, limit);
         return;
     }
     const char *params[] = {box,

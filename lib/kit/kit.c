@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int dft_kit_dept_scope(dft_req_t *r, dft_db_scope_t *scope)
 {
@@ -106,6 +107,23 @@ const char *dft_kit_cursor(dft_req_t *r)
         return NULL;
     }
     return h2o_strdup(&r->h2o->pool, cursor->base, cursor->len).base;
+}
+
+void dft_kit_cursor_at(dft_req_t *r, const char *cursor, const char **at, const char **id)
+{
+    char when[48] = "infinity", uuid[37] = "ffffffff-ffff-ffff-ffff-ffffffffffff";
+    const char *us = strchr(cursor, '_');
+    if (us != NULL) {
+        unsigned long long micros = strtoull(cursor, NULL, 10); /* at most 19 digits */
+        time_t secs = (time_t)(micros / 1000000u);
+        struct tm tm;
+        if (micros < 9000000000000000ull && gmtime_r(&secs, &tm) != NULL) /* before 2255 */
+            snprintf(when, sizeof(when), "%04d-%02d-%02d %02d:%02d:%02d.%06llu+00", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros % 1000000u);
+        snprintf(uuid, sizeof(uuid), "%s", us + 1);
+    }
+    *at = h2o_strdup(&r->h2o->pool, when, SIZE_MAX).base;
+    *id = h2o_strdup(&r->h2o->pool, uuid, SIZE_MAX).base;
 }
 
 int dft_kit_numbered_page(dft_req_t *r, char limit[8], char after[12])

@@ -40,6 +40,10 @@ const char *dft_kit_path_number(dft_req_t *r, const char *name, int64_t max, con
 extern const char *const dft_kit_page_query[];
 /* The `cursor` query parameter ('micros_uuid' from a previous page): "" when absent, NULL after a 400. */
 const char *dft_kit_cursor(dft_req_t *r);
+/* A checked cursor (dft_kit_cursor's, "" for the first page) as the two parameters of a statement that pages over
+ * an index from the cursor on (files_inbox, files_all, receipts_all): *at the timestamp it names, exactly
+ * (microseconds), *id its id; the first page (or a time past 2255) starts at 'infinity' and the greatest id. */
+void dft_kit_cursor_at(dft_req_t *r, const char *cursor, const char **at, const char **id);
 /* A page of a numbered list (notes by n, the track by seq): ?limit= (1..100, default 100) into
  * limit[8] and ?cursor= (a next_cursor: the number after which to start; 0 when absent) into
  * after[12]; 0, or -1 after a 400. */
