@@ -283,11 +283,13 @@ pg_tps = drv["per_s"]
 base = phase("read-file (h2c)", readers("read"), S)
 phase("read-file (TLS h2)", readers("read-tls", suffix="-tls"), S)
 inbox = phase("inbox", readers("inbox"), S)
-# the same inbox pages gzipped (Accept-Encoding: gzip): bytes and daftar's CPU per request against the above
-gz = phase("inbox (gzip)", readers("inbox", suffix="-gz", headers=["accept-encoding: gzip"]), S)
-print("  gzip: %s -> %s body bytes a request, daftar CPU %s -> %s s per 1,000 requests" % (
-      inbox["body_bytes_per_request"], gz["body_bytes_per_request"], inbox["cpu_s_per_1000"], gz["cpu_s_per_1000"]),
-      flush=True)
+# the same inbox pages gzipped, then as Brotli (Accept-Encoding: gzip | br): bytes and daftar's CPU per request
+# against the above
+for coding in ("gzip", "br"):
+    packed = phase("inbox (%s)" % coding, readers("inbox", suffix="-" + coding, headers=["accept-encoding: " + coding]), S)
+    print("  %s: %s -> %s body bytes a request, daftar CPU %s -> %s s per 1,000 requests" % (
+          coding, inbox["body_bytes_per_request"], packed["body_bytes_per_request"], inbox["cpu_s_per_1000"],
+          packed["cpu_s_per_1000"]), flush=True)
 
 # 404s: ids no file has, in the same departments (the same statement, no row)
 phase("read-file 404", readers("notfound", suffix="-404"), S)

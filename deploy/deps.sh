@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
     build-essential meson ninja-build pkg-config
-    libh2o-evloop-dev libpq-dev libjansson-dev libjwt-dev libssl-dev openssl zlib1g-dev libcurl4-openssl-dev
+    libh2o-evloop-dev libpq-dev libjansson-dev libjwt-dev libssl-dev openssl zlib1g-dev libbrotli-dev libcurl4-openssl-dev
     postgresql-15 postgresql-client-15
-    python3 python3-pytest python3-pytest-xdist python3-httpx python3-h2 python3-yaml python3-jwt python3-cryptography
+    python3 python3-pytest python3-pytest-xdist python3-httpx python3-h2 python3-yaml python3-jwt python3-cryptography python3-brotli
     nghttp2-client oathtool clang libclang-rt-14-dev curl jq testssl.sh
     haproxy nginx chromium python3-websocket
     patroni etcd-server etcd-client pgbackrest

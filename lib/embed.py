@@ -40,10 +40,19 @@ def openapi(src, dst):
     with open(src, 'rb') as f:
         doc = yaml.safe_load(f)
     data = json.dumps(doc, separators=(',', ':'), ensure_ascii=False).encode()
+    packed = brotli_of(data)
     with open(dst, 'w') as f:
         f.write('/* generated from %s by lib/embed.py */\n#include <stddef.h>\n' % os.path.basename(src))
         f.write('const char dft_openapi_json[] =\n    %s;\n' % c_string(data))
         f.write('const size_t dft_openapi_json_len = %d;\n' % len(data))
+        f.write('const char dft_openapi_br[] =\n    %s;\n' % c_string(packed))
+        f.write('const size_t dft_openapi_br_len = %d;\n' % len(packed))
+
+
+def brotli_of(data):
+    """Brotli at its best (quality 11, text): made once here, sent as is (python3-brotli, deploy/deps.sh)."""
+    import brotli
+    return brotli.compress(data, mode=brotli.MODE_TEXT, quality=11)
 
 
 # Migrations up to these numbers are history: they defined functions, views
@@ -136,13 +145,16 @@ def assets(dst, srcs):
             with open(src, 'rb') as fh:
                 data = fh.read()
             f.write('static const char a%d[] =\n    %s;\n' % (i, c_string(data)))
-            gz = 'NULL, 0'
+            gz = br = 'NULL, 0'
             if ext != '.png' and len(data) >= 1024:
                 packed = gzip.compress(data, 9, mtime=0)
                 f.write('static const char z%d[] =\n    %s;\n' % (i, c_string(packed)))
                 gz = '(char *)z%d, %d' % (i, len(packed))
-            rows.append('    {"%s", {"%s", {(char *)a%d, %d}, {%s}}, "%s"},\n' % (
-                name, ASSET_TYPES[ext], i, len(data), gz, hashlib.sha256(data).hexdigest()[:16]))
+                packed = brotli_of(data)
+                f.write('static const char b%d[] =\n    %s;\n' % (i, c_string(packed)))
+                br = '(char *)b%d, %d' % (i, len(packed))
+            rows.append('    {"%s", {"%s", {(char *)a%d, %d}, {%s}, {%s}}, "%s"},\n' % (
+                name, ASSET_TYPES[ext], i, len(data), gz, br, hashlib.sha256(data).hexdigest()[:16]))
         f.write('\nconst dft_asset_t dft_docs_assets[] = {\n%s};\n' % ''.join(rows))
         f.write('const size_t dft_docs_num_assets = %d;\n' % len(rows))
 

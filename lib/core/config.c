@@ -44,6 +44,7 @@ static const setting_t settings[] = {
     INT(min_body_rate, 1024, 0, 1073741824),
     INT(shutdown_timeout_ms, 10000, 0, 600000),
     INT(gzip_level, 5, 0, 9),
+    INT(brotli_quality, 4, 0, 11),
     STR(cors_origins, ""),
     STR(trusted_proxies, ""),
     STR(log_level, "info"),

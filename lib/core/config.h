@@ -27,7 +27,8 @@ typedef struct dft_config_t {
     int64_t idle_timeout_ms;  /* a connection that moves no byte either way for this long is closed */
     int64_t min_body_rate;    /* bytes/s an HTTP/2 request body must average after header_timeout_ms; 0 = off */
     int64_t shutdown_timeout_ms;
-    int64_t gzip_level; /* zlib level of compressed responses (lib/http/compress.h); 0 = never compress */
+    int64_t gzip_level; /* zlib level of compressed responses (lib/http/compress.h); 0 = never gzip */
+    int64_t brotli_quality; /* Brotli quality of responses up to 32 KiB when taken (compress.h); 0 = never Brotli */
     char *cors_origins; /* comma-separated allow-list */
     char *trusted_proxies; /* CIDRs whose X-Forwarded-For is believed */
     char *log_level;

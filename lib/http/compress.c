@@ -1,22 +1,26 @@
 /*
- * compress.c — gzip of response bodies (see compress.h for what and why).
+ * compress.c — Brotli and gzip of response bodies (see compress.h for what
+ * and why).
  *
  * zlib's memory comes from the request's pool: nothing to free by hand, and
  * a client that leaves mid-stream leaves nothing behind. The window is sized
  * to the body (a 2 KiB problem does not take zlib's 256 KiB), and a body is
- * fed to zlib at most SLICE bytes per turn of the event loop.
+ * fed to zlib at most SLICE bytes per turn of the event loop. Brotli's
+ * encoder lives only within one call (malloc'd and freed there: its 0.7 MiB
+ * of tables is back before the loop turns).
  */
 #include "compress.h"
 
 #include "../core/core.h"
 
 #include <assert.h>
+#include <brotli/encode.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
 
-#define SLICE (32 * 1024) /* input compressed per turn: about 0.5 ms of one core of this machine at level 5 */
+#define SLICE DFT_COMPRESS_SLICE
 
 /* ------------------------------------------------------ Accept-Encoding */
 
@@ -82,6 +86,8 @@ void dft_accept_scan(dft_accept_t *ae, const char *value, size_t len)
         int w = semi ? weight_positive(semi + 1, elen - (size_t)(semi - e) - 1) : 1;
         if ((clen == 4 && strncasecmp(coding, "gzip", 4) == 0) || (clen == 6 && strncasecmp(coding, "x-gzip", 6) == 0))
             fold(&ae->gzip, w);
+        else if (clen == 2 && strncasecmp(coding, "br", 2) == 0)
+            fold(&ae->br, w);
         else if (clen == 1 && coding[0] == '*')
             fold(&ae->any, w);
         if (comma == NULL)
@@ -90,9 +96,14 @@ void dft_accept_scan(dft_accept_t *ae, const char *value, size_t len)
     }
 }
 
-int dft_accept_gzip(const dft_accept_t *ae)
+static int taken(signed char named, signed char any)
 {
-    return ae->gzip == 1 || (ae->gzip == -1 && ae->any == 1);
+    return named == 1 || (named == -1 && any == 1);
+}
+
+int dft_accept_codings(const dft_accept_t *ae)
+{
+    return (taken(ae->gzip, ae->any) ? DFT_CODING_GZIP : 0) | (taken(ae->br, ae->any) ? DFT_CODING_BR : 0);
 }
 
 int dft_compress_wanted(const h2o_headers_t *headers)
@@ -100,7 +111,7 @@ int dft_compress_wanted(const h2o_headers_t *headers)
     dft_accept_t ae = DFT_ACCEPT_INIT;
     for (ssize_t i = -1; (i = h2o_find_header(headers, H2O_TOKEN_ACCEPT_ENCODING, i)) >= 0;)
         dft_accept_scan(&ae, headers->entries[i].value.base, headers->entries[i].value.len);
-    return dft_accept_gzip(&ae);
+    return dft_accept_codings(&ae);
 }
 
 int dft_compress_type(const char *t)
@@ -186,11 +197,60 @@ static void gzip_proceed(h2o_generator_t *self, h2o_req_t *req)
     gzip_step((gzip_gen_t *)self, req);
 }
 
-void dft_compress_send(h2o_req_t *req, h2o_iovec_t body, int level)
+static h2o_generator_t once = {NULL, NULL};
+
+static void send_once(h2o_req_t *req, const char *coding, size_t coding_len, char *out, size_t len)
 {
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL, H2O_STRLIT("gzip"));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL, coding, coding_len);
+    h2o_iovec_t buf = h2o_iovec_init(out, len);
+    req->res.content_length = len;
+    h2o_start_response(req, &once);
+    h2o_send(req, &buf, 1, H2O_SEND_STATE_FINAL);
+}
+
+/* ------------------------------------------------------------ Brotli */
+
+/* Text mode, the window no larger than the body needs; 0, or -1 when the encoder cannot run. */
+static int brotli_send(h2o_req_t *req, h2o_iovec_t body, int quality)
+{
+    int bits = BROTLI_MIN_WINDOW_BITS;
+    while (bits < BROTLI_MAX_WINDOW_BITS && ((size_t)1 << bits) < body.len)
+        ++bits;
+    size_t cap = BrotliEncoderMaxCompressedSize(body.len), out_len;
+    BrotliEncoderState *s = BrotliEncoderCreateInstance(NULL, NULL, NULL);
+    if (s == NULL || cap == 0)
+        goto fail;
+    BrotliEncoderSetParameter(s, BROTLI_PARAM_QUALITY, (uint32_t)quality);
+    BrotliEncoderSetParameter(s, BROTLI_PARAM_LGWIN, (uint32_t)bits);
+    BrotliEncoderSetParameter(s, BROTLI_PARAM_MODE, BROTLI_MODE_TEXT);
+    BrotliEncoderSetParameter(s, BROTLI_PARAM_SIZE_HINT, (uint32_t)body.len);
+    char *out = h2o_mem_alloc_pool(&req->pool, cap);
+    size_t avail_in = body.len, avail_out = cap;
+    const uint8_t *next_in = (const uint8_t *)body.base;
+    uint8_t *next_out = (uint8_t *)out;
+    if (!BrotliEncoderCompressStream(s, BROTLI_OPERATION_FINISH, &avail_in, &next_in, &avail_out, &next_out, NULL) ||
+        !BrotliEncoderIsFinished(s))
+        goto fail;
+    BrotliEncoderDestroyInstance(s);
+    out_len = cap - avail_out;
+    send_once(req, H2O_STRLIT("br"), out, out_len);
+    return 0;
+fail:
+    if (s != NULL)
+        BrotliEncoderDestroyInstance(s);
+    return -1;
+}
+
+/* ------------------------------------------------------------ sending */
+
+int dft_compress_send(h2o_req_t *req, h2o_iovec_t body, int codings, int gzip_level, int br_quality)
+{
+    if ((codings & DFT_CODING_BR) && br_quality > 0 && body.len <= SLICE && brotli_send(req, body, br_quality) == 0)
+        return 1;
+    if (!(codings & DFT_CODING_GZIP) || gzip_level <= 0)
+        return 0;
+    int level = gzip_level;
     if (body.len <= SLICE) { /* one go: the length is known before the headers leave */
-        static h2o_generator_t once = {NULL, NULL};
         z_stream zs;
         gzip_init(&zs, &req->pool, body.len, level);
         uLong bound = deflateBound(&zs, (uLong)body.len);
@@ -202,12 +262,10 @@ void dft_compress_send(h2o_req_t *req, h2o_iovec_t body, int level)
         int rc = deflate(&zs, Z_FINISH);
         assert(rc == Z_STREAM_END);
         (void)rc;
-        h2o_iovec_t buf = h2o_iovec_init(out, bound - zs.avail_out);
-        req->res.content_length = buf.len;
-        h2o_start_response(req, &once);
-        h2o_send(req, &buf, 1, H2O_SEND_STATE_FINAL);
-        return;
+        send_once(req, H2O_STRLIT("gzip"), out, bound - zs.avail_out);
+        return 1;
     }
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL, H2O_STRLIT("gzip"));
     gzip_gen_t *g = h2o_mem_alloc_pool(&req->pool, sizeof(*g));
     memset(g, 0, sizeof(*g));
     g->super.proceed = gzip_proceed;
@@ -218,6 +276,7 @@ void dft_compress_send(h2o_req_t *req, h2o_iovec_t body, int level)
     req->res.content_length = SIZE_MAX;
     h2o_start_response(req, &g->super);
     gzip_step(g, req);
+    return 1;
 }
 
 /* ---------------------------------------------------------- static bodies */

@@ -15,9 +15,11 @@ extern const dft_route_table_t dft_metrics_routes; /* not in the contract: not a
 /* The contract, converted from api/openapi.yaml at build time (build/openapi_json.c). */
 extern const char dft_openapi_json[];
 extern const size_t dft_openapi_json_len;
+extern const char dft_openapi_br[]; /* its Brotli (quality 11), made at build time */
+extern const size_t dft_openapi_br_len;
 
 /* The /docs page's files (api/docs/ and the pinned swagger-ui-dist that deploy/deps.sh
- * installs), with their gzip, embedded at build time (build/docs_assets.c). */
+ * installs), with their gzip and Brotli, embedded at build time (build/docs_assets.c). */
 typedef struct dft_asset_t {
     const char *name; /* as in /docs/{asset} */
     dft_static_t body;

@@ -335,26 +335,30 @@ static void add_location(dft_req_t *r, const char *content_type, h2o_iovec_t bod
 
 void dft_respond(dft_req_t *r, int status, const char *content_type, h2o_iovec_t body)
 {
-    int level = (int)r->thread->server->config->gzip_level;
+    const dft_config_t *cf = r->thread->server->config;
     if (not_modified(r, status, content_type, body))
         return;
     if (status == 201)
         add_location(r, content_type, body);
-    if (start_response(r, status, content_type) && level > 0 && body.len >= DFT_COMPRESS_MIN &&
-        dft_compress_wanted(&r->h2o->headers)) {
-        dft_compress_send(r->h2o, body, level);
+    if (start_response(r, status, content_type) && body.len >= DFT_COMPRESS_MIN &&
+        dft_compress_send(r->h2o, body, dft_compress_wanted(&r->h2o->headers), (int)cf->gzip_level, (int)cf->brotli_quality))
         return;
-    }
     send_whole(r->h2o, body);
 }
 
 void dft_respond_static(dft_req_t *r, const dft_static_t *s)
 {
+    const dft_config_t *cf = r->thread->server->config;
     h2o_iovec_t body = s->plain;
-    if (start_response(r, 200, s->content_type) && s->gzip.base != NULL && r->thread->server->config->gzip_level > 0 &&
-        dft_compress_wanted(&r->h2o->headers)) {
-        h2o_add_header(&r->h2o->pool, &r->h2o->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL, H2O_STRLIT("gzip"));
-        body = s->gzip;
+    if (start_response(r, 200, s->content_type)) {
+        int codings = dft_compress_wanted(&r->h2o->headers);
+        if ((codings & DFT_CODING_BR) && s->br.base != NULL && cf->brotli_quality > 0) {
+            h2o_add_header(&r->h2o->pool, &r->h2o->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL, H2O_STRLIT("br"));
+            body = s->br;
+        } else if ((codings & DFT_CODING_GZIP) && s->gzip.base != NULL && cf->gzip_level > 0) {
+            h2o_add_header(&r->h2o->pool, &r->h2o->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL, H2O_STRLIT("gzip"));
+            body = s->gzip;
+        }
     }
     send_whole(r->h2o, body);
 }

@@ -268,6 +268,7 @@ dft_server_t *dft_server_new(dft_config_t *config, const dft_route_table_t *cons
     s->router = dft_router_new(tables, num_tables);
     s->schema = dft_schema_new(dft_openapi_json, dft_openapi_json_len, s->router);
     dft_static_init(&s->openapi, "application/json", dft_openapi_json, dft_openapi_json_len);
+    s->openapi.br = h2o_iovec_init(dft_openapi_br, dft_openapi_br_len);
 
     if (config->listen[0] == '\0' && config->tls_listen[0] == '\0') {
         dft_log(DFT_LOG_ERROR, "config", "neither listen nor tls_listen is set");

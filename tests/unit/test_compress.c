@@ -1,5 +1,5 @@
 /*
- * test_compress.c — which Accept-Encoding values take gzip, which media types
+ * test_compress.c — which Accept-Encoding values take gzip and Brotli, which media types
  * are compressed, that a static body's gzip decodes to the body, and which
  * If-None-Match lists name an ETag.
  */
@@ -10,13 +10,23 @@
 #include <stdlib.h>
 #include <zlib.h>
 
-static int takes(const char *a, const char *b)
+static int codings(const char *a, const char *b)
 {
     dft_accept_t ae = DFT_ACCEPT_INIT;
     dft_accept_scan(&ae, a, strlen(a));
     if (b != NULL)
         dft_accept_scan(&ae, b, strlen(b));
-    return dft_accept_gzip(&ae);
+    return dft_accept_codings(&ae);
+}
+
+static int takes(const char *a, const char *b)
+{
+    return (codings(a, b) & DFT_CODING_GZIP) != 0;
+}
+
+static int takes_br(const char *a, const char *b)
+{
+    return (codings(a, b) & DFT_CODING_BR) != 0;
 }
 
 TEST(test_compress__accept_encoding_weights)
@@ -44,6 +54,26 @@ TEST(test_compress__accept_encoding_weights)
     CHECK(!takes("gzip;q=", NULL));
     CHECK(!takes("gzipx, xgzip, gzip2", NULL));
     CHECK(takes("*;q=0.1, br", NULL));
+}
+
+TEST(test_compress__accept_encoding_brotli)
+{
+    CHECK(takes_br("br", NULL));
+    CHECK(takes_br("gzip, deflate, br", NULL));
+    CHECK(takes_br("BR;q=0.5, gzip", NULL));
+    CHECK(takes_br("*", NULL));
+    CHECK(takes_br("gzip", "br"));
+    CHECK(takes_br("*;q=0.1, gzip;q=0", NULL));
+    CHECK(!takes_br("gzip", NULL));
+    CHECK(!takes_br("", NULL));
+    CHECK(!takes_br("br;q=0", NULL));
+    CHECK(!takes_br("*, br;q=0", NULL));
+    CHECK(!takes_br("*;q=0", NULL));
+    CHECK(!takes_br("br", "br;q=0")); /* a refusal on any line stands */
+    CHECK(!takes_br("brotli, bro, b", NULL));
+    CHECK(!takes_br("br;q=1.5", NULL));
+    CHECK(codings("gzip, br", NULL) == (DFT_CODING_GZIP | DFT_CODING_BR));
+    CHECK(codings("identity", NULL) == 0);
 }
 
 TEST(test_compress__types)
@@ -109,6 +139,7 @@ TEST(test_compress__if_none_match_lists)
 
 const test_case_t compress_cases[] = {
     CASE(test_compress__accept_encoding_weights),
+    CASE(test_compress__accept_encoding_brotli),
     CASE(test_compress__types),
     CASE(test_compress__static_body_round_trip),
     CASE(test_compress__if_none_match_lists),
