@@ -291,6 +291,13 @@ for coding in ("gzip", "br"):
           coding, inbox["body_bytes_per_request"], packed["body_bytes_per_request"], inbox["cpu_s_per_1000"],
           packed["cpu_s_per_1000"]), flush=True)
 
+# the all box and the receipt register, 20 a page, unfiltered (files_all, receipts_all: issue 25 section 2), then the
+# same pages through the general statements (files_list, receipts_list) by a filter every seeded row passes
+phase("all box", readers("all"), S)
+phase("all box (files_list)", readers("all-list"), S)
+phase("receipts list", readers("receipts"), S)
+phase("receipts list (receipts_list)", readers("receipts-list"), S)
+
 # 404s: ids no file has, in the same departments (the same statement, no row)
 phase("read-file 404", readers("notfound", suffix="-404"), S)
 # many tokens: 10,000 distinct tokens daftar has not verified (bench/mint.py: the four readers', 2,500 each,

@@ -58,6 +58,27 @@ BEGIN
         USING members;
         EXECUTE format('INSERT INTO %1$s.file_counters (year, last) VALUES (2026, %2$s)', s, nfiles);
         EXECUTE format('INSERT INTO %1$s.file_access (file_id, uid) SELECT id, holder FROM %1$s.files', s);
+        -- file_seen (department 0032) as its triggers (off here) would have kept it: each access row's file
+        EXECUTE format($f$INSERT INTO %1$s.file_seen (uid, file_id, updated_at)
+                          SELECT a.uid, f.id, f.updated_at FROM %1$s.file_access a JOIN %1$s.files f ON f.id = a.file_id$f$, s);
+        -- receipts: half as many as files, registered and held as the files are (even ones by the bench officers),
+        -- each with its register line, access row and receipt_seen row (department 0033)
+        EXECUTE format($f$
+            INSERT INTO %1$s.receipts (receipt_number, sender, received_on, mode, subject, classification, registered_by,
+                                       holder, created_at, updated_at)
+            SELECT upper(%2$L) || '/R/2026/' || lpad(i::text, 6, '0'), 'Collector, Bench ' || i,
+                   (now() - make_interval(mins => i))::date, 'post', 'Letter on scheme ' || i, 'restricted', u, u,
+                   now() - make_interval(mins => i), now() - make_interval(mins => i)
+            FROM (SELECT i, CASE WHEN i %% 2 = 0 AND cardinality($1) > 0 THEN $1[1 + (i / 2) %% cardinality($1)]
+                                 ELSE '9' || lpad((%3$s * 100000 + 1 + i %% %4$s)::text, 10, '0') END AS u
+                  FROM generate_series(1, %5$s) i) g$f$, s, d.code, d.id, p.officers, nfiles / 2)
+        USING members;
+        EXECUTE format('INSERT INTO %1$s.receipt_counters (year, last) VALUES (2026, %2$s)', s, nfiles / 2);
+        EXECUTE format('INSERT INTO %1$s.receipt_access (receipt_id, uid) SELECT id, registered_by FROM %1$s.receipts', s);
+        EXECUTE format($f$INSERT INTO %1$s.receipt_movements (receipt_id, seq, action, from_uid, to_uid, at)
+                          SELECT id, 1, 'register', registered_by, registered_by, created_at FROM %1$s.receipts$f$, s);
+        EXECUTE format($f$INSERT INTO %1$s.receipt_seen (uid, receipt_id, created_at)
+                          SELECT registered_by, id, created_at FROM %1$s.receipts$f$, s);
         EXECUTE format($f$INSERT INTO %1$s.movements (file_id, seq, action, from_uid, to_uid, at)
                           SELECT id, 1, 'create', holder, holder, created_at FROM %1$s.files$f$, s);
         FOR n IN 1..p.notes LOOP
@@ -72,7 +93,9 @@ BEGIN
                       FROM %1$s.files f
                       LEFT JOIN %1$s.notes prev ON prev.file_id = f.id AND prev.n = %2$s - 1) y$f$, s, n);
         END LOOP;
-        EXECUTE format('ANALYZE %1$s.files; ANALYZE %1$s.notes; ANALYZE %1$s.file_access; ANALYZE %1$s.movements', s);
+        EXECUTE format('ANALYZE %1$s.files; ANALYZE %1$s.notes; ANALYZE %1$s.file_access; ANALYZE %1$s.movements; '
+                       'ANALYZE %1$s.file_seen; ANALYZE %1$s.receipts; ANALYZE %1$s.receipt_access; '
+                       'ANALYZE %1$s.receipt_seen', s);
     END LOOP;
 END
 $$;

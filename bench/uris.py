@@ -50,6 +50,12 @@ for k, uid in enumerate(o.readers.split(",")):
     write("read.r%d" % k, ["%s/v1/departments/%s/files/%s" % (o.base, d, f) for d, f in rows])
     write("read-tls.r%d" % k, ["%s/v1/departments/%s/files/%s" % (getattr(o, "tls_base"), d, f) for d, f in rows])
     write("inbox.r%d" % k, ["%s/v1/departments/%s/files?box=inbox&limit=20" % (o.base, d) for d in main])
+    # the all box and the register, unfiltered (files_all, receipts_all), and the same pages through the general
+    # statements (files_list, receipts_list) by a filter every seeded row passes (section BENCH, mode post)
+    write("all.r%d" % k, ["%s/v1/departments/%s/files?box=all&limit=20" % (o.base, d) for d in main])
+    write("all-list.r%d" % k, ["%s/v1/departments/%s/files?box=all&section=BENCH&limit=20" % (o.base, d) for d in main])
+    write("receipts.r%d" % k, ["%s/v1/departments/%s/receipts?limit=20" % (o.base, d) for d in main])
+    write("receipts-list.r%d" % k, ["%s/v1/departments/%s/receipts?mode=post&limit=20" % (o.base, d) for d in main])
     samples += [(uid, d, f) for d, f in rows[:25]]
 for k, uid in enumerate(o.wide.split(",")):
     mine = [r[0] for r in q("SELECT dept FROM daftar.memberships WHERE uid = '%s' ORDER BY dept" % uid)]
