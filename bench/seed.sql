@@ -6,6 +6,10 @@
 --   bench_uids          comma-separated UIDs of the officers who log in and drive the load;
 --                       those who are members of a department create and hold half of its files
 --   main_depts          how many departments (in code order) get the full data; the rest get 20 files
+--   cleared_uids        comma-separated UIDs of the officers cleared for confidential files (real UIDs, a
+--                       second factor enrolled): each full-data department gets confidential_per_dept
+--                       confidential files, created and held by those of them who are members (round robin)
+--   confidential_per_dept  see cleared_uids
 -- Notes are inserted a note number at a time for all files of a department
 -- (set-based), each hash computed by the department's own note_hash, so
 -- notes/verify passes.
@@ -28,7 +32,8 @@ ON CONFLICT DO NOTHING;
 
 CREATE TEMP TABLE bench_params AS
 SELECT string_to_array(:'bench_uids', ',') AS bench, :files_per_dept::int AS files, :notes_per_file::int AS notes,
-       :main_depts::int AS main_depts, :officers_per_dept::int AS officers;
+       :main_depts::int AS main_depts, :officers_per_dept::int AS officers,
+       string_to_array(:'cleared_uids', ',') AS cleared, :confidential_per_dept::int AS confidential;
 
 DO $$
 DECLARE
@@ -37,6 +42,8 @@ DECLARE
     s text;
     nfiles int;
     members text[];
+    cleared text[];
+    nconf int;
 BEGIN
     SELECT * INTO p FROM bench_params;
     FOR d IN SELECT id, code, row_number() OVER (ORDER BY code) AS rank FROM daftar.departments ORDER BY code LOOP
@@ -56,7 +63,19 @@ BEGIN
                                  ELSE '9' || lpad((%3$s * 100000 + 1 + i %% %4$s)::text, 10, '0') END AS u
                   FROM generate_series(1, %5$s) i) g$f$, s, d.code, d.id, p.officers, nfiles)
         USING members;
-        EXECUTE format('INSERT INTO %1$s.file_counters (year, last) VALUES (2026, %2$s)', s, nfiles);
+        -- confidential files (numbers after the others'): read by the cleared officers, each read audited
+        cleared := ARRAY(SELECT m.uid FROM daftar.memberships m WHERE m.dept = d.code AND m.uid = ANY (p.cleared)
+                         ORDER BY m.uid);
+        nconf := CASE WHEN d.rank <= p.main_depts AND cardinality(cleared) > 0 THEN p.confidential ELSE 0 END;
+        EXECUTE format($f$
+            INSERT INTO %1$s.files (file_number, subject, category, section, classification, priority, created_by, holder,
+                                    created_at, updated_at)
+            SELECT upper(%2$L) || '/BENCH/2026/' || lpad((%3$s + i)::text, 6, '0'), 'Vigilance enquiry ' || i,
+                   'Bench', 'BENCH', 'confidential', 'normal', u, u,
+                   now() - make_interval(mins => %3$s + i), now() - make_interval(mins => %3$s + i)
+            FROM (SELECT i, $1[1 + i %% cardinality($1)] AS u FROM generate_series(1, %4$s) i) g$f$, s, d.code, nfiles, nconf)
+        USING cleared;
+        EXECUTE format('INSERT INTO %1$s.file_counters (year, last) VALUES (2026, %2$s)', s, nfiles + nconf);
         EXECUTE format('INSERT INTO %1$s.file_access (file_id, uid) SELECT id, holder FROM %1$s.files', s);
         -- file_seen (department 0032) as its triggers (off here) would have kept it: each access row's file
         EXECUTE format($f$INSERT INTO %1$s.file_seen (uid, file_id, updated_at)
@@ -81,6 +100,9 @@ BEGIN
                           SELECT registered_by, id, created_at FROM %1$s.receipts$f$, s);
         EXECUTE format($f$INSERT INTO %1$s.movements (file_id, seq, action, from_uid, to_uid, at)
                           SELECT id, 1, 'create', holder, holder, created_at FROM %1$s.files$f$, s);
+        -- each holder has opened its files: a run's first read of a file would otherwise write here
+        -- (file_opened), and the next run would find the department changed (bench/fingerprint.sql)
+        EXECUTE format('INSERT INTO %1$s.file_opens (file_id, uid, seq, at) SELECT id, holder, 1, created_at FROM %1$s.files', s);
         FOR n IN 1..p.notes LOOP
             EXECUTE format($f$
                 INSERT INTO %1$s.notes (file_id, n, author, body, status, created_at, updated_at, finalized_at, prev_hash, hash)
@@ -95,7 +117,7 @@ BEGIN
         END LOOP;
         EXECUTE format('ANALYZE %1$s.files; ANALYZE %1$s.notes; ANALYZE %1$s.file_access; ANALYZE %1$s.movements; '
                        'ANALYZE %1$s.file_seen; ANALYZE %1$s.receipts; ANALYZE %1$s.receipt_access; '
-                       'ANALYZE %1$s.receipt_seen', s);
+                       'ANALYZE %1$s.receipt_seen; ANALYZE %1$s.file_opens', s);
     END LOOP;
 END
 $$;

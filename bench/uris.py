@@ -2,7 +2,8 @@
 
 For reader k: read-file URIs of files reader k holds (random order, all full-data departments), and inbox
 URIs of those departments. For wide officer k: read-file URIs over the 10 full-data departments, and over
-all of its departments (1,000 in all over the 16), for the departments comparison. Also pgbench scripts:
+all of its departments (1,000 in all over the 16), for the departments comparison. For cleared officer k:
+read-file URIs of the confidential files it holds (all full-data departments). Also pgbench scripts:
 the same SQL as daftar's read-file, one script per (officer, department, file) sample.
 """
 import argparse
@@ -13,7 +14,7 @@ import subprocess
 import uuid
 
 ap = argparse.ArgumentParser()
-for a in ("sock", "port", "base", "tls-base", "readers", "wide", "depts", "few", "out"):
+for a in ("sock", "port", "base", "tls-base", "readers", "wide", "depts", "few", "cleared", "out"):
     ap.add_argument("--" + a, required=True)
 o = ap.parse_args()
 random.seed(4711)
@@ -64,6 +65,10 @@ for k, uid in enumerate(o.wide.split(",")):
         rows = held(uid, use, per)
         random.shuffle(rows)
         write("depts-%s.w%d" % (name, k), ["%s/v1/departments/%s/files/%s" % (o.base, d, f) for d, f in rows])
+for k, uid in enumerate(u for u in o.cleared.split(",") if u):
+    rows = held(uid, main, 2000)
+    random.shuffle(rows)
+    write("confidential.c%d" % k, ["%s/v1/departments/%s/files/%s" % (o.base, d, f) for d, f in rows])
 
 # bench/driver.c: the readers' requests, interleaved as the four h2load processes send them
 write("driver.read", ["\t".join(x) for x in itertools.chain.from_iterable(zip(*lists))])
