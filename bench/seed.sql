@@ -118,6 +118,8 @@ BEGIN
         EXECUTE format('ANALYZE %1$s.files; ANALYZE %1$s.notes; ANALYZE %1$s.file_access; ANALYZE %1$s.movements; '
                        'ANALYZE %1$s.file_seen; ANALYZE %1$s.receipts; ANALYZE %1$s.receipt_access; '
                        'ANALYZE %1$s.receipt_seen; ANALYZE %1$s.file_opens', s);
+        -- a transaction a department: one for all 1,000 ran out of lock slots (max_locks_per_transaction)
+        COMMIT;
     END LOOP;
 END
 $$;
