@@ -39,10 +39,12 @@ WITH found AS (
      ORDER BY f.updated_at DESC, f.id DESC
      LIMIT $3::int + 1)),
 page AS (
-    SELECT f AS file, f.id, (extract(epoch FROM f.updated_at) * 1000000)::bigint AS micros
-    FROM {schema}.files f
-    WHERE f.id IN (SELECT id FROM found) AND {schema}.may_see(f)
-      AND (f.updated_at, f.id) < ($1::timestamptz, $2::uuid)
-    ORDER BY f.updated_at DESC, f.id DESC
+    SELECT v.file, v.id, v.micros
+    FROM (SELECT f AS file, f.id, f.updated_at, (extract(epoch FROM f.updated_at) * 1000000)::bigint AS micros
+          FROM {schema}.files f
+          WHERE f.id IN (SELECT id FROM found) AND {schema}.may_see(f)
+            AND (f.updated_at, f.id) < ($1::timestamptz, $2::uuid)
+          OFFSET 0) v
+    ORDER BY v.updated_at DESC, v.id DESC
     LIMIT $3::int + 1)
 SELECT {schema}.files_page(ARRAY(SELECT p.file FROM page p ORDER BY p.micros DESC, p.id DESC), $3::int)

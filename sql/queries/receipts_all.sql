@@ -44,11 +44,13 @@ WITH found AS (
      ORDER BY x.created_at DESC, x.id DESC
      LIMIT $3::int + 1)),
 page AS (
-    SELECT x AS receipt, x.id, (extract(epoch FROM x.created_at) * 1000000)::bigint AS micros
-    FROM {schema}.receipts x
-    WHERE x.id IN (SELECT id FROM found) AND {schema}.may_see_receipt(x)
-      AND (x.created_at, x.id) < ($1::timestamptz, $2::uuid)
-    ORDER BY x.created_at DESC, x.id DESC
+    SELECT v.receipt, v.id, v.micros
+    FROM (SELECT x AS receipt, x.id, x.created_at, (extract(epoch FROM x.created_at) * 1000000)::bigint AS micros
+          FROM {schema}.receipts x
+          WHERE x.id IN (SELECT id FROM found) AND {schema}.may_see_receipt(x)
+            AND (x.created_at, x.id) < ($1::timestamptz, $2::uuid)
+          OFFSET 0) v
+    ORDER BY v.created_at DESC, v.id DESC
     LIMIT $3::int + 1),
 shown AS (SELECT * FROM page ORDER BY micros DESC, id DESC LIMIT $3::int)
 SELECT json_build_object(
