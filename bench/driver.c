@@ -261,7 +261,7 @@ int main(int argc, char **argv)
         if (PQstatus(c->pg) != CONNECTION_OK)
             die("connect", PQerrorMessage(c->pg));
         PGresult *r = PQexec(c->pg, DFT_DB_SESSION_SQL);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
             die("session", PQerrorMessage(c->pg));
         PQclear(r);
         r = PQprepare(c->pg, DFT_DB_SETUP_NAME, DFT_DB_SETUP_SQL, DFT_DB_SETUP_PARAMS, NULL);
