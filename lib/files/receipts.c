@@ -73,8 +73,10 @@ static void list_receipts(dft_req_t *r)
         dft_db_respond(r, &scope, DFT_DB_READ, "receipts_all", page, 3);
         return;
     }
-    const char *params[] = {filed, cursor, lim, status, q, number, sender, letter, letter_date, from, to, mode, since};
-    dft_db_respond(r, &scope, DFT_DB_READ, "receipts_list", params, 13);
+    /* searched or a delta: receipts_list, the same sources of what the caller can see, the search on each row */
+    const char *params[] = {filed, NULL, lim, status, q, number, sender, letter, letter_date, from, to, mode, since, NULL};
+    dft_kit_cursor_at(r, cursor, &params[1], &params[13]);
+    dft_db_respond(r, &scope, DFT_DB_READ, "receipts_list", params, 14);
 }
 
 static void reply_receipt(dft_req_t *r, int status, const dft_db_reply_t *reply)
