@@ -218,3 +218,30 @@ def test_a_searched_register_is_the_unfiltered_one_filtered_for_every_kind_of_re
             assert [i["id"] for i in got] == [i["id"] for i in every if matches(i, search)], (who, search)
             tried += len(got)
     assert tried > 50  # the searches found something to compare
+
+
+def test_an_item_with_received_is_its_file_in_jsonbs_text(c, w, files):
+    """files_page writes an item with `received` as text (sql/dept/functions/files_page.sql): it must be, byte for
+    byte, what the API gave before, file_json_with's object made jsonb with `received` added, for every file a
+    holder or their charge's holder sees (strings with quotes, a backslash, a newline and Devanagari included)."""
+    odd = create(c, w, "ann", 'A "quoted" \\ subject\nपत्रावली')
+    move(c, w, "ann", odd, action="forward", to=w["ben"], remarks='See "A" \\ and\tthis, पृष्ठ 2', due_date="2031-01-02")
+    a = w["a"]
+    checked = 0
+    for who in ("ann", "ben", "cat", "dan", "act"):
+        p = w["db"].psql(
+            "SELECT set_config('role', 'dept_{a}', false), set_config('daftar.officer_uid', '{uid}', false), "
+            "set_config('daftar.clearance', '1', false), set_config('daftar.roles', ',officer,', false), "
+            "set_config('daftar.otp', 'f', false), set_config('daftar.trusted', 'f', false), "
+            "set_config('daftar.dept', '{a}', false); "
+            "SELECT x.item::text = (dept_{a}.file_json_with(f, x.item -> 'officers')::jsonb "
+            "                       || jsonb_build_object('received', (x.item -> 'received')::jsonb))::text, "
+            "       x.item::text "
+            "FROM dept_{a}.files f, LATERAL (SELECT dept_{a}.files_page(ARRAY[f], 1) -> 'items' -> 0 AS item) x "
+            "WHERE dept_{a}.acts_for(f.holder) AND dept_{a}.may_see(f)".format(a=a, uid=w[who]))
+        for line in p.stdout.splitlines()[1:]:
+            same, item = line.split("|", 1)
+            assert same == "t", item
+            assert '"received": {' in item
+            checked += 1
+    assert checked >= 10
