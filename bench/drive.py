@@ -30,9 +30,17 @@ def tok(name):
 
 
 def cpu_seconds():
-    with open("/proc/%d/stat" % DPID) as f:
-        parts = f.read().rsplit(")", 1)[1].split()
-    return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+    """daftar's CPU seconds, its worker helpers' (the hashing: lib/http/worker.c) included."""
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                parts = f.read().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, NotADirectoryError):
+            continue
+        if pid == str(DPID) or parts[1] == str(DPID):
+            total += int(parts[11]) + int(parts[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kib(field="VmRSS"):
@@ -53,7 +61,7 @@ def pg_cpu_seconds():
         with open(os.path.join(os.path.dirname(E["SOCK"]), "data", "postmaster.pid")) as f:
             PG_POSTMASTER = f.readline().strip()
     total = 0
-    for pid in os.listdir("/proc"):
+    for pid in filter(str.isdigit, os.listdir("/proc")):
         if not pid.isdigit():
             continue
         try:
@@ -313,6 +321,62 @@ pgbench()
 # file_get, Sync) for the same requests over as many connections as daftar has, 64 in flight as h2load keeps
 drv = driver("driver read-file", "driver.read")
 pg_tps = drv["per_s"]
+
+if E.get("DAFTAR_BENCH_AB"):
+    # An experiment instead of the workloads: paced reads (as the login bar's) under each listed background in
+    # turn, e.g. DAFTAR_BENCH_AB=none,logins,scrypt0,scrypt19,none,...: none; logins (as the login phase: 4
+    # officers x 2 clients); scryptN / spinN (bench/hog.py in a session of its own, idle class, autogroup nice N);
+    # a "noag:" prefix runs it with kernel.sched_autogroup_enabled=0 (put back to what it was after).
+    LS = int(E.get("DAFTAR_BENCH_AB_SECONDS", "10"))
+    # DAFTAR_BENCH_AB_PACE: reads a second in all, the same in every run compared (else half the driver's rate)
+    PACE = max(1, int(int(E.get("DAFTAR_BENCH_AB_PACE", "0")) / (READERS * 4) or 0.5 * pg_tps / (READERS * 4)))
+    with open(os.path.join(OUT, "uids")) as f, open(os.path.join(OUT, "password")) as pw:
+        login_uids, password = f.read().split()[READERS:READERS + 4], pw.read().strip()
+    for k, uid in enumerate(login_uids):
+        with open(os.path.join(OUT, "login.w%d.json" % k), "w") as f:
+            json.dump({"grant_type": "password", "uid": uid, "password": password}, f)
+    with open(os.path.join(OUT, "login.uri"), "w") as f:
+        f.write(URL + "/v1/auth/token\n")
+    AG = "/proc/sys/kernel/sched_autogroup_enabled"
+    ag_was = open(AG).read().strip()
+    rows = []
+    for i, cond in enumerate(E["DAFTAR_BENCH_AB"].split(",")):
+        kind = cond.split(":")[-1]
+        # the logins a phase left in flight are still hashed after it (up to 8, each 0.65 s or more): wait
+        # until daftar and its helpers hash nothing for 2 s
+        idle_since, c0 = time.time(), cpu_seconds()
+        while time.time() - idle_since < 2:
+            time.sleep(0.25)
+            c1 = cpu_seconds()
+            if c1 - c0 > 0.1:
+                idle_since = time.time()
+            c0 = c1
+        starters, hog = readers("read", suffix="-ab%d" % i, rps=PACE, seconds=LS), None
+        if kind == "logins":
+            starters += [lambda k=k: h2load("login.ab%d.w%d" % (i, k), "login.uri", None, 2, 1, seconds=LS,
+                                            data=os.path.join(OUT, "login.w%d.json" % k)) for k in range(4)]
+        elif kind != "none":
+            hog = subprocess.Popen(["python3", os.path.join(os.path.dirname(os.path.abspath(__file__)), "hog.py"),
+                                    kind.rstrip("0123456789"), kind.lstrip("abcdefghijklmnopqrstuvwxyz")],
+                                   start_new_session=True)
+            time.sleep(0.5)
+        if cond.startswith("noag:"):
+            open(AG, "w").write("0")
+        try:
+            r = phase("ab %d %s" % (i, cond), starters, LS)
+        finally:
+            open(AG, "w").write(ag_was)
+            if hog:
+                hog.kill()
+                hog.wait()
+        logins = ""
+        if kind == "logins":
+            lg = from_logs([os.path.join(OUT, "log.login.ab%d.w%d" % (i, k)) for k in range(4)], LS)
+            logins = "%s logins/s (%s 429)" % (lg["req_per_s"], lg["statuses"].get("429", 0))
+        rows.append((cond, r["p50_ms"], r["p99_ms"], r["req_per_s"], logins))
+    for row in rows:
+        print("AB %-16s p50 %6s ms  p99 %6s ms  %8s req/s  %s" % row, flush=True)
+    raise SystemExit(0)
 # 16 connections x 4 streams: 64 requests in flight, the concurrency of the p99 bar
 base = phase("read-file (h2c)", readers("read"), S)
 phase("read-file (TLS h2)", readers("read-tls", suffix="-tls"), S)
