@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "../../lib/core/core.h"
+#include "../../lib/auth/auth.h"
 #include "../../lib/auth/crypto.h"
 #include "../../lib/core/log.h"
 
@@ -85,6 +86,8 @@ int main(int argc, char **argv)
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    if (strcmp(argv[1], "worker-helper") == 0) /* started by the server only (lib/http/worker.h): not listed */
+        return dft_hasher_serve(argv[2]);
     for (size_t i = 0; i < DFT_ARRAY_SIZE(commands); ++i)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);

@@ -142,6 +142,10 @@ int dft_auth_data_key_new(unsigned char key[32], dft_buf_t *sealed);
 
 /* Wires authentication into a server (hooks, feeds, worker pool). */
 void dft_auth_attach(dft_server_t *server);
+/* scrypt in the workers' helper processes from now on (hasher.c); called by dft_auth_attach with hash_process. */
+void dft_hasher_use_helpers(void);
+/* `daftar worker-helper`: a worker's helper process (lib/http/worker.h); the exit status. */
+int dft_hasher_serve(const char *parent);
 
 extern const dft_route_table_t dft_auth_routes;
 extern const dft_route_table_t dft_officer_routes;

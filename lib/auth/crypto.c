@@ -276,8 +276,27 @@ int dft_password_needs_rehash(const char *encoded)
     return sscanf(encoded, "$scrypt$ln=%u,r=%u,p=%u$", &log_n, &r, &p) != 3 || log_n < scrypt_log_n || r < SCRYPT_R;
 }
 
+static dft_kdf_fn kdf_elsewhere;
+
+void dft_password_set_kdf(dft_kdf_fn fn)
+{
+    kdf_elsewhere = fn;
+}
+
+/* 0, -1 when the KDF refused (as a wrong password), -2 when kdf_elsewhere could not run it. */
 static int scrypt(const char *pw, size_t len, const unsigned char *salt, size_t saltlen, unsigned log_n, unsigned r,
                   unsigned p, unsigned char *out, size_t outlen)
+{
+    if (kdf_elsewhere != NULL) {
+        int rc = kdf_elsewhere(pw, len, salt, saltlen, log_n, r, p, out, outlen);
+        if (rc != 1) /* 1: run it here */
+            return rc;
+    }
+    return dft_scrypt(pw, len, salt, saltlen, log_n, r, p, out, outlen);
+}
+
+int dft_scrypt(const char *pw, size_t len, const unsigned char *salt, size_t saltlen, unsigned log_n, unsigned r,
+               unsigned p, unsigned char *out, size_t outlen)
 {
     EVP_KDF *kdf = EVP_KDF_fetch(NULL, "SCRYPT", NULL);
     EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
@@ -323,8 +342,9 @@ int dft_password_verify(const char *password, size_t len, const char *encoded)
         dft_b64url_decode(s64, strlen(s64), salt, sizeof(salt), &saltlen) != 0 ||
         dft_b64url_decode(h64, strlen(h64), want, sizeof(want), &wantlen) != 0 || wantlen < 16)
         return 0;
-    if (scrypt(password, len, salt, saltlen, log_n, r, p, got, wantlen) != 0)
-        return 0;
+    int rc = scrypt(password, len, salt, saltlen, log_n, r, p, got, wantlen);
+    if (rc != 0)
+        return rc == -2 ? -1 : 0;
     int ok = CRYPTO_memcmp(got, want, wantlen) == 0;
     dft_wipe(got, sizeof(got));
     return ok;

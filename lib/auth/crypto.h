@@ -42,8 +42,17 @@ void dft_hkdf32(const unsigned char ikm[32], const char *info, unsigned char out
 
 /* scrypt (N = 2^15, r = 8, p = 1, 16-byte salt): "$scrypt$ln=15,r=8,p=1$<salt>$<hash>" (base64url). */
 int dft_password_hash(const char *password, size_t len, dft_buf_t *out);
-/* 1 when password matches encoded, 0 when not or when encoded is malformed; constant time over the hash. */
+/* 1 when password matches encoded, 0 when not or when encoded is malformed; constant time over the hash;
+ * -1 when it could not be computed (the hashing helper process gone: answer 503, not a wrong password). */
 int dft_password_verify(const char *password, size_t len, const char *encoded);
+/* scrypt itself, here: 0 or -1. */
+int dft_scrypt(const char *pw, size_t len, const unsigned char *salt, size_t saltlen, unsigned log_n, unsigned r,
+               unsigned p, unsigned char *out, size_t outlen);
+/* Where the password functions run scrypt: fn returns 0 (done), -1 (the KDF refused), -2 (could not run it),
+ * or 1 (run it in this thread). Set once at start-up (the server: lib/auth/hasher.c). */
+typedef int (*dft_kdf_fn)(const char *pw, size_t len, const unsigned char *salt, size_t saltlen, unsigned log_n,
+                          unsigned r, unsigned p, unsigned char *out, size_t outlen);
+void dft_password_set_kdf(dft_kdf_fn fn);
 /* A hash of a random password, for running the same work when an account does not exist. */
 const char *dft_password_dummy_hash(void);
 /* The scrypt cost of new hashes (log2 N, 14..18); call before any thread hashes. */

@@ -90,6 +90,7 @@ struct flow_t {
     char uid[DFT_UID_LEN + 1];
     char *password, *new_password, *hash, *new_hash, *claims, *totp_secret;
     int exists, usable, locked, must_change, otp, ok, totp_enabled, totp_required;
+    int unhashed; /* the hash could not be computed (the helper process gone): 503, not a wrong password */
     uint64_t totp_last_step, step;
     json_int_t gen; /* the token generation of the credentials checked (a family starts in it) */
     char totp_code[8];
@@ -255,6 +256,10 @@ static void run_verify(dft_task_t *task)
     flow_t *f = (flow_t *)task;
     const char *hash = f->hash ? f->hash : dft_password_dummy_hash();
     int match = dft_password_verify(f->password, strlen(f->password), hash);
+    if (match < 0) {
+        f->unhashed = 1;
+        return;
+    }
     f->ok = match && f->exists && f->usable;
     if (f->kind == FLOW_LOGIN && dft_password_needs_rehash(hash)) {
         /* a hash of an older, cheaper cost: right, store one at today's cost; wrong, pay what
@@ -270,7 +275,7 @@ static void run_verify(dft_task_t *task)
         if (dft_password_hash(f->new_password, strlen(f->new_password), &h) == 0)
             f->new_hash = h.data;
         else
-            f->ok = 0;
+            f->ok = 0, f->unhashed = 1;
     }
     if (f->ok) {
         dft_random_token(REFRESH_PREFIX, f->refresh);
@@ -311,6 +316,13 @@ static void on_verified(dft_task_t *task)
     admission_give_back(f); /* hashed: the place is free for the next attempt */
     dft_req_t *r = f->req;
     if (r == NULL) {
+        flow_free(f);
+        return;
+    }
+    if (f->unhashed) {
+        dft_error_t err = {.code = DFT_E_UNAVAILABLE, .detail = "Passwords cannot be checked right now; retry shortly.",
+                           .retry_after = 2};
+        dft_respond_error(r, &err);
         flow_free(f);
         return;
     }

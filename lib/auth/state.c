@@ -592,5 +592,8 @@ void dft_auth_attach(dft_server_t *s)
      * x1.05-1.5 with 1 worker, x2-3 with 2). */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t workers = s->config->workers > 0 ? (size_t)s->config->workers : (size_t)(cores > 1 ? cores / 2 : 1);
-    dft_worker_start(workers, (size_t)s->config->worker_queue_max, (uint64_t)s->config->worker_starve_ms);
+    if (s->config->hash_process)
+        dft_hasher_use_helpers();
+    dft_worker_start(workers, (size_t)s->config->worker_queue_max, (uint64_t)s->config->worker_starve_ms,
+                     (int)s->config->hash_process);
 }

@@ -68,6 +68,7 @@ static const setting_t settings[] = {
     INT(workers, 0, 0, 64),
     INT(worker_queue_max, 256, 1, 100000),
     INT(worker_starve_ms, 500, 0, 60000),
+    INT(hash_process, 1, 0, 1),
     INT(login_address_limit, 50, 1, 1000000),
     INT(login_account_limit, 100, 10, 1000000),
     INT(login_hashing_per_address, 8, 1, 100000),

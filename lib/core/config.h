@@ -78,6 +78,7 @@ typedef struct dft_config_t {
     int64_t workers;     /* threads for scrypt and signing; 0 = half the cores, at least 1 */
     int64_t worker_queue_max;
     int64_t worker_starve_ms; /* workers are SCHED_IDLE until a task starves this long (worker.h); 0 = never idle */
+    int64_t hash_process;     /* 1: scrypt in the workers' helper processes, each its own session (worker.h) */
     int64_t login_address_limit; /* failed logins per client address in 15 minutes before 429 */
     int64_t login_account_limit; /* failed logins in a row from all addresses before the account locks for an hour */
     int64_t login_hashing_per_address; /* sign-ins from one address queued or hashing before 429 (lib/auth/routes.c) */

@@ -2,6 +2,7 @@
 import base64
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -448,6 +449,65 @@ def thread_policies(pid):
         except FileNotFoundError:
             pass
     return sorted(out)
+
+
+def worker_helpers(pid):
+    """The pids of daftar's worker helper processes (`daftar worker-helper`, lib/http/worker.c)."""
+    out = []
+    for p in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/stat" % p) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open("/proc/%s/cmdline" % p, "rb") as f:
+                argv = f.read().split(b"\0")
+        except (FileNotFoundError, ProcessLookupError, ValueError, NotADirectoryError):
+            continue
+        if ppid == pid and argv[1:2] == [b"worker-helper"]:
+            out.append(int(p))
+    return out
+
+
+def test_hashing_runs_in_a_helper_of_its_own_session_restarted_when_it_dies(env, world):
+    """scrypt runs in a helper process in a session of its own (its own autogroup) at autogroup nice 19, in the
+    idle class: an idle-class thread alone in daftar's group would get a whole group's share against PostgreSQL's
+    (bench/README.md, issue 25 part 3). A helper killed in the middle of a sign-in: that sign-in answers 503 with
+    Retry-After (not a wrong password), and the next is hashed by a new helper."""
+    s = Server(env_extra=dict(env, DAFTAR_WORKERS="1"))
+    uid = world["off"].add(world["a"])[0]
+    try:
+        s.wait_ready()
+        with httpx.Client(base_url=s.url, timeout=30) as c:
+            assert login(c, uid).status_code == 200
+        helpers = worker_helpers(s.proc.pid)
+        assert len(helpers) == 1, helpers
+        h = helpers[0]
+        assert os.getsid(h) == h != os.getsid(s.proc.pid)
+        with open("/proc/%d/autogroup" % h) as f:
+            assert f.read().split()[-1] == "19"
+        assert os.sched_getscheduler(h) == os.SCHED_IDLE
+        # stopped, it takes the next request into its socket and never answers; killed then, the worker sees it end
+        os.kill(h, signal.SIGSTOP)
+        got = []
+
+        def one():
+            with httpx.Client(base_url=s.url, timeout=30) as c:
+                got.append(login(c, uid))
+
+        t = threading.Thread(target=one)
+        t.start()
+        time.sleep(1.0)
+        assert t.is_alive()  # waiting for the stopped helper
+        os.kill(h, signal.SIGKILL)
+        t.join(20)
+        assert not t.is_alive() and got[0].status_code == 503, got
+        assert got[0].headers.get("retry-after") and got[0].headers["content-type"].startswith("application/problem+json")
+        with httpx.Client(base_url=s.url, timeout=30) as c:
+            assert login(c, uid).status_code == 200
+        again = worker_helpers(s.proc.pid)
+        assert len(again) == 1 and again[0] != h and os.getsid(again[0]) == again[0], (h, again)
+        assert not os.path.exists("/proc/%d" % h)  # reaped, not left a zombie
+    finally:
+        s.stop()
 
 
 def test_workers_yield_the_cores_and_are_lifted_when_starved(db, env, world):
