@@ -1280,6 +1280,12 @@ void dft_db_attach(dft_server_t *server)
     server->hooks.ready = ready;
 }
 
+static void quiet_notice(void *arg, const char *message)
+{
+    (void)arg;
+    dft_log(DFT_LOG_DEBUG, "db_notice", "%s", message);
+}
+
 PGconn *dft_db_connect_blocking(const char *dsn, const char *application_name, const char *options, const char *channel)
 {
     const char *keys[] = {"dbname", "options", "application_name", "connect_timeout", "keepalives", "keepalives_idle",
@@ -1290,6 +1296,8 @@ PGconn *dft_db_connect_blocking(const char *dsn, const char *application_name, c
         PQfinish(c);
         return NULL;
     }
+    /* libpq's default prints notices, and a server's FATAL at a crash, raw on stderr (the log) */
+    PQsetNoticeProcessor(c, quiet_notice, NULL);
     if (channel != NULL) {
         char *q = PQescapeIdentifier(c, channel, strlen(channel));
         char sql[128];
