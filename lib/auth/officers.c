@@ -170,8 +170,11 @@ static void on_hashed(dft_task_t *task)
 {
     create_t *c = (create_t *)task;
     if (c->req == NULL || c->hash == NULL) {
-        if (c->req != NULL)
-            dft_respond_code(c->req, DFT_E_INTERNAL, "password hashing failed");
+        if (c->req != NULL) { /* the hashing helper was gone (lib/auth/hasher.c): a new one takes the retry */
+            dft_error_t err = {.code = DFT_E_UNAVAILABLE, .detail = "Passwords cannot be set right now; retry shortly.",
+                               .retry_after = 2};
+            dft_respond_error(c->req, &err);
+        }
         create_free(c);
         return;
     }
