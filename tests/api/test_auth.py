@@ -558,11 +558,12 @@ def test_workers_yield_the_cores_and_are_lifted_when_starved(db, env, world):
 
     def logins_watching_class(n):
         """n logins at once; the worker's idle-class count sampled meanwhile."""
-        counts = []
+        counts, answers = [], []
 
         def one(uid):
             with httpx.Client(base_url=s.url, timeout=60) as c:
-                assert login(c, uid).status_code == 200
+                r = login(c, uid)
+                answers.append((r.status_code, r.headers.get("retry-after")))
 
         threads = [threading.Thread(target=one, args=(officers[i],)) for i in range(n)]
         t0 = time.monotonic()
@@ -573,6 +574,10 @@ def test_workers_yield_the_cores_and_are_lifted_when_starved(db, env, world):
             time.sleep(0.005)
         for t in threads:
             t.join()
+        # an assert in a thread would only warn: the answers are checked here. Admission may refuse one at once
+        # (429 with Retry-After; seen once in CI's ASan pass); the rest are signed in
+        assert len(answers) == n and all(a == 200 or (a == 429 and ra) for a, ra in answers), answers
+        assert sum(a == 200 for a, _ in answers) >= n - 1, answers
         return counts, time.monotonic() - t0
 
     try:
