@@ -48,11 +48,13 @@ async def main():
             made = 0
             for i in range(k, o.drafts, len(people["author"])):
                 r = await c.post(D + "/files", headers=tokens[u], json={"subject": "Bench letter %d" % i, "section": "BENCH"})
+                assert r.status_code == 201, r.text
                 f, etag = r.json(), r.headers["etag"]
                 r = await c.post(D + "/files/%s/drafts" % f["id"], headers=tokens[u], json={
                     "subject": "बेंच पत्र %d / Bench letter %d" % (i, i), "body": "Letter %d." % i,
                     "addressees": [{"name": "Addressee %d" % i, "address": "Somewhere", "mode": "post"},
                                    {"department": o.to, "designation": "Joint Secretary"}]})
+                assert r.status_code == 201, r.text
                 d = r.json()
                 r = await c.put(D + "/files/%s/drafts/%s/document?filename=letter.pdf" % (f["id"], d["id"]), content=PDF,
                                 headers=dict(tokens[u], **{"content-type": "application/pdf"}))
