@@ -437,12 +437,16 @@ def test_training_status_through_its_interface(c, w):
     # in SQL as the APAR role: the interface answers the form's officer and authorities, nobody else,
     # and no training table is the APAR role's to read
     sql = ("BEGIN; SET LOCAL ROLE state_apar; SELECT set_config('daftar.officer_uid', '%s', true), "
-           "set_config('daftar.roles', ',officer,', true), set_config('daftar.dept', '', true); "
+           "set_config('daftar.roles', '%s', true), set_config('daftar.dept', '%s', true); "
            "SELECT state_training.mandatory_status('%s', '%d-04-01', '%d-03-31')->>'status'; COMMIT;")
-    assert db.psql(sql % (w["r1"], w["p"], YEAR, YEAR + 1), user="daftar_api").stdout.split()[-1] == "complete"
-    for who in ("x", "r3"):
-        r = db.psql(sql % (w[who], w["p"], YEAR, YEAR + 1), user="daftar_api", check=False)
-        assert r.returncode != 0 and "No such officer" in r.stderr, (who, r.stdout, r.stderr)
+    for who, roles, d in (("r1", ",officer,", ""), ("p", ",officer,", ""), ("x", ",officer,training_nodal,", w["a"])):
+        r = db.psql(sql % (w[who], roles, d, w["p"], YEAR, YEAR + 1), user="daftar_api")
+        assert r.stdout.split()[-1] == "complete", (who, r.stdout)
+    # not an authority of the form, nor its officer, nor a nodal officer of the officer's department
+    for who, roles, d in (("x", ",officer,", w["a"]), ("r3", ",officer,", ""), ("r3", ",officer,training_nodal,", w["b"]),
+                          ("x", ",officer,training_nodal,", "")):
+        r = db.psql(sql % (w[who], roles, d, w["p"], YEAR, YEAR + 1), user="daftar_api", check=False)
+        assert r.returncode != 0 and "No such officer" in r.stderr, (who, roles, d, r.stdout, r.stderr)
     for table in ("completions", "assignees", "enrolments", "progress_events"):
         r = db.psql("BEGIN; SET LOCAL ROLE state_apar; SELECT count(*) FROM state_training.%s; COMMIT;" % table,
                     user="daftar_api", check=False)

@@ -18,7 +18,12 @@ DECLARE
     v_all integer;
     v_done integer;
 BEGIN
-    IF NOT (p_uid = current_setting('daftar.officer_uid') OR {schema}.nodal_of(p_uid) OR state_apar.assesses(p_uid)) THEN
+    -- Two statements, not one OR: nodal_of inlines a subquery (state_members), so an expression holding it
+    -- starts an executor at every call even when an earlier term decides; the first is a plain expression.
+    -- An APAR form read (its authorities) half as costly: bench/README.md, issue 25 §5.
+    IF p_uid = current_setting('daftar.officer_uid') OR state_apar.assesses(p_uid) THEN
+        NULL;
+    ELSIF NOT {schema}.nodal_of(p_uid) THEN
         RAISE EXCEPTION 'No such officer.' USING ERRCODE = 'DF404';
     END IF;
     SELECT json_agg(json_build_object('code', x.code, 'title', x.title, 'title_hi', x.title_hi, 'deadline', x.deadline,
