@@ -29,9 +29,10 @@ def tok(name):
         return f.read().strip()
 
 
-def cpu_seconds():
-    """daftar's CPU seconds, its worker helpers' (the hashing: lib/http/worker.c) included."""
-    total = 0
+def daftar_stats():
+    """/proc/PID/stat's fields after the command of daftar and of its worker helpers (its children: the
+    hashing, lib/http/worker.c), by pid."""
+    out = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open("/proc/%s/stat" % pid) as f:
@@ -39,16 +40,26 @@ def cpu_seconds():
         except (FileNotFoundError, ProcessLookupError, NotADirectoryError):
             continue
         if pid == str(DPID) or parts[1] == str(DPID):
-            total += int(parts[11]) + int(parts[12])
-    return total / os.sysconf("SC_CLK_TCK")
+            out[pid] = parts
+    return out
+
+
+def cpu_seconds():
+    """daftar's CPU seconds, its worker helpers' included."""
+    return sum(int(p[11]) + int(p[12]) for p in daftar_stats().values()) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kib(field="VmRSS"):
-    with open("/proc/%d/status" % DPID) as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
+    """daftar's memory with its worker helpers' (each helper's scrypt takes 128 MiB while it hashes);
+    VmHWM: the sum of each process's own peak, an upper bound of their peak together."""
+    total = 0
+    for pid in daftar_stats():
+        try:
+            with open("/proc/%s/status" % pid) as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith(field + ":")), 0)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
 
 PG_POSTMASTER = None
