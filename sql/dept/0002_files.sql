@@ -113,6 +113,8 @@ $$;
 -- holder, past holders, and the department's records officers and admins.
 -- Confidential and secret: only creator, holder and past holders, and only
 -- with a second factor from a trusted network. Nobody above their clearance.
+-- History: the rule in force is sql/dept/functions/may_see.sql (`daftar migrate` applies it after the
+-- migrations). Kept so that a new database runs the migrations as old ones did (0005 needs may_see).
 CREATE FUNCTION {schema}.may_see(f {schema}.files) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT {schema}.clearance_rank(f.classification) <= current_setting('daftar.clearance')::int
@@ -124,6 +126,8 @@ LANGUAGE sql STABLE AS $$
                 AND ({schema}.has_role('records_officer') OR {schema}.has_role('dept_admin'))))
 $$;
 
+-- History: the rule in force is sql/dept/functions/file_json.sql (`daftar migrate` applies it after the
+-- migrations). Kept so that a new database runs the migrations as old ones did (0005 needs may_see).
 CREATE FUNCTION {schema}.file_json(f {schema}.files) RETURNS json
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object('id', f.id, 'file_number', f.file_number, 'subject', f.subject, 'category', f.category,

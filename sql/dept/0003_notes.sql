@@ -70,6 +70,8 @@ BEGIN
 END
 $$;
 
+-- History: the rule in force is sql/dept/functions/note_add.sql (`daftar migrate` applies it after the
+-- migrations). Kept so that a new database runs the migrations as old ones did (0005 needs may_see).
 CREATE FUNCTION {schema}.note_add(p_id uuid, p_body text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -84,6 +86,8 @@ BEGIN
 END
 $$;
 
+-- History: the rule in force is sql/dept/functions/note_edit.sql (`daftar migrate` applies it after the
+-- migrations). Kept so that a new database runs the migrations as old ones did (0005 needs may_see).
 CREATE FUNCTION {schema}.note_edit(p_id uuid, p_n integer, p_body text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE

@@ -38,6 +38,8 @@ END
 $$;
 
 -- Adding, editing and deleting drafts: as in 0003, then the drafts are re-chained.
+-- History: the rule in force is sql/dept/functions/note_add.sql (`daftar migrate` applies it after the
+-- migrations). Kept so that a new database runs the migrations as old ones did (0005 needs may_see).
 CREATE OR REPLACE FUNCTION {schema}.note_add(p_id uuid, p_body text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -53,6 +55,8 @@ BEGIN
 END
 $$;
 
+-- History: the rule in force is sql/dept/functions/note_edit.sql (`daftar migrate` applies it after the
+-- migrations). Kept so that a new database runs the migrations as old ones did (0005 needs may_see).
 CREATE OR REPLACE FUNCTION {schema}.note_edit(p_id uuid, p_n integer, p_body text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -201,6 +205,8 @@ ALTER TABLE {schema}.movements DROP CONSTRAINT movements_action_check,
         CHECK (action IN ('create', 'forward', 'return', 'recall', 'park', 'close', 'reopen', 'approve', 'reject'));
 ALTER TABLE {schema}.movements ADD COLUMN note integer;
 
+-- History: the rule in force is sql/dept/functions/file_json.sql (`daftar migrate` applies it after the
+-- migrations). Kept so that a new database runs the migrations as old ones did (0005 needs may_see).
 CREATE OR REPLACE FUNCTION {schema}.file_json(f {schema}.files) RETURNS json
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object('id', f.id, 'file_number', f.file_number, 'subject', f.subject, 'category', f.category,

@@ -32,6 +32,8 @@ ALTER TABLE {schema}.documents ALTER COLUMN file_id DROP NOT NULL,
     ADD CONSTRAINT documents_owner CHECK (file_id IS NOT NULL OR receipt_id IS NOT NULL);
 CREATE UNIQUE INDEX documents_receipt ON {schema}.documents (receipt_id) WHERE receipt_id IS NOT NULL;
 
+-- History: the rule in force is sql/dept/functions/may_see_receipt.sql (`daftar migrate` applies it after the
+-- migrations). Kept so that a new database runs the migrations as old ones did (0005 needs may_see).
 CREATE FUNCTION {schema}.may_see_receipt(x {schema}.receipts) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT {schema}.clearance_rank(x.classification) <= current_setting('daftar.clearance')::int

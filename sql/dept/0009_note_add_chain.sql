@@ -2,6 +2,8 @@
 -- note's hash is already right); 0005 re-chained every draft on every add,
 -- which made a long run of drafts quadratic. Edits and deletes still re-chain
 -- from the changed note on.
+-- History: the rule in force is sql/dept/functions/note_add.sql (`daftar migrate` applies it after the
+-- migrations). Kept so that a new database runs the migrations as old ones did (0005 needs may_see).
 CREATE OR REPLACE FUNCTION {schema}.note_add(p_id uuid, p_body text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE

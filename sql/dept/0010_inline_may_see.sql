@@ -42,12 +42,16 @@ LANGUAGE sql STABLE AS $$
        AND ({schema}.has_role('records_officer') OR {schema}.has_role('dept_admin'))
 $$;
 
+-- History: the rule in force is sql/dept/functions/may_see.sql (`daftar migrate` applies it after the
+-- migrations). Kept so that a new database runs the migrations as old ones did (0005 needs may_see).
 CREATE OR REPLACE FUNCTION {schema}.may_see(f {schema}.files) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT {schema}.cleared_for(f.classification)
        AND (f.holder = {schema}.me() OR {schema}.keeps_records(f.classification) OR {schema}.held_before(f.id))
 $$;
 
+-- History: the rule in force is sql/dept/functions/may_see_receipt.sql (`daftar migrate` applies it after the
+-- migrations). Kept so that a new database runs the migrations as old ones did (0005 needs may_see).
 CREATE OR REPLACE FUNCTION {schema}.may_see_receipt(x {schema}.receipts) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT {schema}.cleared_for(x.classification)
